@@ -1,0 +1,24 @@
+#include "policies/crypto/random.hpp"
+
+#include <cerrno>
+
+#include <sys/random.h>
+
+#include "transport/error.hpp"
+
+namespace polywire::crypto {
+
+std::error_code random_bytes(mutable_byte_view out) noexcept {
+    std::size_t done = 0;
+    while (done < out.size()) {
+        ssize_t n = ::getrandom(out.data() + done, out.size() - done, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return transport::errc::random_failure;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
+}  // namespace polywire::crypto

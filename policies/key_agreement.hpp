@@ -1,0 +1,49 @@
+// KeyAgreement: the handshake and the key schedule of a configuration.
+//
+// What it provides: a small sans-I/O machine of its own. The session builds
+// one per connection from the handshake role and the configuration's
+// `options` (local identity, expected remote identity, test overrides).
+//   * `start(out)` is called once, in state `handshaking`: the initiator
+//     appends its first message to `out`; a recipient appends nothing.
+//   * `consume(in, out)` is called with received bytes while `handshaking`:
+//     it takes as many bytes as it can use (`step.consumed`, 0 when a whole
+//     message has not arrived yet: the session calls again with more),
+//     appends any reply to `out`, and reports `step.done` when the key
+//     schedule is complete. For datagram transports each call carries one
+//     whole datagram. An error closes the session; nothing after it is read.
+//   * `take_secrets()` is called once, after `done`: it hands the session a
+//     value struct (`secrets`) from which the Cipher and MacState of each
+//     direction are built. The KeyAgreement wipes its own copies.
+// Who calls it: only transport::session, in state `handshaking`.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <string_view>
+#include <system_error>
+
+#include "transport/bytes.hpp"
+#include "transport/result.hpp"
+
+namespace polywire::policies {
+
+enum class handshake_role { initiator, recipient };
+enum class direction { egress, ingress };
+
+struct handshake_step {
+    std::size_t consumed = 0;  ///< bytes of `in` used
+    bool done = false;         ///< the key schedule is complete
+};
+
+template <class K>
+concept KeyAgreement = requires(K k, byte_view in, bytes& out) {
+    typename K::options;
+    typename K::secrets;
+    { K::name } -> std::convertible_to<std::string_view>;
+    requires std::constructible_from<K, handshake_role, const typename K::options&>;
+    { k.start(out) } noexcept -> std::same_as<std::error_code>;
+    { k.consume(in, out) } noexcept -> std::same_as<result<handshake_step>>;
+    { k.take_secrets() } noexcept -> std::same_as<typename K::secrets>;
+};
+
+}  // namespace polywire::policies

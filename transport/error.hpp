@@ -26,6 +26,7 @@ enum class errc {
     ping_timeout,
     // peer
     peer_closed,           ///< the connection ended (EOF) before a clean close
+    truncated_datagram,    ///< a datagram ended inside a message
     connection_failed,     ///< connect/accept/read/write failed at the OS level
     // primitives
     crypto_failure,        ///< a cryptographic library call failed unexpectedly

@@ -9,8 +9,13 @@ namespace {
 class category final : public std::error_category {
 public:
     const char* name() const noexcept override { return "polywire.snappy"; }
-    std::string message(int) const override { return "the snappy-compressed data is corrupt"; }
-    std::error_condition default_error_condition(int) const noexcept override {
+    std::string message(int ev) const override {
+        if (static_cast<errc>(ev) == errc::size_over_limit)
+            return "a compressed message declares a decompressed size above the limit";
+        return "the snappy-compressed data is corrupt";
+    }
+    std::error_condition default_error_condition(int ev) const noexcept override {
+        if (static_cast<errc>(ev) == errc::size_over_limit) return transport::condition::limit_exceeded;
         return transport::condition::protocol_violation;
     }
 };

@@ -20,7 +20,10 @@ result<std::size_t> declared_length(byte_view in) noexcept;
 std::error_code uncompress(byte_view in, mutable_byte_view out) noexcept;
 
 /// Error codes of this wrapper (category "polywire.snappy").
-enum class errc { corrupt = 1 };
+enum class errc {
+    corrupt = 1,     ///< malformed or truncated compressed data
+    size_over_limit, ///< declares a decompressed size above the caller's limit
+};
 const std::error_category& error_category() noexcept;
 inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), error_category()}; }
 

@@ -1,0 +1,111 @@
+// BaseProtocol: the control messages a transport speaks above its frames
+// (RLPx's "p2p" protocol: Hello, Disconnect, Ping/Pong, capabilities).
+//
+// This is polywire's sixth, optional role (the default is the null model
+// `no_base_protocol`). It exists so the one session state machine can keep a
+// connection alive, answer pings while the application is busy, and say
+// goodbye with a reason, whatever the protocol — without the session knowing
+// any message format. See docs/architecture.md for why it is a role and not
+// a layer above the session.
+//
+// What it provides, and when the session calls it:
+//   * `start(secrets, write)`: once the key agreement is done; sends the
+//     greeting (RLPx: Hello) through `write`. `greeting_done()` turns true
+//     when the peer's greeting has been accepted: the session then becomes
+//     `established` and emits `handshake_complete`.
+//   * `is_control(code)`: whether a received code is the base protocol's;
+//     such frames go to `on_control(code, payload, write)` with the payload
+//     exactly as received (still compressed if compression is active: the
+//     base protocol knows which forms peers really send).
+//   * `check_app_code(code)`: rejects application codes outside what was
+//     negotiated.
+//   * `ping(write)`, `disconnect(reason, write)`, `reason_for(error)`: the
+//     keepalive and goodbye messages; `keepalive` says whether pings exist.
+//   * `compression_active()`: whether application and control frames after
+//     the greeting are compressed with the configuration's Compressor.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+
+#include "transport/bytes.hpp"
+#include "transport/result.hpp"
+
+namespace polywire::policies {
+
+/// Sends one frame: `write(code, payload, compressible)`. Compressible
+/// frames are compressed when compression is active.
+class frame_writer {
+public:
+    template <class F>
+    explicit frame_writer(F& f) noexcept
+        : ctx_(&f), fn_([](void* c, std::uint64_t code, byte_view p, bool z) { (*static_cast<F*>(c))(code, p, z); }) {}
+    void operator()(std::uint64_t code, byte_view payload, bool compressible) const {
+        fn_(ctx_, code, payload, compressible);
+    }
+
+private:
+    void* ctx_;
+    void (*fn_)(void*, std::uint64_t, byte_view, bool);
+};
+
+/// What a received control frame meant.
+enum class control_event {
+    none,           ///< handled silently
+    greeting,       ///< the peer's greeting was accepted
+    ping,           ///< a ping arrived (and was answered)
+    pong,           ///< a pong arrived
+    disconnect,     ///< the peer said goodbye; `reason` holds why
+};
+
+struct control_result {
+    control_event event = control_event::none;
+    std::uint8_t reason = 0;
+};
+
+template <class P, class Secrets>
+concept BaseProtocol = requires(P p, const P cp, const Secrets& s, frame_writer& w, std::uint64_t code,
+                                byte_view payload, std::error_code ec, std::uint8_t reason) {
+    typename P::options;
+    typename P::peer_info;
+    { P::name } -> std::convertible_to<std::string_view>;
+    { P::keepalive } -> std::convertible_to<bool>;
+    requires std::constructible_from<P, const typename P::options&>;
+    { p.start(s, w) } -> std::same_as<std::error_code>;
+    { cp.greeting_done() } noexcept -> std::same_as<bool>;
+    { cp.compression_active() } noexcept -> std::same_as<bool>;
+    { cp.is_control(code) } noexcept -> std::same_as<bool>;
+    { p.on_control(code, payload, w) } -> std::same_as<result<control_result>>;
+    { cp.check_app_code(code) } noexcept -> std::same_as<std::error_code>;
+    { p.ping(w) };
+    { p.disconnect(reason, w) };
+    { cp.reason_for(ec) } noexcept -> std::same_as<std::uint8_t>;
+    { cp.info() } noexcept -> std::same_as<const typename P::peer_info&>;
+};
+
+/// The null BaseProtocol: frames carry application messages only.
+struct no_base_protocol {
+    struct options {};
+    struct peer_info {};
+    static constexpr std::string_view name = "none";
+    static constexpr bool keepalive = false;
+    explicit no_base_protocol(const options&) noexcept {}
+    template <class Secrets>
+    std::error_code start(const Secrets&, frame_writer&) { return {}; }
+    bool greeting_done() const noexcept { return true; }
+    bool compression_active() const noexcept { return false; }
+    bool is_control(std::uint64_t) const noexcept { return false; }
+    result<control_result> on_control(std::uint64_t, byte_view, frame_writer&) { return control_result{}; }
+    std::error_code check_app_code(std::uint64_t) const noexcept { return {}; }
+    void ping(frame_writer&) {}
+    void disconnect(std::uint8_t, frame_writer&) {}
+    std::uint8_t reason_for(std::error_code) const noexcept { return 0; }
+    const peer_info& info() const noexcept { return info_; }
+
+private:
+    peer_info info_;
+};
+
+}  // namespace polywire::policies

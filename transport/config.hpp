@@ -1,0 +1,134 @@
+// Configurations: a compile-time set of policy choices.
+//
+// A configuration is a struct with a `name` and a `policies` member that is
+// a boost::hana::map from role tag to policy type:
+//
+//   struct my_config {
+//       static constexpr std::string_view name = "...";
+//       static constexpr auto policies = hana::make_map(
+//           hana::make_pair(hana::type_c<role::key_agreement>, hana::type_c<my_handshake>), ...);
+//   };
+//
+// `policy_t<Config, Role>` reads a role's policy; `with_policy<Config, Role,
+// Policy>` derives a configuration with one role swapped (a variant is a
+// one-line alias). `check_config<Config>()` asserts, one requirement per
+// line, that each role is present and satisfies its concept, so a bad policy
+// makes the compiler print exactly what is missing.
+#pragma once
+
+#include <string_view>
+#include <type_traits>
+
+#include <boost/hana/at_key.hpp>
+#include <boost/hana/contains.hpp>
+#include <boost/hana/erase_key.hpp>
+#include <boost/hana/insert.hpp>
+#include <boost/hana/map.hpp>
+#include <boost/hana/pair.hpp>
+#include <boost/hana/type.hpp>
+
+#include "policies/base_protocol.hpp"
+#include "policies/cipher.hpp"
+#include "policies/compressor.hpp"
+#include "policies/frame_layout.hpp"
+#include "policies/key_agreement.hpp"
+#include "policies/mac_state.hpp"
+
+namespace polywire::transport {
+
+namespace hana = boost::hana;
+
+/// Role tags: the keys of a configuration's policy map.
+namespace role {
+struct key_agreement {};
+struct cipher {};
+struct mac_state {};
+struct frame_layout {};
+struct compressor {};
+struct base_protocol {};  ///< optional; defaults to policies::no_base_protocol
+}  // namespace role
+
+namespace detail {
+template <class Config, class Role>
+constexpr bool has_role = decltype(hana::contains(Config::policies, hana::type_c<Role>))::value;
+
+template <class Config, class Role, class Default>
+struct policy_or {
+    using type = Default;
+};
+template <class Config, class Role, class Default>
+    requires has_role<Config, Role>
+struct policy_or<Config, Role, Default> {
+    using type = typename decltype(+hana::at_key(Config::policies, hana::type_c<Role>))::type;
+};
+}  // namespace detail
+
+/// The policy a configuration chose for a role.
+template <class Config, class Role>
+using policy_t = typename decltype(+hana::at_key(Config::policies, hana::type_c<Role>))::type;
+
+/// The base protocol (optional role).
+template <class Config>
+using base_protocol_t = typename detail::policy_or<Config, role::base_protocol, policies::no_base_protocol>::type;
+
+namespace detail {
+template <class Base, class Role, class Policy>
+struct with_policy_config {
+    static constexpr std::string_view name = Base::name;
+    static constexpr auto policies =
+        hana::insert(hana::erase_key(Base::policies, hana::type_c<Role>), hana::make_pair(hana::type_c<Role>, hana::type_c<Policy>));
+};
+}  // namespace detail
+
+/// `Base` with `Role`'s policy replaced by `Policy`.
+template <class Base, class Role, class Policy>
+using with_policy = detail::with_policy_config<Base, Role, Policy>;
+
+/// Asserts, one requirement per line, that a configuration is complete and
+/// each policy satisfies its concept. Called from session<Config>'s body.
+template <class Config>
+constexpr bool check_config() {
+    static_assert(detail::has_role<Config, role::key_agreement>, "configuration has no role::key_agreement entry");
+    static_assert(detail::has_role<Config, role::cipher>, "configuration has no role::cipher entry");
+    static_assert(detail::has_role<Config, role::mac_state>, "configuration has no role::mac_state entry");
+    static_assert(detail::has_role<Config, role::frame_layout>, "configuration has no role::frame_layout entry");
+    static_assert(detail::has_role<Config, role::compressor>, "configuration has no role::compressor entry");
+    if constexpr (detail::has_role<Config, role::key_agreement> && detail::has_role<Config, role::cipher> &&
+                  detail::has_role<Config, role::mac_state> && detail::has_role<Config, role::frame_layout> &&
+                  detail::has_role<Config, role::compressor>) {
+        using K = policy_t<Config, role::key_agreement>;
+        using C = policy_t<Config, role::cipher>;
+        using M = policy_t<Config, role::mac_state>;
+        using L = policy_t<Config, role::frame_layout>;
+        using Z = policy_t<Config, role::compressor>;
+        using P = base_protocol_t<Config>;
+        static_assert(policies::KeyAgreement<K>,
+                      "KeyAgreement policy: needs options, secrets, name, a (handshake_role, const options&) "
+                      "constructor, noexcept start(bytes&) -> error_code, consume(byte_view, bytes&) -> "
+                      "result<handshake_step>, take_secrets() -> secrets");
+        if constexpr (policies::KeyAgreement<K>) {
+            using S = typename K::secrets;
+            static_assert(policies::Cipher<C>,
+                          "Cipher policy: needs name, tag_size, noexcept seal(mutable_byte_view, mutable_byte_view) "
+                          "and noexcept open(mutable_byte_view, byte_view) -> error_code");
+            static_assert(std::is_constructible_v<C, const S&, policies::direction>,
+                          "Cipher policy: must be constructible from (const KeyAgreement::secrets&, direction)");
+            static_assert(policies::MacState<M>,
+                          "MacState policy: needs name, tag_size, noexcept header_tag/body_tag(byte_view, "
+                          "mutable_byte_view) and check_header/check_body(byte_view, byte_view) -> error_code");
+            static_assert(std::is_constructible_v<M, const S&, policies::direction>,
+                          "MacState policy: must be constructible from (const KeyAgreement::secrets&, direction)");
+            static_assert(policies::BaseProtocol<P, S>,
+                          "BaseProtocol policy: see the requirements listed in policies/base_protocol.hpp");
+        }
+        static_assert(policies::FrameLayout<L>,
+                      "FrameLayout policy: needs name, header_size, max_frame_size, padded_size, encode_header, "
+                      "decode_header -> result<size_t>, encode_code, decode_code -> result<decoded_code>");
+        static_assert(policies::Compressor<Z>,
+                      "Compressor policy: needs name, max_decompressed_size, max_compressed_size, compress, "
+                      "declared_size -> result<size_t>, decompress -> error_code");
+    }
+    return true;
+}
+
+}  // namespace polywire::transport

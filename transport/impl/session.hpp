@@ -1,0 +1,366 @@
+// Member definitions of transport::session<Config>; included at the bottom
+// of transport/session.hpp. Read the contract there first.
+#pragma once
+
+namespace polywire::transport {
+
+template <class Config>
+session<Config>::session(policies::handshake_role role, options opts)
+    : opts_(std::move(opts)), role_(role), ka_(role, opts_.handshake), base_(opts_.protocol) {}
+
+template <class Config>
+std::error_code session<Config>::start(time_point now) noexcept {
+    if (state_ != session_state::initial) return state_ == session_state::closed ? errc::session_closed : errc::invalid_argument;
+    state_ = session_state::handshaking;
+    started_ = last_rx_ = last_activity_ = now;
+    if (auto ec = ka_.start(out_)) return fail(ec);
+    return process(now);  // a key agreement may complete without input
+}
+
+template <class Config>
+std::size_t session<Config>::reclaimable() const noexcept {
+    // Bytes before the first undelivered message (or all parsed bytes).
+    std::size_t keep_from = parse_;
+    for (std::size_t i = event_head_; i < events_.size(); ++i)
+        if (events_[i].kind == event_kind::message) keep_from = std::min(keep_from, events_[i].offset);
+    return keep_from;
+}
+
+template <class Config>
+std::size_t session<Config>::input_capacity() const noexcept {
+    if (state_ == session_state::closed) return 0;
+    const std::size_t held = in_.size() - reclaimable();
+    return held >= opts_.limits.max_input_buffer ? 0 : opts_.limits.max_input_buffer - held;
+}
+
+template <class Config>
+std::error_code session<Config>::receive(byte_view data, time_point now) noexcept {
+    if (state_ == session_state::closed) return errc::session_closed;
+    if (state_ == session_state::initial) {
+        if (auto ec = start(now)) return ec;
+    }
+    compact();
+    if (data.size() > input_capacity()) return fail(errc::buffer_limit_exceeded);
+    in_.insert(in_.end(), data.begin(), data.end());
+    if (!data.empty()) last_rx_ = last_activity_ = now;
+    if (state_ == session_state::closing) {
+        // After our goodbye, input is read only to notice the peer's.
+        parse_ = in_.size();
+        return {};
+    }
+    return process(now);
+}
+
+template <class Config>
+std::error_code session<Config>::receive_datagram(byte_view datagram, time_point now) noexcept {
+    if (auto ec = receive(datagram, now)) return ec;
+    if (state_ != session_state::closed && parse_ != in_.size()) return fail(errc::truncated_datagram);
+    return {};
+}
+
+template <class Config>
+std::error_code session<Config>::receive_eof(time_point) noexcept {
+    if (state_ == session_state::closed) return errc::session_closed;
+    if (state_ == session_state::closing) {
+        state_ = session_state::closed;
+        return {};
+    }
+    return fail(errc::peer_closed);
+}
+
+template <class Config>
+void session<Config>::consume_output(std::size_t n) noexcept {
+    out_pos_ += std::min(n, out_.size() - out_pos_);
+    if (out_pos_ == out_.size()) {
+        out_.clear();
+        out_pos_ = 0;
+    }
+}
+
+template <class Config>
+void session<Config>::compact() noexcept {
+    if (event_head_ == events_.size()) {
+        events_.clear();
+        event_head_ = 0;
+    }
+    // Keep bytes that undelivered messages still point into.
+    const std::size_t keep_from = reclaimable();
+    if (keep_from == 0) return;
+    in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(keep_from));
+    parse_ -= keep_from;
+    for (std::size_t i = event_head_; i < events_.size(); ++i)
+        if (events_[i].kind == event_kind::message) events_[i].offset -= keep_from;
+}
+
+template <class Config>
+std::error_code session<Config>::fail(std::error_code ec) noexcept {
+    if (state_ == session_state::closed) return ec;
+    if (keys_ready() && ec != make_error_code(errc::peer_closed)) {
+        // Best effort goodbye; our egress state is intact whatever failed.
+        auto w = writer();
+        base_.disconnect(base_.reason_for(ec), w);
+    }
+    state_ = session_state::closed;
+    error_ = ec;
+    push({.kind = event_kind::error, .error = ec});
+    return ec;
+}
+
+template <class Config>
+std::error_code session<Config>::process(time_point now) noexcept {
+    while (state_ == session_state::handshaking || state_ == session_state::established) {
+        if (!keys_ready()) {
+            auto step = ka_.consume(byte_view(in_).subspan(parse_), out_);
+            if (!step) return fail(step.error());
+            parse_ += step.value().consumed;
+            if (step.value().done) {
+                if (auto ec = on_keys(now)) return ec;
+                continue;
+            }
+            if (step.value().consumed == 0) break;
+            continue;
+        }
+        bool progressed = false;
+        if (auto ec = read_frame(progressed)) return fail(ec);
+        if (!progressed) break;
+    }
+    return {};
+}
+
+template <class Config>
+std::error_code session<Config>::on_keys(time_point) noexcept {
+    {
+        secrets s = ka_.take_secrets();
+        egress_cipher_.emplace(s, policies::direction::egress);
+        ingress_cipher_.emplace(s, policies::direction::ingress);
+        egress_mac_.emplace(s, policies::direction::egress);
+        ingress_mac_.emplace(s, policies::direction::ingress);
+        remote_id_ = s.remote_id;
+        auto w = writer();
+        if (auto ec = base_.start(s, w)) return fail(ec);
+    }
+    if (base_.greeting_done()) {
+        state_ = session_state::established;
+        push({.kind = event_kind::handshake_complete});
+    }
+    return {};
+}
+
+template <class Config>
+std::error_code session<Config>::read_frame(bool& progressed) noexcept {
+    if (!header_read_) {
+        if (in_.size() - parse_ < header_wire_size) return {};
+        mutable_byte_view h(in_.data() + parse_, frame_layout::header_size);
+        byte_view ctag(h.data() + h.size(), cipher::tag_size);
+        byte_view mtag(ctag.data() + ctag.size(), mac_state::tag_size);
+        if (auto ec = ingress_mac_->check_header(h, mtag)) return ec;
+        if (auto ec = ingress_cipher_->open(h, ctag)) return ec;
+        auto n = frame_layout::decode_header(h);
+        if (!n) return n.error();
+        body_size_ = n.value();
+        header_read_ = true;
+        parse_ += header_wire_size;
+        progressed = true;
+    }
+    const std::size_t padded = frame_layout::padded_size(body_size_);
+    if (in_.size() - parse_ < padded + tags_size) return {};
+    mutable_byte_view body(in_.data() + parse_, padded);
+    byte_view ctag(body.data() + padded, cipher::tag_size);
+    byte_view mtag(ctag.data() + ctag.size(), mac_state::tag_size);
+    if (auto ec = ingress_mac_->check_body(body, mtag)) return ec;
+    if (auto ec = ingress_cipher_->open(body, ctag)) return ec;
+    const std::size_t offset = parse_;
+    parse_ += padded + tags_size;
+    header_read_ = false;
+    progressed = true;
+    auto code = frame_layout::decode_code(body.first(body_size_));
+    if (!code) return code.error();
+    return dispatch(code.value().code, offset + code.value().prefix_size, body_size_ - code.value().prefix_size);
+}
+
+template <class Config>
+std::error_code session<Config>::dispatch(std::uint64_t code, std::size_t offset, std::size_t size) noexcept {
+    byte_view payload(in_.data() + offset, size);
+    if (base_.is_control(code)) {
+        auto w = writer();
+        auto r = base_.on_control(code, payload, w);
+        if (!r) return r.error();
+        switch (r.value().event) {
+            case policies::control_event::none: break;
+            case policies::control_event::greeting:
+                if (state_ == session_state::handshaking && base_.greeting_done()) {
+                    state_ = session_state::established;
+                    push({.kind = event_kind::handshake_complete});
+                }
+                break;
+            case policies::control_event::ping: push({.kind = event_kind::ping}); break;
+            case policies::control_event::pong:
+                ping_outstanding_ = false;
+                push({.kind = event_kind::pong});
+                break;
+            case policies::control_event::disconnect:
+                state_ = session_state::closed;
+                push({.kind = event_kind::disconnected, .reason = r.value().reason});
+                break;
+        }
+        return {};
+    }
+    if (auto ec = base_.check_app_code(code)) return ec;
+    const bool compressed = base_.compression_active();
+    if (compressed) {
+        // The declared size is checked now, before anything is allocated.
+        auto n = compressor::declared_size(payload);
+        if (!n) return n.error();
+        if (n.value() > compressor::max_decompressed_size) return errc::message_too_large;
+    }
+    push({.kind = event_kind::message, .code = code, .offset = offset, .size = size, .compressed = compressed});
+    return {};
+}
+
+template <class Config>
+std::optional<event> session<Config>::next_event() noexcept {
+    if (event_head_ == events_.size()) return std::nullopt;
+    const pending p = events_[event_head_++];
+    event e{.kind = p.kind, .code = p.code, .reason = p.reason, .error = p.error};
+    if (p.kind != event_kind::message) return e;
+    byte_view raw(in_.data() + p.offset, p.size);
+    if (!p.compressed) {
+        e.payload = raw;
+        return e;
+    }
+    auto n = compressor::declared_size(raw);
+    if (n) {
+        scratch_.resize(n.value());
+        if (auto ec = compressor::decompress(raw, scratch_); !ec) {
+            e.payload = byte_view(scratch_.data(), n.value());
+            return e;
+        } else {
+            fail(ec);
+        }
+    } else {
+        fail(n.error());
+    }
+    // The message failed to decompress: the error event replaces it.
+    events_.erase(events_.begin() + static_cast<std::ptrdiff_t>(event_head_), events_.end() - 1);
+    return next_event();
+}
+
+template <class Config>
+std::optional<time_point> session<Config>::next_deadline() const noexcept {
+    switch (state_) {
+        case session_state::initial:
+        case session_state::closed: return std::nullopt;
+        case session_state::handshaking:
+            return std::min(started_ + opts_.timeouts.handshake, last_rx_ + opts_.timeouts.read);
+        case session_state::closing: return linger_until_;
+        case session_state::established: {
+            time_point d = last_rx_ + opts_.timeouts.read;
+            if (base_protocol::keepalive) {
+                d = std::min(d, ping_outstanding_ ? ping_sent_ + opts_.timeouts.pong
+                                                  : last_activity_ + opts_.timeouts.ping_interval);
+            }
+            return d;
+        }
+    }
+    return std::nullopt;
+}
+
+template <class Config>
+std::error_code session<Config>::on_tick(time_point now) noexcept {
+    switch (state_) {
+        case session_state::initial: return {};
+        case session_state::closed: return errc::session_closed;
+        case session_state::closing:
+            if (now >= linger_until_) state_ = session_state::closed;
+            return {};
+        case session_state::handshaking:
+            if (now >= started_ + opts_.timeouts.handshake) return fail(errc::handshake_timeout);
+            if (now >= last_rx_ + opts_.timeouts.read) return fail(errc::read_timeout);
+            return {};
+        case session_state::established:
+            if (now >= last_rx_ + opts_.timeouts.read) return fail(errc::read_timeout);
+            if (base_protocol::keepalive) {
+                if (ping_outstanding_ && now >= ping_sent_ + opts_.timeouts.pong) return fail(errc::ping_timeout);
+                if (!ping_outstanding_ && now >= last_activity_ + opts_.timeouts.ping_interval) return ping(now);
+            }
+            return {};
+    }
+    return {};
+}
+
+template <class Config>
+std::error_code session<Config>::send(std::uint64_t code, byte_view payload, time_point now) noexcept {
+    if (state_ == session_state::closed || state_ == session_state::closing) return errc::session_closed;
+    if (state_ != session_state::established) return errc::not_established;
+    if (base_.is_control(code)) return errc::invalid_argument;
+    if (payload.size() > frame_layout::max_frame_size) return errc::message_too_large;
+    if (base_.compression_active() && payload.size() > compressor::max_decompressed_size) return errc::message_too_large;
+    if (out_.size() - out_pos_ > opts_.limits.max_output_buffer) return errc::buffer_limit_exceeded;
+    const std::size_t before = out_.size();
+    write_frame(code, payload, true);
+    if (out_.size() == before) return errc::message_too_large;
+    last_activity_ = now;
+    return {};
+}
+
+template <class Config>
+std::error_code session<Config>::ping(time_point now) noexcept {
+    if (state_ == session_state::closed || state_ == session_state::closing) return errc::session_closed;
+    if (state_ != session_state::established) return errc::not_established;
+    auto w = writer();
+    base_.ping(w);
+    if (!ping_outstanding_) ping_sent_ = now;
+    ping_outstanding_ = true;
+    last_activity_ = now;
+    return {};
+}
+
+template <class Config>
+std::error_code session<Config>::close(std::uint8_t reason, time_point now) noexcept {
+    if (state_ == session_state::closed || state_ == session_state::closing) return errc::session_closed;
+    if (!keys_ready()) {
+        state_ = session_state::closed;
+        return {};
+    }
+    auto w = writer();
+    base_.disconnect(reason, w);
+    state_ = session_state::closing;
+    linger_until_ = now + opts_.timeouts.linger;
+    return {};
+}
+
+template <class Config>
+void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool compressible) {
+    code_buf_.clear();
+    frame_layout::encode_code(code, code_buf_);
+    byte_view body_payload = payload;
+    if (compressible && base_.compression_active()) {
+        zbuf_.resize(compressor::max_compressed_size(payload.size()));
+        zbuf_.resize(compressor::compress(payload, zbuf_));
+        body_payload = zbuf_;
+    }
+    const std::size_t body_size = code_buf_.size() + body_payload.size();
+    if (body_size > frame_layout::max_frame_size) return;  // caller reports message_too_large
+    const std::size_t padded = frame_layout::padded_size(body_size);
+    const std::size_t start = out_.size();
+    out_.resize(start + header_wire_size + padded + tags_size);
+
+    std::uint8_t* p = out_.data() + start;
+    mutable_byte_view h(p, frame_layout::header_size);
+    mutable_byte_view hctag(p + frame_layout::header_size, cipher::tag_size);
+    mutable_byte_view hmtag(hctag.data() + cipher::tag_size, mac_state::tag_size);
+    frame_layout::encode_header(body_size, h);
+    egress_cipher_->seal(h, hctag);
+    egress_mac_->header_tag(h, hmtag);
+
+    p += header_wire_size;
+    std::memcpy(p, code_buf_.data(), code_buf_.size());
+    if (!body_payload.empty()) std::memcpy(p + code_buf_.size(), body_payload.data(), body_payload.size());
+    mutable_byte_view body(p, padded);
+    mutable_byte_view bctag(p + padded, cipher::tag_size);
+    mutable_byte_view bmtag(bctag.data() + cipher::tag_size, mac_state::tag_size);
+    egress_cipher_->seal(body, bctag);
+    egress_mac_->body_tag(body, bmtag);
+}
+
+}  // namespace polywire::transport

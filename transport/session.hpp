@@ -1,0 +1,184 @@
+// transport::session<Config> — the one session state machine.
+//
+// CONTRACT
+// A session is sans-I/O: it never touches a socket or a clock. Bytes and the
+// current time go in; bytes to send, events and deadlines come out. One
+// class serves every configuration (RLPx and the variants); the protocol is
+// entirely in the policies named by `Config` (see transport/config.hpp).
+//
+// States: initial -> handshaking -> established -> closing -> closed.
+//   start(now)                 initial -> handshaking; the initiator's first
+//                              handshake message appears in pending_output().
+//   receive(bytes, now)        a piece of a byte stream (any split works), or
+//   receive_datagram(d, now)   one whole datagram whose boundary is kept.
+//                              Never more than input_capacity() bytes.
+//   receive_eof(now)           the peer closed its side.
+//   next_event()               drain after every receive: handshake_complete,
+//                              message{code, payload}, ping, pong,
+//                              disconnected{reason}, error{error}. A message's
+//                              payload is a view valid until the next call on
+//                              the session; a steady-state message costs no
+//                              heap allocation.
+//   pending_output() / consume_output(n)
+//                              bytes to write, and how many were written.
+//   next_deadline() / on_tick(now)
+//                              when the session next needs on_tick: handshake
+//                              deadline, idle read timeout, keepalive ping,
+//                              pong deadline, linger after a disconnect.
+//   send(code, payload, now)   an application message (established only).
+//   ping(now), close(reason, now)
+//
+// Errors: any wire error (bad MAC, malformed message, limit, timeout) latches
+// the session into `closed`, queues an error event, and — once keys exist —
+// queues the base protocol's goodbye (RLPx: Disconnect) in pending_output().
+// Every call after that returns errc::session_closed; send() before
+// `established` returns errc::not_established. Neither is undefined
+// behaviour. No plaintext of a frame that failed authentication is ever
+// delivered: MACs are checked before decrypting, sizes before allocating.
+// Nothing here throws; allocation failure terminates, as everywhere in C++.
+#pragma once
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <vector>
+
+#include "transport/bytes.hpp"
+#include "transport/config.hpp"
+#include "transport/error.hpp"
+#include "transport/events.hpp"
+#include "transport/options.hpp"
+
+namespace polywire::transport {
+
+template <class Config>
+class session {
+    static_assert(check_config<Config>());
+
+public:
+    using config = Config;
+    using key_agreement = policy_t<Config, role::key_agreement>;
+    using cipher = policy_t<Config, role::cipher>;
+    using mac_state = policy_t<Config, role::mac_state>;
+    using frame_layout = policy_t<Config, role::frame_layout>;
+    using compressor = policy_t<Config, role::compressor>;
+    using base_protocol = base_protocol_t<Config>;
+    using secrets = typename key_agreement::secrets;
+    using peer_info = typename base_protocol::peer_info;
+    using remote_id_type = std::remove_cvref_t<decltype(std::declval<secrets>().remote_id)>;
+
+    struct options {
+        typename key_agreement::options handshake;
+        typename base_protocol::options protocol{};
+        transport::timeouts timeouts = timeouts::suggested();
+        transport::limits limits{};
+    };
+
+    session(policies::handshake_role role, options opts);
+
+    // ---- lifecycle -----------------------------------------------------
+    std::error_code start(time_point now) noexcept;
+    session_state state() const noexcept { return state_; }
+    policies::handshake_role role() const noexcept { return role_; }
+    /// The error that closed the session, if one did.
+    std::error_code error() const noexcept { return error_; }
+
+    // ---- input ---------------------------------------------------------
+    std::size_t input_capacity() const noexcept;
+    std::error_code receive(byte_view data, time_point now) noexcept;
+    std::error_code receive_datagram(byte_view datagram, time_point now) noexcept;
+    std::error_code receive_eof(time_point now) noexcept;
+
+    // ---- output --------------------------------------------------------
+    byte_view pending_output() const noexcept { return byte_view(out_).subspan(out_pos_); }
+    void consume_output(std::size_t n) noexcept;
+
+    // ---- events and time -----------------------------------------------
+    std::optional<event> next_event() noexcept;
+    std::optional<time_point> next_deadline() const noexcept;
+    std::error_code on_tick(time_point now) noexcept;
+
+    // ---- application ---------------------------------------------------
+    std::error_code send(std::uint64_t code, byte_view payload, time_point now) noexcept;
+    std::error_code ping(time_point now) noexcept;
+    std::error_code close(std::uint8_t reason, time_point now) noexcept;
+
+    /// What the base protocol learnt about the peer (RLPx: its Hello and the
+    /// shared capabilities); meaningful once established.
+    const peer_info& peer() const noexcept { return base_.info(); }
+    /// The peer's authenticated identity; meaningful once keys exist.
+    const remote_id_type& remote_id() const noexcept { return remote_id_; }
+    const options& settings() const noexcept { return opts_; }
+
+    /// Bytes of buffers this session holds (for memory accounting).
+    std::size_t buffered_bytes() const noexcept { return in_.capacity() + out_.capacity() + scratch_.capacity(); }
+
+private:
+    struct pending {
+        event_kind kind;
+        std::uint64_t code = 0;
+        std::size_t offset = 0;  // into in_, for messages
+        std::size_t size = 0;
+        bool compressed = false;
+        std::uint8_t reason = 0;
+        std::error_code error{};
+    };
+
+    static constexpr std::size_t header_wire_size =
+        frame_layout::header_size + cipher::tag_size + mac_state::tag_size;
+    static constexpr std::size_t tags_size = cipher::tag_size + mac_state::tag_size;
+
+    bool keys_ready() const noexcept { return egress_cipher_.has_value(); }
+    std::error_code fail(std::error_code ec) noexcept;
+    std::error_code process(time_point now) noexcept;
+    std::error_code on_keys(time_point now) noexcept;
+    std::error_code read_frame(bool& progressed) noexcept;
+    std::error_code dispatch(std::uint64_t code, std::size_t offset, std::size_t size) noexcept;
+    void write_frame(std::uint64_t code, byte_view payload, bool compressible);
+    void compact() noexcept;
+    std::size_t reclaimable() const noexcept;
+    void push(pending p) { events_.push_back(p); }
+    policies::frame_writer writer() noexcept { return policies::frame_writer(frame_sink_); }
+
+    struct sink {
+        session* self;
+        void operator()(std::uint64_t code, byte_view payload, bool compressible) {
+            self->write_frame(code, payload, compressible);
+        }
+    };
+
+    options opts_;
+    policies::handshake_role role_;
+    session_state state_ = session_state::initial;
+    std::error_code error_{};
+
+    key_agreement ka_;
+    base_protocol base_;
+    std::optional<cipher> egress_cipher_, ingress_cipher_;
+    std::optional<mac_state> egress_mac_, ingress_mac_;
+    remote_id_type remote_id_{};
+    sink frame_sink_{this};
+
+    bytes in_;                  // received bytes: [0, parse_) parsed, rest not yet
+    std::size_t parse_ = 0;
+    std::size_t body_size_ = 0;  // body size of the frame whose header was read
+    bool header_read_ = false;
+    bytes out_;
+    std::size_t out_pos_ = 0;
+    bytes scratch_;              // decompressed payloads
+    bytes zbuf_;                 // compressed payloads being sent
+    bytes code_buf_;
+    std::vector<pending> events_;
+    std::size_t event_head_ = 0;
+
+    time_point started_{};
+    time_point last_rx_{};
+    time_point last_activity_{};
+    time_point ping_sent_{};
+    bool ping_outstanding_ = false;
+    time_point linger_until_{};
+};
+
+}  // namespace polywire::transport
+
+#include "transport/impl/session.hpp"

@@ -75,6 +75,10 @@ public:
     };
 
     session(policies::handshake_role role, options opts);
+    session(session&&) noexcept = default;
+    session& operator=(session&&) noexcept = default;
+    session(const session&) = delete;  // holds key material: never copied
+    session& operator=(const session&) = delete;
 
     // ---- lifecycle -----------------------------------------------------
     std::error_code start(time_point now) noexcept;
@@ -102,6 +106,8 @@ public:
     std::error_code send(std::uint64_t code, byte_view payload, time_point now) noexcept;
     std::error_code ping(time_point now) noexcept;
     std::error_code close(std::uint8_t reason, time_point now) noexcept;
+    /// Closes at once with `ec` and no goodbye (an adapter's I/O failure).
+    void abort(std::error_code ec) noexcept;
 
     /// What the base protocol learnt about the peer (RLPx: its Hello and the
     /// shared capabilities); meaningful once established.
@@ -138,7 +144,10 @@ private:
     void compact() noexcept;
     std::size_t reclaimable() const noexcept;
     void push(pending p) { events_.push_back(p); }
-    policies::frame_writer writer() noexcept { return policies::frame_writer(frame_sink_); }
+    policies::frame_writer writer() noexcept {
+        frame_sink_.self = this;  // the session may have moved since the last call
+        return policies::frame_writer(frame_sink_);
+    }
 
     struct sink {
         session* self;

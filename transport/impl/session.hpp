@@ -330,6 +330,14 @@ std::error_code session<Config>::close(std::uint8_t reason, time_point now) noex
 }
 
 template <class Config>
+void session<Config>::abort(std::error_code ec) noexcept {
+    if (state_ == session_state::closed) return;
+    state_ = session_state::closed;
+    error_ = ec;
+    push({.kind = event_kind::error, .error = ec});
+}
+
+template <class Config>
 void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool compressible) {
     code_buf_.clear();
     frame_layout::encode_code(code, code_buf_);

@@ -1,0 +1,187 @@
+// blocking_socket<Session>: drives a session over a POSIX TCP socket.
+//
+// A thin loop with no protocol logic: write the session's pending output,
+// wait (poll) until the socket is ready or the session's next deadline,
+// read into the session, tick it, hand its events to the caller. Timeouts
+// come from the session's options: the handshake deadline and idle read
+// timeout are the session's; each write must make progress within
+// `timeouts.write`; after close() the socket lingers until the session's
+// linger deadline or the peer's end of stream.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+
+#include "transport/adapters/socket.hpp"
+#include "transport/error.hpp"
+#include "transport/events.hpp"
+#include "transport/log.hpp"
+
+namespace polywire::transport::adapters {
+
+template <class Session>
+class blocking_socket {
+public:
+    blocking_socket(socket_fd fd, Session s, log_hook log = {})
+        : fd_(std::move(fd)), session_(std::move(s)), log_(std::move(log)), peer_(peer_address(fd_)) {}
+
+    Session& session() noexcept { return session_; }
+    const std::string& peer() const noexcept { return peer_; }
+
+    /// Runs the handshake (and the base protocol's greeting): {} once
+    /// established, else the error that closed the session.
+    std::error_code handshake() {
+        if (session_.state() == session_state::initial) {
+            if (auto ec = session_.start(clock::now())) return report(ec);
+        }
+        while (session_.state() != session_state::established) {
+            auto e = next_event();
+            if (!e) return session_.error() ? session_.error() : make_error_code(errc::peer_closed);
+            if (e->kind == event_kind::error) return e->error;
+            if (e->kind == event_kind::disconnected) return make_error_code(errc::peer_closed);
+        }
+        return {};
+    }
+
+    /// The next event, waiting for the network as needed; std::nullopt once
+    /// the session is closed and every event was taken. A message's payload
+    /// is valid until the next call.
+    std::optional<event> next_event() {
+        for (;;) {
+            if (auto e = session_.next_event()) {
+                log_event(*e);
+                if (e->kind == event_kind::error || e->kind == event_kind::disconnected) flush_goodbye();
+                return e;
+            }
+            if (session_.state() == session_state::closed) {
+                flush_goodbye();
+                return std::nullopt;
+            }
+            step();
+        }
+    }
+
+    std::error_code send(std::uint64_t code, byte_view payload) {
+        if (auto ec = session_.send(code, payload, clock::now())) return ec;
+        return flush();
+    }
+
+    std::error_code ping() {
+        if (auto ec = session_.ping(clock::now())) return ec;
+        return flush();
+    }
+
+    /// Says goodbye with `reason`, then lingers until the session's linger
+    /// deadline or the peer closes, and closes the socket.
+    std::error_code close(std::uint8_t reason) {
+        auto ec = session_.close(reason, clock::now());
+        if (!ec) {
+            log(log_level::info, "disconnect sent: reason " + std::to_string(reason));
+            (void)flush();
+            shutdown_write(fd_);
+            while (session_.state() == session_state::closing) step();
+        }
+        fd_.reset();
+        return ec;
+    }
+
+    /// Writes all pending output (reading meanwhile, so two peers writing
+    /// large messages at each other cannot deadlock).
+    std::error_code flush() {
+        while (!session_.pending_output().empty() && session_.state() != session_state::closed) step();
+        if (session_.state() == session_state::closed && session_.error()) return session_.error();
+        return {};
+    }
+
+private:
+    // One wait on the socket bounded by the session's next deadline, then
+    // whatever the socket allows.
+    void step() {
+        const bool want_write = !session_.pending_output().empty();
+        const bool want_read = session_.input_capacity() > 0;
+        time_point deadline = session_.next_deadline().value_or(time_point::max());
+        if (want_write) {
+            if (!writing_) {
+                writing_ = true;
+                write_progress_ = clock::now();
+            }
+            deadline = std::min(deadline, write_progress_ + session_.settings().timeouts.write);
+        } else {
+            writing_ = false;
+        }
+        auto ready = wait(fd_, want_read, want_write, deadline);
+        const time_point now = clock::now();
+        if (!ready) return session_.abort(ready.error());
+        if (ready.value() == 0) {
+            if (writing_ && now >= write_progress_ + session_.settings().timeouts.write)
+                return session_.abort(make_error_code(errc::write_timeout));
+            (void)session_.on_tick(now);
+            return;
+        }
+        if (ready.value() & static_cast<int>(io_ready::writable)) {
+            auto n = write_some(fd_, session_.pending_output());
+            if (!n) return session_.abort(n.error());
+            if (n.value() > 0) write_progress_ = now;
+            session_.consume_output(n.value());
+        }
+        if (ready.value() & static_cast<int>(io_ready::readable)) {
+            const std::size_t cap = std::min(buf_.size(), session_.input_capacity());
+            if (cap == 0) return;
+            auto n = read_some(fd_, mutable_byte_view(buf_.data(), cap));
+            if (!n) {
+                if (n.error() == std::errc::resource_unavailable_try_again) return;
+                return session_.abort(n.error());
+            }
+            if (n.value() == 0) {
+                (void)session_.receive_eof(now);
+                return;
+            }
+            (void)session_.receive(byte_view(buf_.data(), n.value()), now);
+        }
+    }
+
+    // After an error or the peer's goodbye: write what is queued (our own
+    // goodbye) for at most a second, as go-ethereum's discWriteTimeout.
+    void flush_goodbye() {
+        if (!fd_ || session_.pending_output().empty()) return;
+        const time_point until = clock::now() + std::chrono::seconds(1);
+        while (!session_.pending_output().empty()) {
+            auto ready = wait(fd_, false, true, until);
+            if (!ready || ready.value() == 0) break;
+            auto n = write_some(fd_, session_.pending_output());
+            if (!n) break;
+            session_.consume_output(n.value());
+        }
+    }
+
+    std::error_code report(std::error_code ec) {
+        log(log_level::error, "error: " + ec.message());
+        return ec;
+    }
+
+    void log_event(const event& e) {
+        switch (e.kind) {
+            case event_kind::handshake_complete: log(log_level::info, "handshake complete"); break;
+            case event_kind::disconnected:
+                log(log_level::info, "disconnect received: reason " + std::to_string(e.reason));
+                break;
+            case event_kind::error: log(log_level::warning, "session closed: " + e.error.message()); break;
+            default: log(log_level::debug, "event"); break;
+        }
+    }
+
+    void log(log_level level, const std::string& what) {
+        if (log_) log_(level, what, peer_);
+    }
+
+    socket_fd fd_;
+    Session session_;
+    log_hook log_;
+    std::string peer_;
+    std::array<std::uint8_t, 64 * 1024> buf_{};
+    bool writing_ = false;
+    time_point write_progress_{};
+};
+
+}  // namespace polywire::transport::adapters

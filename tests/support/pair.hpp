@@ -21,16 +21,16 @@ struct recorded_event {
     std::error_code error;
 };
 
-template <class Session>
+template <class Session, class SessionB = Session>
 struct session_pair {
-    Session a;  // initiator
-    Session b;  // recipient
+    Session a;   // initiator
+    SessionB b;  // recipient
     transport::time_point now = transport::time_point{} + std::chrono::hours(1);
     std::vector<recorded_event> a_events, b_events;
     std::size_t chunk = 0;  // 0: whole buffers
     std::size_t bytes_a_to_b = 0, bytes_b_to_a = 0;
 
-    session_pair(typename Session::options ao, typename Session::options bo)
+    session_pair(typename Session::options ao, typename SessionB::options bo)
         : a(policies::handshake_role::initiator, std::move(ao)), b(policies::handshake_role::recipient, std::move(bo)) {}
 
     void start() {
@@ -39,13 +39,15 @@ struct session_pair {
         pump();
     }
 
-    static void drain(Session& s, std::vector<recorded_event>& out) {
+    template <class S>
+    static void drain(S& s, std::vector<recorded_event>& out) {
         while (auto e = s.next_event())
             out.push_back({e->kind, e->code, bytes(e->payload.begin(), e->payload.end()), e->reason, e->error});
     }
 
     // Moves one side's output to the other; returns bytes moved.
-    std::size_t move(Session& from, Session& to, std::vector<recorded_event>& to_events) {
+    template <class From, class To>
+    std::size_t move(From& from, To& to, std::vector<recorded_event>& to_events) {
         std::size_t moved = 0;
         while (!from.pending_output().empty() && to.state() != transport::session_state::closed) {
             auto out = from.pending_output();

@@ -1,0 +1,185 @@
+// The generic session, exercised through a minimal configuration that has
+// nothing to do with RLPx: preset keys, AES-256-CTR, no MAC, a 2-byte
+// length header, no compression, no base protocol.
+#include "transport/session.hpp"
+
+#include <gtest/gtest.h>
+
+#include "policies/models/aes_ctr.hpp"
+#include "tests/support/pair.hpp"
+#include "tests/support/preset_key_agreement.hpp"
+
+namespace polywire::transport {
+namespace {
+namespace hana = boost::hana;
+
+struct toy_secrets {
+    secret<32> key;
+    int remote_id = 7;
+};
+byte_view cipher_key(const toy_secrets& s, policies::direction) { return s.key.view(); }
+byte_view cipher_iv(const toy_secrets&, policies::direction) {
+    static const std::uint8_t zero[16] = {};
+    return byte_view(zero, 16);
+}
+
+// be16 size; one code byte; no padding; at most 1000-byte frames.
+struct toy_layout {
+    static constexpr std::string_view name = "toy";
+    static constexpr std::size_t header_size = 2;
+    static constexpr std::size_t max_frame_size = 1000;
+    static std::size_t padded_size(std::size_t n) noexcept { return n; }
+    static void encode_header(std::size_t n, mutable_byte_view h) noexcept {
+        h[0] = static_cast<std::uint8_t>(n >> 8);
+        h[1] = static_cast<std::uint8_t>(n);
+    }
+    static result<std::size_t> decode_header(byte_view h) noexcept {
+        std::size_t n = std::size_t{h[0]} << 8 | h[1];
+        if (n == 0 || n > max_frame_size) return make_error_code(errc::message_too_large);
+        return n;
+    }
+    static void encode_code(std::uint64_t code, bytes& out) { out.push_back(static_cast<std::uint8_t>(code)); }
+    static result<policies::decoded_code> decode_code(byte_view b) noexcept {
+        return policies::decoded_code{b[0], 1};
+    }
+};
+
+struct toy_config {
+    static constexpr std::string_view name = "toy";
+    static constexpr auto policies = hana::make_map(
+        hana::make_pair(hana::type_c<role::key_agreement>, hana::type_c<test::preset_key_agreement<toy_secrets>>),
+        hana::make_pair(hana::type_c<role::cipher>, hana::type_c<polywire::policies::aes_ctr<32>>),
+        hana::make_pair(hana::type_c<role::mac_state>, hana::type_c<polywire::policies::no_mac>),
+        hana::make_pair(hana::type_c<role::frame_layout>, hana::type_c<toy_layout>),
+        hana::make_pair(hana::type_c<role::compressor>, hana::type_c<polywire::policies::no_compression>));
+};
+using toy_session = session<toy_config>;
+
+static_assert(std::is_same_v<policy_t<toy_config, role::frame_layout>, toy_layout>);
+static_assert(std::is_same_v<base_protocol_t<toy_config>, polywire::policies::no_base_protocol>);
+using swapped = with_policy<toy_config, role::cipher, polywire::policies::aes_ctr<16>>;
+static_assert(std::is_same_v<policy_t<swapped, role::cipher>, polywire::policies::aes_ctr<16>>);
+static_assert(std::is_same_v<policy_t<swapped, role::frame_layout>, toy_layout>);
+
+toy_session::options opts() {
+    toy_session::options o;
+    o.handshake.secrets_for_testing_only.key = secret<32>(bytes(32, 0x42));
+    return o;
+}
+
+TEST(SessionTest, StartsInInitialAndEstablishesWithPresetKeys) {
+    toy_session s(policies::handshake_role::initiator, opts());
+    EXPECT_EQ(s.state(), session_state::initial);
+    EXPECT_EQ(s.send(1, {}, {}), errc::not_established);
+    ASSERT_FALSE(s.start({}));
+    EXPECT_EQ(s.state(), session_state::established);
+    auto e = s.next_event();
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->kind, event_kind::handshake_complete);
+    EXPECT_EQ(s.remote_id(), 7);
+}
+
+TEST(SessionTest, DatagramsKeepTheirBoundaries) {
+    toy_session a(policies::handshake_role::initiator, opts());
+    ASSERT_FALSE(a.start({}));
+    ASSERT_FALSE(a.send(3, as_bytes("one"), {}));
+    ASSERT_FALSE(a.send(4, as_bytes("two"), {}));
+    const bytes both(a.pending_output().begin(), a.pending_output().end());
+    toy_session reader(policies::handshake_role::recipient, opts());
+    ASSERT_FALSE(reader.start({}));
+    (void)reader.next_event();
+    // A datagram holding two whole frames is fine...
+    EXPECT_FALSE(reader.receive_datagram(both, {}));
+    auto e = reader.next_event();
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, 3u);
+    e = reader.next_event();
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, 4u);
+    // ...one that ends inside a frame is an error.
+    toy_session reader2(policies::handshake_role::recipient, opts());
+    ASSERT_FALSE(reader2.start({}));
+    EXPECT_EQ(reader2.receive_datagram(byte_view(both).first(5), {}), errc::truncated_datagram);
+    EXPECT_EQ(reader2.state(), session_state::closed);
+}
+
+TEST(SessionTest, OutputIsConsumedPiecewise) {
+    toy_session a(policies::handshake_role::initiator, opts());
+    ASSERT_FALSE(a.start({}));
+    ASSERT_FALSE(a.send(1, as_bytes("abc"), {}));
+    const std::size_t n = a.pending_output().size();
+    EXPECT_EQ(n, 2u + 1u + 3u);
+    a.consume_output(2);
+    EXPECT_EQ(a.pending_output().size(), n - 2);
+    a.consume_output(100);
+    EXPECT_TRUE(a.pending_output().empty());
+}
+
+TEST(SessionTest, FrameSizeAboveTheLayoutLimitIsRefused) {
+    toy_session a(policies::handshake_role::initiator, opts());
+    ASSERT_FALSE(a.start({}));
+    EXPECT_EQ(a.send(1, bytes(1000), {}), errc::message_too_large);  // 1 code byte + 1000 > 1000
+    EXPECT_FALSE(a.send(1, bytes(999), {}));
+}
+
+TEST(SessionTest, HeaderDeclaringAnOversizedFrameIsRejectedBeforeTheBodyArrives) {
+    toy_session b(policies::handshake_role::recipient, opts());
+    ASSERT_FALSE(b.start({}));
+    // AES-CTR keystream XOR: craft a header that decrypts to 0xffff.
+    toy_session a(policies::handshake_role::initiator, opts());
+    ASSERT_FALSE(a.start({}));
+    ASSERT_FALSE(a.send(1, bytes(1), {}));
+    bytes wire(a.pending_output().begin(), a.pending_output().end());
+    wire[0] ^= 0x00 ^ 0xff;  // plaintext 0x00 -> 0xff
+    wire[1] ^= 0x02 ^ 0xff;  // plaintext 0x02 -> 0xff
+    EXPECT_EQ(b.receive(byte_view(wire).first(2), {}), errc::message_too_large);
+}
+
+TEST(SessionTest, InputCapacityShrinksUntilMessagesAreTaken) {
+    auto o = opts();
+    o.limits.max_input_buffer = 64;
+    toy_session a(policies::handshake_role::initiator, o), b(policies::handshake_role::recipient, o);
+    ASSERT_FALSE(a.start({}));
+    ASSERT_FALSE(b.start({}));
+    while (b.next_event()) {
+    }
+    ASSERT_FALSE(a.send(1, bytes(20, 1), {}));
+    ASSERT_FALSE(a.send(1, bytes(20, 2), {}));
+    const bytes wire(a.pending_output().begin(), a.pending_output().end());
+    ASSERT_FALSE(b.receive(wire, {}));
+    // Only the bytes of undelivered payloads stay held (headers can go).
+    EXPECT_EQ(b.input_capacity(), 64u - 40u - 3u);
+    auto e1 = b.next_event();
+    ASSERT_TRUE(e1);
+    EXPECT_EQ(e1->payload.size(), 20u);
+    EXPECT_EQ(e1->payload[0], 1);
+    auto e2 = b.next_event();
+    ASSERT_TRUE(e2);
+    EXPECT_EQ(e2->payload[0], 2);
+    EXPECT_FALSE(b.next_event());
+    EXPECT_EQ(b.input_capacity(), 64u);
+    EXPECT_EQ(b.receive(bytes(65), {}), errc::buffer_limit_exceeded);
+}
+
+TEST(SessionTest, CloseBeforeKeysClosesAtOnceAndAfterwardsEverythingIsRefused) {
+    toy_session s(policies::handshake_role::initiator, opts());
+    ASSERT_FALSE(s.start({}));
+    ASSERT_FALSE(s.close(0, {}));
+    EXPECT_EQ(s.state(), session_state::closing);
+    EXPECT_EQ(s.close(0, {}), errc::session_closed);
+    EXPECT_EQ(s.send(1, {}, {}), errc::session_closed);
+    ASSERT_TRUE(s.next_deadline());
+    EXPECT_FALSE(s.on_tick(*s.next_deadline()));
+    EXPECT_EQ(s.state(), session_state::closed);
+}
+
+TEST(SessionTest, NoBaseProtocolMeansNoKeepalive) {
+    toy_session s(policies::handshake_role::initiator, opts());
+    ASSERT_FALSE(s.start({}));
+    ASSERT_TRUE(s.next_deadline());
+    EXPECT_EQ(*s.next_deadline(), time_point{} + s.settings().timeouts.read);
+    EXPECT_EQ(s.on_tick(*s.next_deadline()), errc::read_timeout);
+}
+
+}  // namespace
+}  // namespace polywire::transport

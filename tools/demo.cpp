@@ -15,14 +15,19 @@ using transport::event_kind;
 namespace {
 std::mutex print_mutex;
 
-template <class... Args>
-void say(const char* who, const char* fmt, Args... args) {
-    std::lock_guard<std::mutex> lock(print_mutex);
-    std::printf("%-6s ", who);
-    std::printf(fmt, args...);
-    std::printf("\n");
-    std::fflush(stdout);
-}
+}  // namespace
+
+// A transcript line "who  message" (a macro so formats stay literals).
+#define say(who, ...)                                      \
+    do {                                                   \
+        std::lock_guard<std::mutex> lock_(print_mutex);    \
+        std::printf("%-6s ", who);                         \
+        std::printf(__VA_ARGS__);                          \
+        std::printf("\n");                                 \
+        std::fflush(stdout);                               \
+    } while (0)
+
+namespace {
 
 std::string short_id(const k1::public_key& id) { return to_hex(byte_view(id).first(8)) + "..."; }
 
@@ -45,7 +50,10 @@ int main() {
     int bob_status = 1;
     std::thread bob([&] {
         auto conn = listener.value().accept(transport::clock::now() + std::chrono::seconds(10));
-        if (!conn) return say("bob", "accept failed: %s", conn.error().message().c_str());
+        if (!conn) {
+            say("bob", "accept failed: %s", conn.error().message().c_str());
+            return;
+        }
         auto& c = *conn.value();
         say("bob", "handshake done with %s (%s)", short_id(c.session().remote_id()).c_str(),
             c.session().peer().remote_hello.client_id.c_str());
@@ -63,7 +71,8 @@ int main() {
                 bob_status = 0;
                 return;
             } else if (e->kind == event_kind::error) {
-                return say("bob", "error: %s", e->error.message().c_str());
+                say("bob", "error: %s", e->error.message().c_str());
+                return;
             }
         }
     });
@@ -89,7 +98,11 @@ int main() {
     int status = 0;
     for (const char* text : {"hello bob", "messages are snappy-compressed, encrypted and MACed", "bye soon"}) {
         say("alice", "sending \"%s\"", text);
-        if (auto ec = c.send("demo", 0, as_bytes(text))) return say("alice", "send failed: %s", ec.message().c_str()), bob.join(), 1;
+        if (auto ec = c.send("demo", 0, as_bytes(text))) {
+            say("alice", "send failed: %s", ec.message().c_str());
+            status = 1;
+            break;
+        }
         auto e = c.next_event();
         if (!e || e->kind != event_kind::message) {
             status = 1;

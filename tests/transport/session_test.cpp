@@ -54,6 +54,7 @@ struct toy_config {
         hana::make_pair(hana::type_c<role::compressor>, hana::type_c<polywire::policies::no_compression>));
 };
 using toy_session = session<toy_config>;
+static_assert(toy_config::name == "toy" && toy_layout::name == "toy");
 
 static_assert(std::is_same_v<policy_t<toy_config, role::frame_layout>, toy_layout>);
 static_assert(std::is_same_v<base_protocol_t<toy_config>, polywire::policies::no_base_protocol>);

@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# End-to-end test of the polywire command-line tool over 127.0.0.1:
+# keygen, listen/dial with echo and ping, handshake and capability failures,
+# the human-readable ping, usage errors and the whole-run timeout.
+#
+# Usage: polywire_cli_test.sh PATH_TO_POLYWIRE
+set -uo pipefail
+
+polywire="$1"
+[[ -x "$polywire" ]] || { echo "not executable: $polywire" >&2; exit 1; }
+tmp="${TEST_TMPDIR:-$(mktemp -d)}/polywire_cli_test.$$"
+mkdir -p "$tmp"
+
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+}
+trap cleanup EXIT
+
+failures=0
+pass() { echo "PASS: $*"; }
+fail() {
+    echo "FAIL: $*" >&2
+    failures=$((failures + 1))
+}
+check() {  # check DESCRIPTION COMMAND...
+    local what="$1"
+    shift
+    if "$@"; then pass "$what"; else fail "$what"; fi
+}
+now_ms() { date +%s%3N; }
+
+# Runs polywire bounded by a hard limit, so no test can hang.
+pw() { timeout 15 "$polywire" "$@"; }
+
+# start_listener NAME ARGS...: starts `polywire listen ARGS` in the
+# background writing $tmp/NAME.out, waits for its LISTENING line and sets
+# listener_pid, listener_enode, listener_id and listener_port.
+start_listener() {
+    local name="$1"
+    shift
+    local out="$tmp/$name.out"
+    : >"$out"
+    timeout 15 "$polywire" listen "$@" >"$out" 2>"$tmp/$name.err" &
+    listener_pid=$!
+    pids+=("$listener_pid")
+    local line=""
+    for _ in $(seq 1 100); do
+        line="$(head -n 1 "$out")"
+        [[ "$line" == LISTENING* ]] && break
+        kill -0 "$listener_pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    if [[ ! "$line" =~ ^LISTENING\ enode://([0-9a-f]{128})@127\.0\.0\.1:([0-9]+)$ ]]; then
+        fail "$name: listener did not print its LISTENING line (got '$line'; stderr: $(cat "$tmp/$name.err"))"
+        listener_enode="" listener_id="" listener_port=""
+        return 1
+    fi
+    listener_enode="${line#LISTENING }"
+    listener_id="${BASH_REMATCH[1]}"
+    listener_port="${BASH_REMATCH[2]}"
+}
+
+# wait_listener: waits for the last listener and sets listener_rc.
+wait_listener() {
+    wait "$listener_pid"
+    listener_rc=$?
+}
+
+json_field() {  # json_field FIELD <<< LINE (string fields only)
+    sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"
+}
+
+# ---- keygen ------------------------------------------------------------------
+
+keygen_out="$(pw keygen)"
+check "keygen prints private_key and node_id" \
+    grep -Eqx '\{"private_key":"[0-9a-f]{64}","node_id":"[0-9a-f]{128}"\}' <<<"$keygen_out"
+key_a="$(json_field private_key <<<"$keygen_out")"
+id_a="$(json_field node_id <<<"$keygen_out")"
+
+keyfile="$tmp/listener.key"
+keyfile_out="$(umask 022; pw keygen --out "$keyfile")"
+check "keygen --out prints only node_id" grep -Eqx '\{"node_id":"[0-9a-f]{128}"\}' <<<"$keyfile_out"
+id_file="$(json_field node_id <<<"$keyfile_out")"
+check "keygen --out file has mode 0600" test "$(stat -c %a "$keyfile")" = 600
+check "keygen --out file holds 64 hex digits and a newline" \
+    bash -c '[[ "$(wc -c <"$1")" -eq 65 ]] && grep -Eqx "[0-9a-f]{64}" "$1"' _ "$keyfile"
+pw keygen --out "$keyfile" >/dev/null 2>&1
+check "keygen --out refuses to overwrite a file" test $? -ne 0
+
+# ---- listen --echo / dial --send --expect-echo --ping --disconnect -----------
+
+if start_listener echo --key-file "$keyfile" --port 0 --cap test/1:8 --echo --timeout 10; then
+    check "LISTENING shows the node id keygen --out printed" test "$listener_id" = "$id_file"
+    POLYWIRE_KEY="$key_a" pw dial --remote "$listener_enode" --cap test/1:8 --send 3 --size 1024 --expect-echo \
+        --ping --disconnect client_quitting >"$tmp/dial.out" 2>"$tmp/dial.err"
+    dial_rc=$?
+    wait_listener
+    check "dial exits 0" test "$dial_rc" -eq 0
+    check "listen exits 0 after the peer disconnects" test "$listener_rc" -eq 0
+    lo="$tmp/echo.out" do="$tmp/dial.out"
+    check "listener reports the dialer's hello" \
+        grep -Eqx "\{\"event\":\"hello\",\"client_id\":\"polywire/[^\"]*\",\"protocol_version\":5,\"caps\":\[\"test/1\"\],\"remote_id\":\"$id_a\"\}" "$lo"
+    check "dialer reports the listener's hello" grep -q "\"event\":\"hello\".*\"remote_id\":\"$id_file\"" "$do"
+    check "listener reports 3 messages of 1024 bytes on wire code 16" \
+        test "$(grep -Ec '^\{"event":"msg","code":16,"size":1024,"sha256":"[0-9a-f]{64}"\}$' "$lo")" -eq 3
+    check "dialer receives 3 echoes" test "$(grep -c '"event":"msg"' "$do")" -eq 3
+    check "message hashes match on both sides" \
+        test "$(grep '"event":"msg"' "$lo" | json_field sha256)" = "$(grep '"event":"msg"' "$do" | json_field sha256)"
+    check "the 3 messages differ (random content)" test "$(grep '"event":"msg"' "$lo" | json_field sha256 | sort -u | wc -l)" -eq 3
+    check "listener reports the ping" grep -qx '{"event":"ping"}' "$lo"
+    check "dialer reports the pong" grep -qx '{"event":"pong"}' "$do"
+    check "listener reports disconnect reason 8" grep -qx '{"event":"disconnect","reason":8}' "$lo"
+    check "no error events" bash -c '! grep -q "\"event\":\"error\"" "$1" "$2"' _ "$lo" "$do"
+    check "no key material in any output" bash -c '! grep -qi -e "$1" -e "$(cat "$2")" "$3" "$4" "$5" "$6"' _ \
+        "$key_a" "$keyfile" "$lo" "$do" "$tmp/echo.err" "$tmp/dial.err"
+fi
+
+# ---- a wrong node id in the enode --------------------------------------------
+
+if start_listener wrongid --key "$key_a" --port 0 --cap test/1:8 --timeout 10; then
+    other_id="$(pw keygen | json_field node_id)"
+    key_b="$(pw keygen | json_field private_key)"
+    start=$(now_ms)
+    pw dial --key "$key_b" --remote "enode://$other_id@127.0.0.1:$listener_port" --cap test/1:8 \
+        --handshake-timeout 500 >"$tmp/wrongid_dial.out" 2>&1
+    rc=$?
+    elapsed=$(($(now_ms) - start))
+    wait_listener
+    check "dial to a wrong node id fails" test "$rc" -ne 0 -a "$rc" -ne 124
+    check "dial to a wrong node id fails within 2 s (took ${elapsed} ms)" test "$elapsed" -lt 2000
+    check "dial to a wrong node id prints an error event" grep -q '^{"event":"error","message":".*handshake' "$tmp/wrongid_dial.out"
+    check "listener reports the failed connection and exits non-zero" \
+        bash -c '[[ $1 -ne 0 ]] && grep -q "^{\"event\":\"error\"" "$2"' _ "$listener_rc" "$tmp/wrongid.out"
+fi
+
+# ---- capabilities the listener lacks -----------------------------------------
+
+if start_listener caps --key "$key_a" --port 0 --cap test/1:8 --connections 2 --timeout 10; then
+    key_b="$(pw keygen | json_field private_key)"
+    pw dial --key "$key_b" --remote "$listener_enode" --cap foo/1:8 >"$tmp/nocap.out" 2>&1
+    rc=$?
+    check "dial sharing no capability fails" test "$rc" -ne 0 -a "$rc" -ne 124
+    check "dial sharing no capability says so" grep -q '"event":"error".*no capability in common (remote offers: test/1)' "$tmp/nocap.out"
+    pw dial --key "$key_b" --remote "$listener_enode" --cap foo/1:8 --cap test/1:8 --send 1 --size 10 >"$tmp/first.out" 2>&1
+    rc=$?
+    check "dial whose first capability is not shared fails" test "$rc" -ne 0 -a "$rc" -ne 124
+    check "dial whose first capability is not shared says so" \
+        grep -q '"event":"error".*first capability foo/1:8 is not shared' "$tmp/first.out"
+    wait_listener
+    check "listener reports the peer that shares nothing" grep -q '"event":"error".*no capability in common' "$tmp/caps.out"
+    check "listener reports the peer leaving as useless (reason 3)" grep -qx '{"event":"disconnect","reason":3}' "$tmp/caps.out"
+fi
+
+# ---- a hostile connection, then a good one; --count ---------------------------
+
+if start_listener serial --key "$key_a" --port 0 --cap test/1:8 --connections 2 --echo --count 2 --timeout 10; then
+    # Not RLPx: the listener reports it and accepts the next connection.
+    (exec 3<>"/dev/tcp/127.0.0.1/$listener_port" && printf 'GET / HTTP/1.0\r\n\r\n' >&3 && sleep 0.2) 2>/dev/null
+    key_b="$(pw keygen | json_field private_key)"
+    pw dial --key "$key_b" --remote "$listener_enode" --cap test/1:8 --send 5 --size 100 >"$tmp/serial_dial.out" 2>&1
+    wait_listener
+    check "a hostile connection is reported as an error event" \
+        grep -q '^{"event":"error","message":"connection from 127.0.0.1:[0-9]* failed during the handshake' "$tmp/serial.out"
+    check "the next connection is served after it" grep -q '"event":"hello"' "$tmp/serial.out"
+    check "listen --count 2 exits 0 after 2 messages" \
+        bash -c '[[ $1 -eq 0 && $(grep -c "\"event\":\"msg\"" "$2") -eq 2 ]]' _ "$listener_rc" "$tmp/serial.out"
+fi
+
+# ---- ping (for a person) -----------------------------------------------------
+
+if start_listener pinged --key "$key_a" --port 0 --cap test/1:8 --timeout 10; then
+    pw ping "$listener_enode" --cap test/1:8 >"$tmp/ping.out" 2>&1
+    rc=$?
+    wait_listener
+    check "ping exits 0" test "$rc" -eq 0
+    check "ping shows the client id" grep -Eq '^ +client id: +polywire/' "$tmp/ping.out"
+    check "ping shows the capabilities" grep -Eq '^ +capabilities: +test/1$' "$tmp/ping.out"
+    check "ping shows the round trip in ms" grep -Eq '^ +round trip: +[0-9.]+ ms' "$tmp/ping.out"
+    check "listener exits 0 after the ping" test "$listener_rc" -eq 0
+    pw ping "$listener_enode" >"$tmp/refused.out" 2>&1
+    rc=$?
+    check "ping to a closed port fails" test "$rc" -eq 1
+    check "ping to a closed port says the connection was refused" grep -q 'connection refused' "$tmp/refused.out"
+fi
+
+# ---- usage, version, timeout -------------------------------------------------
+
+pw --help >"$tmp/help.out" 2>&1
+check "--help exits 0 with usage text" bash -c '[[ $1 -eq 0 ]] && grep -q "^Usage:" "$2"' _ $? "$tmp/help.out"
+pw >/dev/null 2>&1
+check "no arguments is a usage error" test $? -eq 2
+pw dial --bogus >/dev/null 2>&1
+check "an unknown option exits 2" test $? -eq 2
+pw listen --key "$key_a" --port 0 >"$tmp/nocapopt.out" 2>&1
+check "listen without --cap exits 2 with a clear message" \
+    bash -c '[[ $1 -eq 2 ]] && grep -q "at least one --cap" "$2"' _ $? "$tmp/nocapopt.out"
+pw listen --key 1234 --port 0 --cap test/1:8 >"$tmp/badkey.out" 2>&1
+check "a malformed key exits 2 without echoing it" \
+    bash -c '[[ $1 -eq 2 ]] && grep -q "invalid private key" "$2" && ! grep -q 1234 "$2"' _ $? "$tmp/badkey.out"
+pw dial "$key_a" >"$tmp/poskey.out" 2>&1
+check "a key given by mistake as an argument is not echoed" \
+    bash -c '[[ $1 -eq 2 ]] && ! grep -q "$2" "$3"' _ $? "$key_a" "$tmp/poskey.out"
+check "version prints 0.1.0" test "$(pw version)" = "0.1.0"
+
+start=$(now_ms)
+pw listen --key "$key_a" --port 0 --cap test/1:8 --timeout 0.5 >"$tmp/timeout.out" 2>&1
+rc=$?
+elapsed=$(($(now_ms) - start))
+check "listen --timeout 0.5 with no peer exits 3 (took ${elapsed} ms)" test "$rc" -eq 3 -a "$elapsed" -lt 3000
+check "the timeout is reported as an error event" grep -q '^{"event":"error","message":"timed out' "$tmp/timeout.out"
+
+if [[ $failures -ne 0 ]]; then
+    echo "$failures check(s) failed; outputs in $tmp" >&2
+    exit 1
+fi
+echo "all checks passed"

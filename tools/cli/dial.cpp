@@ -1,0 +1,213 @@
+// polywire dial: connects, optionally sends random messages (and checks
+// their echoes), pings, then disconnects with a chosen reason. Every event is
+// a JSON line; any failure is an error event and a non-zero exit.
+#include <deque>
+
+#include "policies/crypto/hash.hpp"
+#include "policies/crypto/random.hpp"
+#include "tools/cli/common.hpp"
+
+namespace polywire::cli {
+
+namespace p2p = rlpx::p2p;
+using transport::event_kind;
+
+namespace {
+constexpr option_spec dial_options[] = {
+    {"key", true},        {"key-file", true},   {"remote", true},     {"cap", true, true},
+    {"send", true},       {"size", true},       {"expect-echo", false}, {"ping", false},
+    {"disconnect", true}, {"timeout", true},    {"handshake-timeout", true}, {"help", false},
+};
+
+/// Largest message the RLPx framing can carry (before compression overhead).
+constexpr std::uint64_t max_size = 0xFFFFFF;
+/// Bytes sent but not yet echoed before the sender waits for echoes, so the
+/// peers' buffers stay bounded whatever --send and --size are.
+constexpr std::size_t echo_window = 4u << 20;
+
+class dialer {
+public:
+    dialer(rlpx::connection& conn, bool expect_echo) : conn_(conn), expect_echo_(expect_echo) {}
+
+    // Takes one event from the connection and reports it; false (after an
+    // error event) if the run has failed.
+    bool step() {
+        auto e = conn_.next_event();
+        if (!e) {
+            const auto ec = conn_.session().error();
+            emit_error("connection closed" + (ec ? ": " + ec.message() : std::string()));
+            return false;
+        }
+        switch (e->kind) {
+            case event_kind::handshake_complete: return true;
+            case event_kind::message: return on_message(e->code, e->payload);
+            case event_kind::ping: emit(json{{"event", "ping"}}); return true;
+            case event_kind::pong:
+                emit(json{{"event", "pong"}});
+                ++pongs_;
+                return true;
+            case event_kind::disconnected:
+                emit(json{{"event", "disconnect"}, {"reason", e->reason}});
+                emit_error("the remote disconnected: " + describe_reason(e->reason));
+                return false;
+            case event_kind::error: emit_error("session failed: " + e->error.message()); return false;
+        }
+        return true;
+    }
+
+    // After a failed call: reports it, preceded by the events that explain it
+    // (a Disconnect received meanwhile) when the session has closed.
+    void fail(const std::string& what, std::error_code ec) {
+        if (conn_.session().state() == transport::session_state::closed) {
+            while (auto e = conn_.next_event()) {
+                if (e->kind == event_kind::disconnected) {
+                    emit(json{{"event", "disconnect"}, {"reason", e->reason}});
+                    emit_error("the remote disconnected: " + describe_reason(e->reason));
+                    return;
+                }
+                if (e->kind == event_kind::error) {
+                    emit_error(what + ": " + e->error.message());
+                    return;
+                }
+            }
+        }
+        emit_error(what + ": " + ec.message());
+    }
+
+    void expect(std::uint64_t code, const crypto::digest32& digest, std::size_t size) {
+        pending_.push_back({code, digest, size});
+        outstanding_ += size;
+    }
+    bool awaiting_echo() const noexcept { return !pending_.empty(); }
+    std::size_t outstanding() const noexcept { return outstanding_; }
+    std::uint64_t pongs() const noexcept { return pongs_; }
+
+private:
+    struct sent {
+        std::uint64_t code;
+        crypto::digest32 digest;
+        std::size_t size;
+    };
+
+    bool on_message(std::uint64_t code, byte_view payload) {
+        emit(message_event(code, payload));
+        if (!expect_echo_) return true;
+        ++echoes_;
+        if (pending_.empty()) {
+            emit_error("unexpected message with code " + std::to_string(code) + ": every echo already arrived");
+            return false;
+        }
+        const sent want = pending_.front();
+        pending_.pop_front();
+        outstanding_ -= want.size;
+        if (code != want.code || crypto::sha256(payload) != want.digest) {
+            emit_error("echo " + std::to_string(echoes_) + " does not match the message sent (code " +
+                       std::to_string(code) + " size " + std::to_string(payload.size()) + ", sent code " +
+                       std::to_string(want.code) + " size " + std::to_string(want.size) + ")");
+            return false;
+        }
+        return true;
+    }
+
+    rlpx::connection& conn_;
+    bool expect_echo_;
+    std::deque<sent> pending_;
+    std::size_t outstanding_ = 0;
+    std::uint64_t echoes_ = 0;
+    std::uint64_t pongs_ = 0;
+};
+}  // namespace
+
+int run_dial(std::span<const std::string> words) {
+    const args a = args::parse("dial", words, dial_options, 0);
+    if (a.has("help")) {
+        print_line(usage());
+        return exit_ok;
+    }
+    rlpx::node_config cfg;
+    cfg.key = require_key(a);
+    cfg.capabilities = parse_caps(a, true);
+    cfg.client_id = "polywire/" + std::string(version);
+    const auto remote_text = a.value("remote");
+    if (!remote_text) throw usage_error("dial needs --remote enode://<node id>@<host>:<port>");
+    const auto remote = rlpx::parse_enode(*remote_text);
+    if (!remote) throw usage_error("invalid --remote " + shown(*remote_text) + ": " + remote.error().message());
+
+    std::uint64_t count = 0, size = 0;
+    if (a.has("send")) {
+        count = parse_uint("send", *a.value("send"), 0, UINT64_MAX);
+        if (!a.has("size")) throw usage_error("--send N needs --size BYTES");
+        size = parse_uint("size", *a.value("size"), 0, max_size);
+    } else if (a.has("size")) {
+        throw usage_error("--size needs --send N");
+    }
+    const bool expect_echo = a.has("expect-echo");
+    if (expect_echo && !a.has("send")) throw usage_error("--expect-echo needs --send N --size BYTES");
+    auto reason = p2p::disconnect_reason::requested;
+    if (auto v = a.value("disconnect")) {
+        auto r = p2p::parse_reason(*v);
+        if (!r) throw usage_error("invalid --disconnect " + shown(*v) + ": expected a reason number (0-10, 16) or name such as client_quitting");
+        reason = *r;
+    }
+    const auto timeout = a.has("timeout") ? parse_seconds("timeout", *a.value("timeout")) : std::chrono::seconds(30);
+    if (auto v = a.value("handshake-timeout"))
+        cfg.timeouts.handshake = std::chrono::milliseconds(parse_uint("handshake-timeout", *v, 1, 3'600'000));
+
+    start_watchdog(timeout, output_mode::json_events);
+
+    auto out = dial_peer(cfg, remote.value());
+    if (!out.conn) {
+        emit_error(describe_dial_failure(out, remote.value(), cfg.timeouts.handshake));
+        return exit_failure;
+    }
+    auto& conn = *out.conn;
+    emit(hello_event(conn));
+
+    const auto& first = cfg.capabilities.front();
+    const auto* cap = p2p::find_by_name(conn.session().peer().shared, first.name);
+    if (cap == nullptr) {
+        emit_error("the first capability " + p2p::to_string(first) + " is not shared with the remote (remote offers: " +
+                   join_caps(conn.session().peer().remote_hello.caps) +
+                   "; shared: " + join_caps(conn.session().peer().shared) + ")");
+        (void)conn.close(p2p::disconnect_reason::useless_peer);
+        return exit_failure;
+    }
+
+    dialer d(conn, expect_echo);
+    bytes payload(size);
+    for (std::uint64_t i = 0; i < count; ++i) {
+        if (auto ec = crypto::random_bytes(payload)) {
+            emit_error("cannot generate message content: " + ec.message());
+            return exit_failure;
+        }
+        if (expect_echo) {
+            while (d.awaiting_echo() && d.outstanding() + payload.size() > echo_window)
+                if (!d.step()) return exit_failure;
+            d.expect(cap->offset, crypto::sha256(payload), payload.size());
+        }
+        if (auto ec = conn.send(cap->name, 0, payload)) {
+            d.fail("sending message " + std::to_string(i + 1) + " failed", ec);
+            return exit_failure;
+        }
+    }
+    while (d.awaiting_echo())
+        if (!d.step()) return exit_failure;
+
+    if (a.has("ping")) {
+        const auto before = d.pongs();
+        if (auto ec = conn.ping()) {
+            d.fail("ping failed", ec);
+            return exit_failure;
+        }
+        while (d.pongs() == before)
+            if (!d.step()) return exit_failure;
+    }
+
+    if (auto ec = conn.close(reason)) {
+        d.fail("disconnect failed", ec);
+        return exit_failure;
+    }
+    return exit_ok;
+}
+
+}  // namespace polywire::cli

@@ -1,0 +1,134 @@
+// polywire: a command-line RLPx (devp2p) node for scripts and people.
+//
+//   polywire keygen [--out PATH]
+//   polywire listen --key HEX --port P --cap eth/68:17 [--echo] ...
+//   polywire dial --key HEX --remote ENODE --cap eth/68:17 [--send N --size B] ...
+//   polywire ping ENODE
+//   polywire version
+//
+// listen and dial print one JSON object per line (see usage()); ping prints
+// a summary for a person. The commands live in tools/cli/.
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "tools/cli/common.hpp"
+
+namespace polywire::cli {
+
+std::string usage() {
+    return R"(polywire )" + std::string(version) + R"( - RLPx (devp2p) connections from the command line
+
+Usage:
+  polywire keygen [--out PATH]
+  polywire listen KEY --port P [--host 127.0.0.1] --cap NAME/VERSION:LENGTH...
+                  [--echo] [--count N] [--connections K] [--timeout S] [--handshake-timeout MS]
+  polywire dial KEY --remote ENODE --cap NAME/VERSION:LENGTH...
+                [--send N --size BYTES [--expect-echo]] [--ping] [--disconnect REASON]
+                [--timeout S] [--handshake-timeout MS]
+  polywire ping ENODE [KEY] [--cap NAME/VERSION:LENGTH]... [--timeout S] [--handshake-timeout MS]
+  polywire version
+  polywire --help
+
+KEY is a secp256k1 private key: --key HEX, --key-file PATH (as written by
+keygen --out) or the POLYWIRE_KEY environment variable. Only keygen prints it.
+
+keygen          prints {"private_key":"<64 hex>","node_id":"<128 hex>"}; with
+                --out writes the key to a new file (mode 0600) and prints only
+                {"node_id":...}.
+listen          prints "LISTENING enode://<node id>@<host>:<port>" (the chosen
+                port with --port 0), then one JSON event per line. --echo sends
+                every capability message back; --connections K serves K
+                connections one after another (default 1); --count N exits after
+                N messages in all. Exits when the last connection ends: 0 if
+                none failed.
+dial            prints the same events; --send N --size BYTES sends N random
+                messages on the first --cap's first code; --expect-echo waits
+                for them to come back and checks their SHA-256; --ping waits for
+                the Pong; then disconnects with REASON (number or name, default
+                requested). The first --cap must be shared with the remote.
+ping            handshake, Hello and Ping with a summary for a person; the key is
+                optional (an ephemeral one by default); advertises eth/66-68 and
+                snap/1 plus any --cap.
+
+--cap           a capability NAME/VERSION:LENGTH, e.g. eth/68:17 (LENGTH is the
+                number of message codes); listen and dial need at least one.
+--timeout S     bounds the whole run (default 30 s).
+--handshake-timeout MS
+                bounds the connection, handshake and Hello (default 5000 ms).
+
+Events (one JSON object per line):
+  {"event":"hello","client_id":..,"protocol_version":..,"caps":["eth/68",..],"remote_id":"<128 hex>"}
+  {"event":"msg","code":N,"size":N,"sha256":"<hex>"}     (code: the wire message id)
+  {"event":"ping"}  {"event":"pong"}  {"event":"disconnect","reason":N}
+  {"event":"error","message":".."}
+
+Exit status: 0 success, 1 failure (an error event says why), 2 usage error,
+3 --timeout expired.)";
+}
+
+namespace {
+int run(const std::vector<std::string>& words) {
+    if (words.empty()) {
+        print_line(usage(), true);
+        return exit_usage;
+    }
+    const std::string& command = words.front();
+    const std::span<const std::string> rest(words.data() + 1, words.size() - 1);
+    if (command == "--help" || command == "-h" || command == "help") {
+        print_line(usage());
+        return exit_ok;
+    }
+    if (command == "version" || command == "--version") {
+        if (!rest.empty()) throw usage_error("'version' takes no arguments");
+        print_line(std::string(version));
+        return exit_ok;
+    }
+    if (command == "keygen") return run_keygen(rest);
+    if (command == "listen") return run_listen(rest);
+    if (command == "dial") return run_dial(rest);
+    if (command == "ping") return run_ping(rest);
+    if (command.starts_with("-")) throw usage_error("unknown option '" + command + "'");
+    throw usage_error("unknown command '" + command + "'");
+}
+
+// Blanks a --key value in argv once copied, so it no longer shows in
+// /proc/<pid>/cmdline or ps (prefer --key-file or POLYWIRE_KEY anyway).
+void hide_key_arguments(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view w(argv[i]);
+        if (w == "--") break;
+        if (w == "--key" && i + 1 < argc) {
+            ::explicit_bzero(argv[i + 1], std::strlen(argv[i + 1]));
+            ++i;
+        } else if (w.starts_with("--key=")) {
+            ::explicit_bzero(argv[i] + 6, w.size() - 6);
+        }
+    }
+}
+}  // namespace
+
+}  // namespace polywire::cli
+
+int main(int argc, char** argv) {
+    using namespace polywire::cli;
+    std::vector<std::string> words;
+    int status = exit_failure;
+    try {
+        words.assign(argv + 1, argv + argc);
+        hide_key_arguments(argc, argv);
+        status = run(words);
+    } catch (const usage_error& e) {
+        print_line(std::string("polywire: ") + e.what() + "\nTry 'polywire --help'.", true);
+        status = exit_usage;
+    } catch (const std::exception& e) {
+        print_line(std::string("polywire: unexpected error: ") + e.what(), true);
+        status = exit_failure;
+    } catch (...) {
+        print_line("polywire: unexpected error", true);
+        status = exit_failure;
+    }
+    for (auto& w : words) ::explicit_bzero(w.data(), w.size());  // one of them may be a key
+    return status;
+}

@@ -9,7 +9,9 @@
 #pragma once
 
 #include <concepts>
+#include <algorithm>
 #include <cstddef>
+#include <limits>
 #include <string_view>
 #include <system_error>
 
@@ -31,11 +33,18 @@ concept Compressor = requires(std::size_t n, byte_view in, mutable_byte_view out
 /// The null Compressor: a configuration without compression.
 struct no_compression {
     static constexpr std::string_view name = "none";
-    static constexpr std::size_t max_decompressed_size = 0;
+    static constexpr std::size_t max_decompressed_size = std::numeric_limits<std::size_t>::max();
     static std::size_t max_compressed_size(std::size_t n) noexcept { return n; }
-    static std::size_t compress(byte_view, mutable_byte_view) noexcept { return 0; }
+    // The identity; the session skips these calls for this model.
+    static std::size_t compress(byte_view in, mutable_byte_view out) noexcept {
+        std::copy(in.begin(), in.end(), out.begin());
+        return in.size();
+    }
     static result<std::size_t> declared_size(byte_view in) noexcept { return in.size(); }
-    static std::error_code decompress(byte_view, mutable_byte_view) noexcept { return {}; }
+    static std::error_code decompress(byte_view in, mutable_byte_view out) noexcept {
+        std::copy(in.begin(), in.end(), out.begin());
+        return {};
+    }
 };
 
 }  // namespace polywire::policies

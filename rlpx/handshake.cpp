@@ -207,14 +207,16 @@ result<handshake_step> ecies_handshake::consume(byte_view in, bytes& out) noexce
     if (state_ == state::initial) return fail(transport::errc::invalid_argument);  // initiator before start()
     if (state_ != state::awaiting_auth && state_ != state::awaiting_ack) return fail(transport::errc::session_closed);
 
-    result<handshake_step> step = handshake_step{};
-    try {
-        step = state_ == state::awaiting_auth ? consume_auth(in, out) : consume_ack(in);
-    } catch (const std::bad_alloc&) {
-        step = std::make_error_code(std::errc::not_enough_memory);
-    } catch (...) {
-        step = fail(transport::errc::crypto_failure);
-    }
+    auto run = [&]() noexcept -> result<handshake_step> {
+        try {
+            return state_ == state::awaiting_auth ? consume_auth(in, out) : consume_ack(in);
+        } catch (const std::bad_alloc&) {
+            return std::make_error_code(std::errc::not_enough_memory);
+        } catch (...) {
+            return fail(transport::errc::crypto_failure);
+        }
+    };
+    result<handshake_step> step = run();
     if (!step) {
         state_ = state::failed;
         wipe();

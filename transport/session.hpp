@@ -135,6 +135,9 @@ private:
     static constexpr std::size_t tags_size = cipher::tag_size + mac_state::tag_size;
 
     bool keys_ready() const noexcept { return egress_cipher_.has_value(); }
+    bool compressing() const noexcept {
+        return !std::is_same_v<compressor, policies::no_compression> && base_.compression_active();
+    }
     std::error_code fail(std::error_code ec) noexcept;
     std::error_code process(time_point now) noexcept;
     std::error_code on_keys(time_point now) noexcept;

@@ -206,7 +206,7 @@ std::error_code session<Config>::dispatch(std::uint64_t code, std::size_t offset
         return {};
     }
     if (auto ec = base_.check_app_code(code)) return ec;
-    const bool compressed = base_.compression_active();
+    const bool compressed = compressing();
     if (compressed) {
         // The declared size is checked now, before anything is allocated.
         auto n = compressor::declared_size(payload);
@@ -294,7 +294,7 @@ std::error_code session<Config>::send(std::uint64_t code, byte_view payload, tim
     if (state_ != session_state::established) return errc::not_established;
     if (base_.is_control(code)) return errc::invalid_argument;
     if (payload.size() > frame_layout::max_frame_size) return errc::message_too_large;
-    if (base_.compression_active() && payload.size() > compressor::max_decompressed_size) return errc::message_too_large;
+    if (compressing() && payload.size() > compressor::max_decompressed_size) return errc::message_too_large;
     if (out_.size() - out_pos_ > opts_.limits.max_output_buffer) return errc::buffer_limit_exceeded;
     const std::size_t before = out_.size();
     write_frame(code, payload, true);
@@ -342,7 +342,7 @@ void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool co
     code_buf_.clear();
     frame_layout::encode_code(code, code_buf_);
     byte_view body_payload = payload;
-    if (compressible && base_.compression_active()) {
+    if (compressible && compressing()) {
         zbuf_.resize(compressor::max_compressed_size(payload.size()));
         zbuf_.resize(compressor::compress(payload, zbuf_));
         body_payload = zbuf_;

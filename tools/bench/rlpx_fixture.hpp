@@ -1,0 +1,66 @@
+// Two RLPx sessions established in memory (real handshake and Hello), for
+// benchmarks: `a` initiates, `b` accepts.
+#pragma once
+
+#include "rlpx/config.hpp"
+
+namespace polywire::bench {
+
+template <class Session>
+struct pair_of {
+    Session a, b;
+    transport::time_point now = transport::clock::now();
+
+    pair_of(typename Session::options ao, typename Session::options bo)
+        : a(policies::handshake_role::initiator, std::move(ao)), b(policies::handshake_role::recipient, std::move(bo)) {
+        (void)a.start(now);
+        (void)b.start(now);
+        for (int i = 0; i < 8; ++i) {
+            move(a, b);
+            move(b, a);
+        }
+        while (a.next_event()) {
+        }
+        while (b.next_event()) {
+        }
+    }
+
+    static void move(Session& from, Session& to) {
+        auto out = from.pending_output();
+        if (out.empty()) return;
+        (void)to.receive(out, transport::clock::now());
+        from.consume_output(out.size());
+    }
+};
+
+template <class Session>
+typename Session::options rlpx_options(const crypto::secp256k1::private_key& k,
+                                       std::optional<crypto::secp256k1::public_key> remote) {
+    typename Session::options o;
+    o.handshake.static_key = k;
+    o.handshake.remote_id = remote;
+    o.protocol.capabilities = {{"bench", 1, 4}};
+    o.protocol.node_id = crypto::secp256k1::derive_public_key(k).value();
+    return o;
+}
+
+/// rlpx::session as shipped (snappy on after a version-5 Hello).
+struct rlpx_pair : pair_of<rlpx::session> {
+    rlpx_pair() : rlpx_pair(crypto::secp256k1::generate_private_key().value(), crypto::secp256k1::generate_private_key().value()) {}
+    rlpx_pair(const crypto::secp256k1::private_key& ka, const crypto::secp256k1::private_key& kb)
+        : pair_of(rlpx_options<rlpx::session>(ka, crypto::secp256k1::derive_public_key(kb).value()),
+                  rlpx_options<rlpx::session>(kb, std::nullopt)) {}
+};
+
+/// RLPx with the compressor swapped out: framing and MACs only.
+using rlpx_frames_session =
+    transport::session<transport::with_policy<rlpx::config, transport::role::compressor, policies::no_compression>>;
+struct rlpx_frames_pair : pair_of<rlpx_frames_session> {
+    rlpx_frames_pair()
+        : rlpx_frames_pair(crypto::secp256k1::generate_private_key().value(), crypto::secp256k1::generate_private_key().value()) {}
+    rlpx_frames_pair(const crypto::secp256k1::private_key& ka, const crypto::secp256k1::private_key& kb)
+        : pair_of(rlpx_options<rlpx_frames_session>(ka, crypto::secp256k1::derive_public_key(kb).value()),
+                  rlpx_options<rlpx_frames_session>(kb, std::nullopt)) {}
+};
+
+}  // namespace polywire::bench

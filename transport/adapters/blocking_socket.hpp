@@ -50,6 +50,9 @@ public:
     std::optional<event> next_event() {
         for (;;) {
             if (auto e = session_.next_event()) {
+                // Replies the session queued by itself (a Pong) leave now, so
+                // they do not wait for the application's next call.
+                write_ready();
                 log_event(*e);
                 if (e->kind == event_kind::error || e->kind == event_kind::disconnected) flush_goodbye();
                 return e;
@@ -138,6 +141,16 @@ private:
                 return;
             }
             (void)session_.receive(byte_view(buf_.data(), n.value()), now);
+        }
+    }
+
+    // Writes what the socket accepts without waiting.
+    void write_ready() {
+        while (fd_ && !session_.pending_output().empty() && session_.state() != session_state::closed) {
+            auto n = write_some(fd_, session_.pending_output());
+            if (!n) return session_.abort(n.error());
+            if (n.value() == 0) return;
+            session_.consume_output(n.value());
         }
     }
 

@@ -18,6 +18,7 @@ public:
             case errc::write_timeout: return "the peer did not accept data within the write timeout";
             case errc::ping_timeout: return "the peer did not answer a ping in time";
             case errc::peer_closed: return "the peer closed the connection";
+            case errc::peer_disconnected: return "the peer disconnected (its reason is in the disconnect event)";
             case errc::truncated_datagram: return "a datagram ended in the middle of a message";
             case errc::connection_failed: return "the connection failed at the operating-system level";
             case errc::crypto_failure: return "a cryptographic operation failed unexpectedly";
@@ -37,7 +38,8 @@ public:
             case errc::read_timeout:
             case errc::write_timeout:
             case errc::ping_timeout: return condition::timed_out;
-            case errc::peer_closed: return condition::peer_disconnected;
+            case errc::peer_closed:
+            case errc::peer_disconnected: return condition::peer_disconnected;
             case errc::truncated_datagram: return condition::protocol_violation;
             case errc::connection_failed:
             case errc::crypto_failure:

@@ -26,6 +26,7 @@ enum class errc {
     ping_timeout,
     // peer
     peer_closed,           ///< the connection ended (EOF) before a clean close
+    peer_disconnected,     ///< the peer said goodbye (see session::peer_disconnect_reason)
     truncated_datagram,    ///< a datagram ended inside a message
     connection_failed,     ///< connect/accept/read/write failed at the OS level
     // primitives

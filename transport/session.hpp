@@ -86,6 +86,8 @@ public:
     policies::handshake_role role() const noexcept { return role_; }
     /// The error that closed the session, if one did.
     std::error_code error() const noexcept { return error_; }
+    /// The reason the peer gave when it said goodbye, if it did.
+    std::optional<std::uint8_t> peer_disconnect_reason() const noexcept { return peer_reason_; }
 
     // ---- input ---------------------------------------------------------
     std::size_t input_capacity() const noexcept;
@@ -163,6 +165,7 @@ private:
     policies::handshake_role role_;
     session_state state_ = session_state::initial;
     std::error_code error_{};
+    std::optional<std::uint8_t> peer_reason_;
 
     key_agreement ka_;
     base_protocol base_;

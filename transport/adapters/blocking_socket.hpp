@@ -30,7 +30,9 @@ public:
     const std::string& peer() const noexcept { return peer_; }
 
     /// Runs the handshake (and the base protocol's greeting): {} once
-    /// established, else the error that closed the session.
+    /// established, else the error that closed the session
+    /// (errc::peer_disconnected if the peer said goodbye:
+    /// session().peer_disconnect_reason() has its reason).
     std::error_code handshake() {
         if (session_.state() == session_state::initial) {
             if (auto ec = session_.start(clock::now())) return report(ec);
@@ -39,7 +41,7 @@ public:
             auto e = next_event();
             if (!e) return session_.error() ? session_.error() : make_error_code(errc::peer_closed);
             if (e->kind == event_kind::error) return e->error;
-            if (e->kind == event_kind::disconnected) return make_error_code(errc::peer_closed);
+            if (e->kind == event_kind::disconnected) return make_error_code(errc::peer_disconnected);
         }
         return {};
     }

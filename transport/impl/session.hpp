@@ -200,6 +200,7 @@ std::error_code session<Config>::dispatch(std::uint64_t code, std::size_t offset
                 break;
             case policies::control_event::disconnect:
                 state_ = session_state::closed;
+                peer_reason_ = r.value().reason;
                 push({.kind = event_kind::disconnected, .reason = r.value().reason});
                 break;
         }

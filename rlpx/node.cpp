@@ -13,6 +13,7 @@ result<session::options> make_options(const node_config& cfg, std::optional<k1::
     o.protocol.client_id = cfg.client_id;
     o.protocol.capabilities = cfg.capabilities;
     o.protocol.listen_port = cfg.listen_port;
+    o.protocol.protocol_version = cfg.protocol_version;
     o.protocol.node_id = id.value();
     o.protocol.hello_node_id_for_testing_only = cfg.hello_node_id_for_testing_only;
     o.timeouts = cfg.timeouts;

@@ -29,6 +29,8 @@ struct node_config {
     std::vector<p2p::local_capability> capabilities;
     std::string client_id = "polywire/0.1.0";
     std::uint64_t listen_port = 0;
+    /// p2p version advertised in Hello; 4 turns snappy off (5 is current).
+    std::uint64_t protocol_version = p2p::base_protocol_version;
     transport::timeouts timeouts = transport::timeouts::suggested();
     transport::limits limits{};
     transport::log_hook log{};

@@ -28,6 +28,8 @@ Usage:
                 [--send N --size BYTES [--expect-echo]] [--ping] [--disconnect REASON]
                 [--timeout S] [--handshake-timeout MS]
   polywire ping ENODE [KEY] [--cap NAME/VERSION:LENGTH]... [--timeout S] [--handshake-timeout MS]
+  polywire bench [--variant rlpx] --size BYTES --count N [--transport memory|tcp] [--snappy on|off]
+  polywire bench [--variant rlpx] --handshakes N [--transport memory|tcp]
   polywire version
   polywire --help
 
@@ -51,6 +53,12 @@ dial            prints the same events; --send N --size BYTES sends N random
 ping            handshake, Hello and Ping with a summary for a person; the key is
                 optional (an ephemeral one by default); advertises eth/66-68 and
                 snap/1 plus any --cap.
+
+bench           prints one JSON line: {"variant":..,"size":..,"count":..,
+                "msgs_per_s":..,"mb_per_s":..} (memory: both sessions in one
+                thread; tcp: sender and receiver threads over 127.0.0.1), or
+                {"handshakes_per_s":..} with --handshakes. Build with
+                --config=opt for meaningful figures.
 
 --cap           a capability NAME/VERSION:LENGTH, e.g. eth/68:17 (LENGTH is the
                 number of message codes); listen and dial need at least one.
@@ -89,6 +97,7 @@ int run(const std::vector<std::string>& words) {
     if (command == "listen") return run_listen(rest);
     if (command == "dial") return run_dial(rest);
     if (command == "ping") return run_ping(rest);
+    if (command == "bench") return run_bench(rest);
     if (command.starts_with("-")) throw usage_error("unknown option '" + command + "'");
     throw usage_error("unknown command '" + command + "'");
 }

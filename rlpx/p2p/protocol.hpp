@@ -32,6 +32,9 @@ public:
 
     struct options {
         std::string client_id = "polywire/0.1.0";
+        /// The p2p version our Hello advertises. Below 5, snappy stays off
+        /// both ways (as go-ethereum does with a version-4 peer).
+        std::uint64_t protocol_version = base_protocol_version;
         std::vector<local_capability> capabilities;
         std::uint64_t listen_port = 0;
         /// This node's id (its static public key); rlpx::make_options fills it.
@@ -50,7 +53,7 @@ public:
     std::error_code start(const secrets& s, policies::frame_writer& write) {
         remote_key_ = s.remote_id;
         hello h;
-        h.protocol_version = base_protocol_version;
+        h.protocol_version = opts_.protocol_version;
         h.client_id = opts_.client_id;
         for (const auto& c : opts_.capabilities) h.caps.push_back({c.name, c.version});
         h.listen_port = opts_.listen_port;
@@ -61,7 +64,8 @@ public:
 
     bool greeting_done() const noexcept { return hello_received_; }
     bool compression_active() const noexcept {
-        return hello_received_ && info_.remote_hello.protocol_version >= snappy_protocol_version;
+        return hello_received_ && info_.remote_hello.protocol_version >= snappy_protocol_version &&
+               opts_.protocol_version >= snappy_protocol_version;
     }
     bool is_control(std::uint64_t code) const noexcept { return is_base_protocol_code(code); }
 

@@ -165,3 +165,25 @@ TEST(RlpxSessionIdentityTest, NoSharedCapabilityIsUselessPeer) {
 
 }  // namespace
 }  // namespace polywire::rlpx
+
+namespace polywire::rlpx {
+namespace {
+
+TEST(RlpxSessionVersionTest, Version4PeersExchangeUncompressedMessages) {
+    node alice, bob;
+    auto ao = options_for(alice, bob.id);
+    ao.protocol.protocol_version = 4;
+    test::session_pair<session> pair(ao, options_for(bob, std::nullopt));
+    pair.start();
+    ASSERT_EQ(pair.b.state(), session_state::established);
+    EXPECT_EQ(pair.b.peer().remote_hello.protocol_version, 4u);
+    bytes zeros(4096, 0);
+    const auto before = pair.bytes_a_to_b;
+    ASSERT_FALSE(pair.a.send(0x10, zeros, pair.now));
+    pair.pump();
+    EXPECT_EQ(pair.b_events.back().payload, zeros);
+    EXPECT_GE(pair.bytes_a_to_b - before, 4096u);  // not compressed
+}
+
+}  // namespace
+}  // namespace polywire::rlpx

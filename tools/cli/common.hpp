@@ -157,6 +157,7 @@ int run_keygen(std::span<const std::string> words);
 int run_listen(std::span<const std::string> words);
 int run_dial(std::span<const std::string> words);
 int run_ping(std::span<const std::string> words);
+int run_bench(std::span<const std::string> words);
 
 /// The full usage text.
 std::string usage();

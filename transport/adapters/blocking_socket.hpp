@@ -72,6 +72,17 @@ public:
         return flush();
     }
 
+    /// Queues a message without waiting for the network: consecutive
+    /// messages leave in one write (frames stay separate on the wire). The
+    /// queue is flushed once it holds `coalesce_limit` bytes; call flush()
+    /// after the last one.
+    std::error_code queue(std::uint64_t code, byte_view payload) {
+        if (auto ec = session_.send(code, payload, clock::now())) return ec;
+        if (session_.pending_output().size() >= coalesce_limit) return flush();
+        return {};
+    }
+    static constexpr std::size_t coalesce_limit = 256 * 1024;
+
     std::error_code ping() {
         if (auto ec = session_.ping(clock::now())) return ec;
         return flush();

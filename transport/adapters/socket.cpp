@@ -177,11 +177,19 @@ std::string peer_address(const socket_fd& s) {
     if (ss.ss_family == AF_INET6) {
         auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
         ::inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
-        return "[" + std::string(host) + "]:" + std::to_string(ntohs(a->sin6_port));
+        // Appended piecewise: g++ 12 -O2 warns (-Wrestrict) on a + chain here.
+        std::string out = "[";
+        out += host;
+        out += "]:";
+        out += std::to_string(ntohs(a->sin6_port));
+        return out;
     }
     auto* a = reinterpret_cast<sockaddr_in*>(&ss);
     ::inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
-    return std::string(host) + ":" + std::to_string(ntohs(a->sin_port));
+    std::string out = host;
+    out += ":";
+    out += std::to_string(ntohs(a->sin_port));
+    return out;
 }
 
 }  // namespace polywire::transport::adapters

@@ -1,0 +1,70 @@
+// ChaCha20-Poly1305, the IETF AEAD of RFC 8439 (96-bit nonce, 16-byte tag),
+// wrapped from Botan 2's "ChaCha20Poly1305" AEAD mode behind a small
+// non-template class so Botan's headers stay out of users' translation units.
+//
+//   crypto::chacha20_poly1305 aead;
+//   aead.set_key(key);                                // 32 bytes
+//   aead.seal(nonce, ad, inout, tag);                 // encrypts in place, writes the tag
+//   if (auto ec = aead.open(nonce, ad, inout, tag))   // aead_errc::tag_mismatch
+//       ...;                                          // inout is wiped: no plaintext escapes
+//
+// The nonce is the caller's: protocols lay out the 96 bits differently
+// (Noise and BOLT 8: 4 zero bytes || LE64(counter)). Nothing here throws.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <system_error>
+
+#include "transport/bytes.hpp"
+
+namespace polywire::crypto {
+
+class chacha20_poly1305 {
+public:
+    static constexpr std::size_t key_size = 32;
+    static constexpr std::size_t nonce_size = 12;
+    static constexpr std::size_t tag_size = 16;
+
+    chacha20_poly1305() noexcept;
+    ~chacha20_poly1305();
+    chacha20_poly1305(chacha20_poly1305&&) noexcept;
+    chacha20_poly1305& operator=(chacha20_poly1305&&) noexcept;
+    chacha20_poly1305(const chacha20_poly1305&) = delete;
+    chacha20_poly1305& operator=(const chacha20_poly1305&) = delete;
+
+    /// Keys the following seal/open calls (32 bytes; the previous key is wiped).
+    /// Errors: aead_errc::bad_key_size, aead_errc::library_failure.
+    std::error_code set_key(byte_view key) noexcept;
+
+    /// Encrypts `inout` in place under `nonce` (12 bytes) and associated data
+    /// `ad`, and writes the 16-byte tag to `tag`. On an error `inout` and
+    /// `tag` are zeroed, so nothing readable leaves.
+    std::error_code seal(byte_view nonce, byte_view ad, mutable_byte_view inout, mutable_byte_view tag) noexcept;
+
+    /// Checks `tag` and decrypts `inout` in place. On a mismatch returns
+    /// aead_errc::tag_mismatch and zeroes `inout` (the tag comparison is
+    /// Botan's constant-time one).
+    std::error_code open(byte_view nonce, byte_view ad, mutable_byte_view inout, byte_view tag) noexcept;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> p_;
+};
+
+/// Error codes of the AEAD wrappers (category "polywire.aead").
+enum class aead_errc {
+    tag_mismatch = 1,  ///< authentication failed: wrong key, nonce, data or tag
+    bad_key_size,
+    bad_nonce_size,
+    bad_tag_size,
+    no_key,            ///< seal/open before set_key
+    library_failure,   ///< Botan failed unexpectedly (or memory ran out)
+};
+const std::error_category& aead_category() noexcept;
+inline std::error_code make_error_code(aead_errc e) noexcept { return {static_cast<int>(e), aead_category()}; }
+
+}  // namespace polywire::crypto
+
+template <>
+struct std::is_error_code_enum<polywire::crypto::aead_errc> : std::true_type {};

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every fuzz target (tests/fuzz) under libFuzzer for SECONDS each.
+#   tools/fuzz.sh [SECONDS] [TARGET...]        default: 60 s, every target
+# Builds with --config=fuzz (clang, ASan+UBSan, libFuzzer). Each run starts
+# from the checked-in seed corpus (read-only) and a scratch corpus; crashes
+# are saved under fuzz-out/<target>/ and fail the run. Prints one line per
+# target ("//tests/fuzz:<t>  PASSED ..." or "FAILED"), then the figures.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-60}"
+shift || true
+if [ "$#" -gt 0 ]; then
+  targets=("$@")
+else
+  mapfile -t targets < <(cd tests/fuzz && ls corpus)
+fi
+labels=()
+for t in "${targets[@]}"; do labels+=("//tests/fuzz:$t"); done
+./bazelw build --config=fuzz "${labels[@]}" >&2 || { echo "fuzz build failed" >&2; exit 1; }
+
+out="fuzz-out"
+mkdir -p "$out"
+status=0
+summary=()
+for t in "${targets[@]}"; do
+  work="$out/$t"
+  rm -rf "$work"
+  mkdir -p "$work/corpus" "$work/artifacts"
+  log="$work/log.txt"
+  bazel-bin/tests/fuzz/"$t" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$work/artifacts/" "$work/corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1
+  rc=$?
+  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
+  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
+  ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
+  if [ "$rc" -eq 0 ] && ! ls "$work/artifacts" | grep -q .; then
+    echo "//tests/fuzz:$t  PASSED  (${secs}s, ${runs:-?} runs, cov ${cov:-?}, ft ${ft:-?})"
+  else
+    echo "//tests/fuzz:$t  FAILED  (exit $rc; see $log and $work/artifacts)"
+    tail -30 "$log" >&2
+    status=1
+  fi
+  summary+=("| $t | ${secs} | ${runs:-?} | ${cov:-?} | ${ft:-?} |")
+done
+echo
+echo "| target | seconds | executions | coverage (edges) | features |"
+echo "| --- | --- | --- | --- | --- |"
+printf '%s\n' "${summary[@]}"
+exit $status

@@ -67,6 +67,12 @@ struct policy_or<Config, Role, Default> {
 template <class Config, class Role>
 using policy_t = typename decltype(+hana::at_key(Config::policies, hana::type_c<Role>))::type;
 
+namespace detail {
+/// Whether a FrameLayout names its own FrameCodec (a shape of its own).
+template <class L, class C, class M>
+constexpr bool has_own_codec = requires { typename L::template codec<C, M>; };
+}  // namespace detail
+
 /// The base protocol (optional role).
 template <class Config>
 using base_protocol_t = typename detail::policy_or<Config, role::base_protocol, policies::no_base_protocol>::type;
@@ -114,16 +120,36 @@ constexpr bool check_config() {
             static_assert(std::is_constructible_v<C, const S&, policies::direction>,
                           "Cipher policy: must be constructible from (const KeyAgreement::secrets&, direction)");
             static_assert(policies::MacState<M>,
-                          "MacState policy: needs name, tag_size, noexcept header_tag/body_tag(byte_view, "
-                          "mutable_byte_view) and check_header/check_body(byte_view, byte_view) -> error_code");
+                          "MacState policy: needs name, tag_size, and either noexcept header_tag/body_tag(byte_view, "
+                          "mutable_byte_view) and check_header/check_body(byte_view, byte_view) -> error_code, or "
+                          "frame_tag(byte_view, mutable_byte_view) and check_frame(byte_view, byte_view) -> error_code");
             static_assert(std::is_constructible_v<M, const S&, policies::direction>,
                           "MacState policy: must be constructible from (const KeyAgreement::secrets&, direction)");
+            if constexpr (policies::FrameLayout<L> && !detail::has_own_codec<L, C, M>) {
+                constexpr auto shape = policies::shape_of<L>();
+                static_assert(shape.tags != policies::tag_placement::after_each_part || policies::PerPartMac<M>,
+                              "MacState policy: the layout's tags follow each part, so the MacState needs "
+                              "header_tag/body_tag and check_header/check_body");
+                static_assert(shape.tags != policies::tag_placement::leading || policies::WholeFrameMac<M>,
+                              "MacState policy: the layout's tag leads the frame, so the MacState needs "
+                              "frame_tag and check_frame");
+                static_assert(std::is_default_constructible_v<L> || std::is_constructible_v<L, const S&, policies::direction>,
+                              "FrameLayout policy: must be default-constructible or constructible from "
+                              "(const KeyAgreement::secrets&, direction)");
+            }
+            if constexpr (policies::FrameLayout<L> && detail::has_own_codec<L, C, M>) {
+                static_assert(policies::FrameCodec<typename L::template codec<C, M>, S>,
+                              "FrameLayout policy: its codec<Cipher, Mac> must be a FrameCodec: constructible from "
+                              "(const secrets&, direction), prefix_size, body_offset, wire_size(n), seal(frame, n), "
+                              "open_prefix(prefix) -> result<size_t>, open(frame, n) -> error_code");
+            }
             static_assert(policies::BaseProtocol<P, S>,
                           "BaseProtocol policy: see the requirements listed in policies/base_protocol.hpp");
         }
         static_assert(policies::FrameLayout<L>,
-                      "FrameLayout policy: needs name, header_size, max_frame_size, padded_size, encode_header, "
-                      "decode_header -> result<size_t>, encode_code, decode_code -> result<decoded_code>");
+                      "FrameLayout policy: needs name, header_size, max_frame_size, static padded_size, "
+                      "encode_header, decode_header -> result<size_t> (static or members), static encode_code, "
+                      "decode_code -> result<decoded_code>");
         static_assert(policies::Compressor<Z>,
                       "Compressor policy: needs name, max_decompressed_size, max_compressed_size, compress, "
                       "declared_size -> result<size_t>, decompress -> error_code");

@@ -28,6 +28,12 @@
 //   send(code, payload, now)   an application message (established only).
 //   ping(now), close(reason, now)
 //
+// Frames: the FrameLayout chooses the frame's shape (where tags go, what the
+// MAC covers, whether the header is encrypted) and may keep per-direction
+// state; the session owns one frame codec per direction (transport/
+// frame_codec.hpp) and only buffers, limits and dispatches. See
+// docs/architecture.md, "Frame shapes".
+//
 // Errors: any wire error (bad MAC, malformed message, limit, timeout) latches
 // the session into `closed`, queues an error event, and — once keys exist —
 // queues the base protocol's goodbye (RLPx: Disconnect) in pending_output().
@@ -47,6 +53,7 @@
 #include "transport/config.hpp"
 #include "transport/error.hpp"
 #include "transport/events.hpp"
+#include "transport/frame_codec.hpp"
 #include "transport/options.hpp"
 
 namespace polywire::transport {
@@ -64,6 +71,9 @@ public:
     using compressor = policy_t<Config, role::compressor>;
     using base_protocol = base_protocol_t<Config>;
     using secrets = typename key_agreement::secrets;
+    /// One direction's frame sealing and opening (the layout's own codec, or
+    /// the standard one for its shape).
+    using codec = frame_codec_t<cipher, mac_state, frame_layout>;
     using peer_info = typename base_protocol::peer_info;
     using remote_id_type = std::remove_cvref_t<decltype(std::declval<secrets>().remote_id)>;
 
@@ -114,7 +124,9 @@ public:
     /// What the base protocol learnt about the peer (RLPx: its Hello and the
     /// shared capabilities); meaningful once established.
     const peer_info& peer() const noexcept { return base_.info(); }
-    /// The peer's authenticated identity; meaningful once keys exist.
+    /// The peer's authenticated identity: the key agreement's, or the base
+    /// protocol's once its greeting is accepted if it provides `remote_id()`
+    /// (c-lightning's Authenticate); meaningful once established.
     const remote_id_type& remote_id() const noexcept { return remote_id_; }
     const options& settings() const noexcept { return opts_; }
 
@@ -132,11 +144,7 @@ private:
         std::error_code error{};
     };
 
-    static constexpr std::size_t header_wire_size =
-        frame_layout::header_size + cipher::tag_size + mac_state::tag_size;
-    static constexpr std::size_t tags_size = cipher::tag_size + mac_state::tag_size;
-
-    bool keys_ready() const noexcept { return egress_cipher_.has_value(); }
+    bool keys_ready() const noexcept { return egress_.has_value(); }
     bool compressing() const noexcept {
         return !std::is_same_v<compressor, policies::no_compression> && base_.compression_active();
     }
@@ -169,14 +177,13 @@ private:
 
     key_agreement ka_;
     base_protocol base_;
-    std::optional<cipher> egress_cipher_, ingress_cipher_;
-    std::optional<mac_state> egress_mac_, ingress_mac_;
+    std::optional<codec> egress_, ingress_;
     remote_id_type remote_id_{};
     sink frame_sink_{this};
 
     bytes in_;                  // received bytes: [0, parse_) parsed, rest not yet
-    std::size_t parse_ = 0;
-    std::size_t body_size_ = 0;  // body size of the frame whose header was read
+    std::size_t parse_ = 0;      // start of the next (or partly read) frame
+    std::size_t body_size_ = 0;  // body size of the frame whose prefix was read
     bool header_read_ = false;
     bytes out_;
     std::size_t out_pos_ = 0;

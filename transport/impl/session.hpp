@@ -131,10 +131,8 @@ template <class Config>
 std::error_code session<Config>::on_keys(time_point) noexcept {
     {
         secrets s = ka_.take_secrets();
-        egress_cipher_.emplace(s, policies::direction::egress);
-        ingress_cipher_.emplace(s, policies::direction::ingress);
-        egress_mac_.emplace(s, policies::direction::egress);
-        ingress_mac_.emplace(s, policies::direction::ingress);
+        egress_.emplace(s, policies::direction::egress);
+        ingress_.emplace(s, policies::direction::ingress);
         remote_id_ = s.remote_id;
         auto w = writer();
         if (auto ec = base_.start(s, w)) return fail(ec);
@@ -148,34 +146,29 @@ std::error_code session<Config>::on_keys(time_point) noexcept {
 
 template <class Config>
 std::error_code session<Config>::read_frame(bool& progressed) noexcept {
+    // parse_ stays at the frame's start until the whole frame is read.
+    const std::size_t avail = in_.size() - parse_;
     if (!header_read_) {
-        if (in_.size() - parse_ < header_wire_size) return {};
-        mutable_byte_view h(in_.data() + parse_, frame_layout::header_size);
-        byte_view ctag(h.data() + h.size(), cipher::tag_size);
-        byte_view mtag(ctag.data() + ctag.size(), mac_state::tag_size);
-        if (auto ec = ingress_mac_->check_header(h, mtag)) return ec;
-        if (auto ec = ingress_cipher_->open(h, ctag)) return ec;
-        auto n = frame_layout::decode_header(h);
+        if (avail < codec::prefix_size) return {};
+        auto n = ingress_->open_prefix(mutable_byte_view(in_.data() + parse_, codec::prefix_size));
         if (!n) return n.error();
+        // The size is checked now, before waiting for (or buffering) the body.
+        if (n.value() > frame_layout::max_frame_size) return errc::message_too_large;
+        if (codec::wire_size(n.value()) > opts_.limits.max_input_buffer) return errc::buffer_limit_exceeded;
         body_size_ = n.value();
         header_read_ = true;
-        parse_ += header_wire_size;
         progressed = true;
     }
-    const std::size_t padded = frame_layout::padded_size(body_size_);
-    if (in_.size() - parse_ < padded + tags_size) return {};
-    mutable_byte_view body(in_.data() + parse_, padded);
-    byte_view ctag(body.data() + padded, cipher::tag_size);
-    byte_view mtag(ctag.data() + ctag.size(), mac_state::tag_size);
-    if (auto ec = ingress_mac_->check_body(body, mtag)) return ec;
-    if (auto ec = ingress_cipher_->open(body, ctag)) return ec;
-    const std::size_t offset = parse_;
-    parse_ += padded + tags_size;
+    const std::size_t total = codec::wire_size(body_size_);
+    if (avail < total) return {};
+    if (auto ec = ingress_->open(mutable_byte_view(in_.data() + parse_, total), body_size_)) return ec;
+    const std::size_t body = parse_ + codec::body_offset;
+    parse_ += total;
     header_read_ = false;
     progressed = true;
-    auto code = frame_layout::decode_code(body.first(body_size_));
+    auto code = frame_layout::decode_code(byte_view(in_.data() + body, body_size_));
     if (!code) return code.error();
-    return dispatch(code.value().code, offset + code.value().prefix_size, body_size_ - code.value().prefix_size);
+    return dispatch(code.value().code, body + code.value().prefix_size, body_size_ - code.value().prefix_size);
 }
 
 template <class Config>
@@ -189,6 +182,11 @@ std::error_code session<Config>::dispatch(std::uint64_t code, std::size_t offset
             case policies::control_event::none: break;
             case policies::control_event::greeting:
                 if (state_ == session_state::handshaking && base_.greeting_done()) {
+                    if constexpr (requires(const base_protocol& b) {
+                                      { b.remote_id() } -> std::convertible_to<remote_id_type>;
+                                  }) {
+                        remote_id_ = base_.remote_id();  // the greeting authenticated the peer
+                    }
                     state_ = session_state::established;
                     push({.kind = event_kind::handshake_complete});
                 }
@@ -293,7 +291,7 @@ template <class Config>
 std::error_code session<Config>::send(std::uint64_t code, byte_view payload, time_point now) noexcept {
     if (state_ == session_state::closed || state_ == session_state::closing) return errc::session_closed;
     if (state_ != session_state::established) return errc::not_established;
-    if (base_.is_control(code)) return errc::invalid_argument;
+    if (base_.is_control(code) || code > policies::max_code_of<frame_layout>()) return errc::invalid_argument;
     if (payload.size() > frame_layout::max_frame_size) return errc::message_too_large;
     if (compressing() && payload.size() > compressor::max_decompressed_size) return errc::message_too_large;
     if (out_.size() - out_pos_ > opts_.limits.max_output_buffer) return errc::buffer_limit_exceeded;
@@ -350,26 +348,12 @@ void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool co
     }
     const std::size_t body_size = code_buf_.size() + body_payload.size();
     if (body_size > frame_layout::max_frame_size) return;  // caller reports message_too_large
-    const std::size_t padded = frame_layout::padded_size(body_size);
     const std::size_t start = out_.size();
-    out_.resize(start + header_wire_size + padded + tags_size);
-
-    std::uint8_t* p = out_.data() + start;
-    mutable_byte_view h(p, frame_layout::header_size);
-    mutable_byte_view hctag(p + frame_layout::header_size, cipher::tag_size);
-    mutable_byte_view hmtag(hctag.data() + cipher::tag_size, mac_state::tag_size);
-    frame_layout::encode_header(body_size, h);
-    egress_cipher_->seal(h, hctag);
-    egress_mac_->header_tag(h, hmtag);
-
-    p += header_wire_size;
-    std::memcpy(p, code_buf_.data(), code_buf_.size());
+    out_.resize(start + codec::wire_size(body_size));  // zero-filled: the padding
+    std::uint8_t* p = out_.data() + start + codec::body_offset;
+    if (!code_buf_.empty()) std::memcpy(p, code_buf_.data(), code_buf_.size());
     if (!body_payload.empty()) std::memcpy(p + code_buf_.size(), body_payload.data(), body_payload.size());
-    mutable_byte_view body(p, padded);
-    mutable_byte_view bctag(p + padded, cipher::tag_size);
-    mutable_byte_view bmtag(bctag.data() + cipher::tag_size, mac_state::tag_size);
-    egress_cipher_->seal(body, bctag);
-    egress_mac_->body_tag(body, bmtag);
+    egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body_size)), body_size);
 }
 
 }  // namespace polywire::transport

@@ -1,0 +1,106 @@
+// chacha20_poly1305<RekeyInterval>: a Cipher model — the IETF
+// ChaCha20-Poly1305 AEAD (RFC 8439) with Noise's nonce layout
+//     nonce = 00000000 || LE64(n)
+// where n counts every seal (egress) or open (ingress) of the direction,
+// from 0; no associated data. The header and the body of a frame are two
+// AEAD messages, each followed by its 16-byte tag.
+//
+//   chacha20_poly1305<0>     a Noise CipherState: never rekeys (n < 2^64).
+//   chacha20_poly1305<1000>  BOLT 8: when n reaches 1000 the direction's key
+//                            rotates, ck', k' = HKDF(ck, k), and n = 0.
+//
+// The key material comes from the configuration's secrets through free
+// functions found by argument-dependent lookup next to the secrets type:
+//     byte_view cipher_key(const Secrets&, direction);    // 32 bytes
+//     byte_view chaining_key(const Secrets&, direction);  // 32 bytes, only
+//                                                         // when RekeyInterval > 0
+// `open` verifies the tag before anything is used; on a mismatch it returns
+// crypto::aead_errc::tag_mismatch (condition authentication_failed) and the
+// bytes are wiped.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+
+#include "policies/crypto/chacha20_poly1305.hpp"
+#include "policies/crypto/hkdf.hpp"
+#include "policies/key_agreement.hpp"
+#include "transport/bytes.hpp"
+
+namespace polywire::policies {
+
+/// Noise's ChaChaPoly nonce: 4 zero bytes || LE64(n).
+inline std::array<std::uint8_t, 12> le64_nonce(std::uint64_t n) noexcept {
+    std::array<std::uint8_t, 12> out{};
+    for (std::size_t i = 0; i < 8; ++i) out[4 + i] = static_cast<std::uint8_t>(n >> (8 * i));
+    return out;
+}
+
+template <std::uint64_t RekeyInterval = 0>
+class chacha20_poly1305 {
+public:
+    static constexpr std::string_view name =
+        RekeyInterval == 0 ? "ChaCha20-Poly1305" : "ChaCha20-Poly1305, HKDF rekey";
+    static constexpr std::size_t key_size = crypto::chacha20_poly1305::key_size;
+    static constexpr std::size_t tag_size = crypto::chacha20_poly1305::tag_size;
+    static constexpr std::uint64_t rekey_interval = RekeyInterval;
+
+    template <class Secrets>
+    chacha20_poly1305(const Secrets& s, direction d) noexcept {
+        key_.assign(cipher_key(s, d));
+        if constexpr (RekeyInterval > 0) ck_.assign(chaining_key(s, d));
+        error_ = aead_.set_key(key_);
+    }
+
+    void seal(mutable_byte_view inout, mutable_byte_view tag) noexcept {
+        // On a (library) failure the wrapper zeroes both: the peer then
+        // rejects the frame, and no plaintext leaves.
+        if (error_ || aead_.seal(le64_nonce(n_), {}, inout, tag)) {
+            detail::wipe(inout.data(), inout.size());
+            detail::wipe(tag.data(), tag.size());
+        }
+        advance();
+    }
+
+    std::error_code open(mutable_byte_view inout, byte_view tag) noexcept {
+        if (error_) return error_;
+        if (auto ec = aead_.open(le64_nonce(n_), {}, inout, tag)) return ec;
+        advance();
+        return {};
+    }
+
+    /// The nonce the next seal/open uses (for tests).
+    std::uint64_t nonce() const noexcept { return n_; }
+
+private:
+    void advance() noexcept {
+        ++n_;
+        if constexpr (RekeyInterval > 0) {
+            if (n_ == RekeyInterval) rotate();
+        }
+    }
+
+    // ck', k' = HKDF(salt = ck, ikm = k); n = 0.
+    void rotate() noexcept {
+        secret<64> okm;
+        if (auto ec = crypto::hkdf_sha256(okm.mutable_view(), key_, ck_)) {
+            error_ = ec;
+            return;
+        }
+        ck_.assign(okm.view().first(32));
+        key_.assign(okm.view().subspan(32));
+        n_ = 0;
+        error_ = aead_.set_key(key_);
+    }
+
+    crypto::chacha20_poly1305 aead_;
+    secret<key_size> key_;
+    secret<32> ck_;
+    std::uint64_t n_ = 0;
+    std::error_code error_{};
+};
+
+}  // namespace polywire::policies

@@ -98,6 +98,9 @@ public:
     std::error_code error() const noexcept { return error_; }
     /// The reason the peer gave when it said goodbye, if it did.
     std::optional<std::uint8_t> peer_disconnect_reason() const noexcept { return peer_reason_; }
+    /// The reason of the goodbye this side queued (close(), or a failure's
+    /// automatic goodbye), if it queued one.
+    std::optional<std::uint8_t> local_disconnect_reason() const noexcept { return local_reason_; }
 
     // ---- input ---------------------------------------------------------
     std::size_t input_capacity() const noexcept;
@@ -174,6 +177,7 @@ private:
     session_state state_ = session_state::initial;
     std::error_code error_{};
     std::optional<std::uint8_t> peer_reason_;
+    std::optional<std::uint8_t> local_reason_;
 
     key_agreement ka_;
     base_protocol base_;

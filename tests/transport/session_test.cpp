@@ -165,8 +165,10 @@ TEST(SessionTest, InputCapacityShrinksUntilMessagesAreTaken) {
 TEST(SessionTest, CloseBeforeKeysClosesAtOnceAndAfterwardsEverythingIsRefused) {
     toy_session s(policies::handshake_role::initiator, opts());
     ASSERT_FALSE(s.start({}));
+    EXPECT_FALSE(s.local_disconnect_reason());
     ASSERT_FALSE(s.close(0, {}));
     EXPECT_EQ(s.state(), session_state::closing);
+    EXPECT_EQ(s.local_disconnect_reason(), std::optional<std::uint8_t>(0));
     EXPECT_EQ(s.close(0, {}), errc::session_closed);
     EXPECT_EQ(s.send(1, {}, {}), errc::session_closed);
     ASSERT_TRUE(s.next_deadline());

@@ -98,7 +98,8 @@ std::error_code session<Config>::fail(std::error_code ec) noexcept {
     if (keys_ready() && ec != make_error_code(errc::peer_closed)) {
         // Best effort goodbye; our egress state is intact whatever failed.
         auto w = writer();
-        base_.disconnect(base_.reason_for(ec), w);
+        local_reason_ = base_.reason_for(ec);
+        base_.disconnect(*local_reason_, w);
     }
     state_ = session_state::closed;
     error_ = ec;
@@ -322,6 +323,7 @@ std::error_code session<Config>::close(std::uint8_t reason, time_point now) noex
         return {};
     }
     auto w = writer();
+    local_reason_ = reason;
     base_.disconnect(reason, w);
     state_ = session_state::closing;
     linger_until_ = now + opts_.timeouts.linger;

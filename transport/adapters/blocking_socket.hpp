@@ -20,11 +20,11 @@
 
 namespace polywire::transport::adapters {
 
-template <class Session>
+template <class Session, class Io = posix_io>
 class blocking_socket {
 public:
-    blocking_socket(socket_fd fd, Session s, log_hook log = {})
-        : fd_(std::move(fd)), session_(std::move(s)), log_(std::move(log)), peer_(peer_address(fd_)) {}
+    blocking_socket(socket_fd fd, Session s, log_hook log = {}, Io io = {})
+        : fd_(std::move(fd)), session_(std::move(s)), log_(std::move(log)), peer_(peer_address(fd_)), io_(std::move(io)) {}
 
     Session& session() noexcept { return session_; }
     const std::string& peer() const noexcept { return peer_; }
@@ -95,7 +95,7 @@ public:
         if (!ec) {
             log(log_level::info, "disconnect sent: reason " + std::to_string(reason));
             (void)flush();
-            shutdown_write(fd_);
+            io_.shutdown_write(fd_);
             while (session_.state() == session_state::closing) step();
         }
         fd_.reset();
@@ -126,7 +126,7 @@ private:
         } else {
             writing_ = false;
         }
-        auto ready = wait(fd_, want_read, want_write, deadline);
+        auto ready = io_.wait(fd_, want_read, want_write, deadline);
         const time_point now = clock::now();
         if (!ready) return session_.abort(ready.error());
         if (ready.value() == 0) {
@@ -136,17 +136,19 @@ private:
             return;
         }
         if (ready.value() & static_cast<int>(io_ready::writable)) {
-            auto n = write_some(fd_, session_.pending_output());
-            if (!n) return session_.abort(n.error());
-            if (n.value() > 0) write_progress_ = now;
-            session_.consume_output(n.value());
+            auto n = io_.write_some(fd_, session_.pending_output());
+            if (!n && !try_again(n.error())) return session_.abort(n.error());
+            if (n && n.value() > 0) {
+                write_progress_ = now;
+                session_.consume_output(n.value());
+            }
         }
         if (ready.value() & static_cast<int>(io_ready::readable)) {
             const std::size_t cap = std::min(buf_.size(), session_.input_capacity());
             if (cap == 0) return;
-            auto n = read_some(fd_, mutable_byte_view(buf_.data(), cap));
+            auto n = io_.read_some(fd_, mutable_byte_view(buf_.data(), cap));
             if (!n) {
-                if (n.error() == std::errc::resource_unavailable_try_again) return;
+                if (try_again(n.error())) return;
                 return session_.abort(n.error());
             }
             if (n.value() == 0) {
@@ -160,8 +162,11 @@ private:
     // Writes what the socket accepts without waiting.
     void write_ready() {
         while (fd_ && !session_.pending_output().empty() && session_.state() != session_state::closed) {
-            auto n = write_some(fd_, session_.pending_output());
-            if (!n) return session_.abort(n.error());
+            auto n = io_.write_some(fd_, session_.pending_output());
+            if (!n) {
+                if (try_again(n.error())) return;
+                return session_.abort(n.error());
+            }
             if (n.value() == 0) return;
             session_.consume_output(n.value());
         }
@@ -173,10 +178,13 @@ private:
         if (!fd_ || session_.pending_output().empty()) return;
         const time_point until = clock::now() + std::chrono::seconds(1);
         while (!session_.pending_output().empty()) {
-            auto ready = wait(fd_, false, true, until);
+            auto ready = io_.wait(fd_, false, true, until);
             if (!ready || ready.value() == 0) break;
-            auto n = write_some(fd_, session_.pending_output());
-            if (!n) break;
+            auto n = io_.write_some(fd_, session_.pending_output());
+            if (!n) {
+                if (try_again(n.error())) continue;
+                break;
+            }
             session_.consume_output(n.value());
         }
     }
@@ -205,6 +213,7 @@ private:
     Session session_;
     log_hook log_;
     std::string peer_;
+    Io io_;
     std::array<std::uint8_t, 64 * 1024> buf_{};
     bool writing_ = false;
     time_point write_progress_{};

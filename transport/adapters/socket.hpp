@@ -68,4 +68,23 @@ void shutdown_write(const socket_fd& s) noexcept;
 /// "host:port" of the peer, for logs.
 std::string peer_address(const socket_fd& s);
 
+/// The socket operations an adapter uses, as a policy: adapters take an Io
+/// parameter (this by default) so tests can inject short counts, EINTR,
+/// EAGAIN and resets at any point (tests/transport/adapters/).
+/// read_some/write_some may also report std::errc::interrupted or
+/// std::errc::resource_unavailable_try_again: the caller tries again later.
+struct posix_io {
+    result<int> wait(const socket_fd& s, bool want_read, bool want_write, time_point deadline) noexcept {
+        return adapters::wait(s, want_read, want_write, deadline);
+    }
+    result<std::size_t> read_some(const socket_fd& s, mutable_byte_view out) noexcept { return adapters::read_some(s, out); }
+    result<std::size_t> write_some(const socket_fd& s, byte_view in) noexcept { return adapters::write_some(s, in); }
+    void shutdown_write(const socket_fd& s) noexcept { adapters::shutdown_write(s); }
+};
+
+/// True for the errors that mean "nothing happened, try again".
+inline bool try_again(std::error_code ec) noexcept {
+    return ec == std::errc::interrupted || ec == std::errc::resource_unavailable_try_again;
+}
+
 }  // namespace polywire::transport::adapters

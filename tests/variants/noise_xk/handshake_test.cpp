@@ -1,0 +1,204 @@
+// noise_xk_handshake on its own (no session): Appendix A's final keys and
+// chaining key, every byte of every act tampered, wrong keys, misuse.
+#include "variants/noise_xk/handshake.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/hex.hpp"
+#include "transport/error.hpp"
+#include "variants/noise_xk/error.hpp"
+
+namespace polywire::variants::noise_xk {
+namespace {
+namespace k1 = crypto::secp256k1;
+using policies::handshake_role;
+using test::h;
+using test::hx;
+
+// Appendix A's keys.
+const k1::private_key initiator_s(h("1111111111111111111111111111111111111111111111111111111111111111"));
+const k1::private_key initiator_e(h("1212121212121212121212121212121212121212121212121212121212121212"));
+const k1::private_key responder_s(h("2121212121212121212121212121212121212121212121212121212121212121"));
+const k1::private_key responder_e(h("2222222222222222222222222222222222222222222222222222222222222222"));
+
+k1::compressed_public_key pub(const k1::private_key& k) { return k1::derive_compressed_public_key(k).value(); }
+
+noise_xk_handshake::options initiator_options() {
+    return {.static_key = initiator_s, .remote_static_key = pub(responder_s), .ephemeral_key_for_testing_only = initiator_e};
+}
+noise_xk_handshake::options responder_options() {
+    return {.static_key = responder_s, .remote_static_key = std::nullopt, .ephemeral_key_for_testing_only = responder_e};
+}
+
+struct acts {
+    bytes act1, act2, act3;
+};
+
+// Runs the three acts; `tamper(act, bytes)` may change each act in flight.
+// Returns the first error, or {} with both sides done.
+template <class Tamper>
+std::error_code run(noise_xk_handshake& i, noise_xk_handshake& r, Tamper tamper, acts* seen = nullptr) {
+    bytes a1, a2, a3;
+    if (auto ec = i.start(a1)) return ec;
+    if (auto ec = r.start(a2)) return ec;
+    EXPECT_TRUE(a2.empty());
+    tamper(1, a1);
+    auto s1 = r.consume(a1, a2);
+    if (!s1) return s1.error();
+    EXPECT_EQ(s1.value().consumed, act1_size);
+    EXPECT_FALSE(s1.value().done);
+    tamper(2, a2);
+    auto s2 = i.consume(a2, a3);
+    if (!s2) return s2.error();
+    EXPECT_EQ(s2.value().consumed, act2_size);
+    EXPECT_TRUE(s2.value().done);
+    tamper(3, a3);
+    bytes none;
+    auto s3 = r.consume(a3, none);
+    if (!s3) return s3.error();
+    EXPECT_EQ(s3.value().consumed, act3_size);
+    EXPECT_TRUE(s3.value().done);
+    EXPECT_TRUE(none.empty());
+    if (seen) *seen = {a1, a2, a3};
+    return {};
+}
+std::error_code run(noise_xk_handshake& i, noise_xk_handshake& r, acts* seen = nullptr) {
+    return run(i, r, [](int, bytes&) {}, seen);
+}
+
+TEST(NoiseXkHandshakeTest, ProducesAppendixAActsAndKeys) {
+    noise_xk_handshake i(handshake_role::initiator, initiator_options());
+    noise_xk_handshake r(handshake_role::recipient, responder_options());
+    acts a;
+    ASSERT_FALSE(run(i, r, &a));
+    EXPECT_EQ(hx(a.act1), "00036360e856310ce5d294e8be33fc807077dc56ac80d95d9cd4ddbd21325eff73f70df6086551151f58b8afe6c195782c6a");
+    EXPECT_EQ(hx(a.act2), "0002466d7fcae563e5cb09a0d1870bb580344804617879a14949cf22285f1bae3f276e2470b93aac583c9ef6eafca3f730ae");
+    EXPECT_EQ(hx(a.act3),
+              "00b9e3a702e93e3a9948c2ed6e5fd7590a6e1c3a0344cfc9d5b57357049aa22355361aa02e55a8fc28fef5bd6d71ad0c38228dc68b"
+              "1c466263b47fdf31e560e139ba");
+    const secrets si = i.take_secrets(), sr = r.take_secrets();
+    EXPECT_EQ(hx(si.sk.view()), "969ab31b4d288cedf6218839b27a3e2140827047f2c0f01bf5c04435d43511a9");
+    EXPECT_EQ(hx(si.rk.view()), "bb9020b8965f4df047e07f955f3c4b88418984aadc5cdb35096b9ea8fa5c3442");
+    EXPECT_EQ(hx(si.ck.view()), "919219dbb2920afa8db80f9a51787a840bcf111ed8d588caf9ab4be716e42b01");
+    EXPECT_EQ(hx(sr.rk.view()), hx(si.sk.view()));
+    EXPECT_EQ(hx(sr.sk.view()), hx(si.rk.view()));
+    EXPECT_EQ(hx(sr.ck.view()), hx(si.ck.view()));
+    EXPECT_EQ(si.remote_id, pub(responder_s));
+    EXPECT_EQ(sr.remote_id, pub(initiator_s));
+    // Secrets are handed over once.
+    EXPECT_EQ(hx(i.take_secrets().sk.view()), std::string(64, '0'));
+}
+
+TEST(NoiseXkHandshakeTest, FreshEphemeralKeysGiveFreshSessionKeys) {
+    auto io = initiator_options(), ro = responder_options();
+    io.ephemeral_key_for_testing_only.reset();
+    ro.ephemeral_key_for_testing_only.reset();
+    noise_xk_handshake i1(handshake_role::initiator, io), r1(handshake_role::recipient, ro);
+    noise_xk_handshake i2(handshake_role::initiator, io), r2(handshake_role::recipient, ro);
+    ASSERT_FALSE(run(i1, r1));
+    ASSERT_FALSE(run(i2, r2));
+    const secrets a = i1.take_secrets(), b = i2.take_secrets();
+    EXPECT_NE(hx(a.sk.view()), hx(b.sk.view()));
+    EXPECT_EQ(hx(r1.take_secrets().rk.view()), hx(a.sk.view()));
+}
+
+TEST(NoiseXkHandshakeTest, AnActArrivingInPiecesIsNeedMore) {
+    noise_xk_handshake i(handshake_role::initiator, initiator_options());
+    noise_xk_handshake r(handshake_role::recipient, responder_options());
+    bytes a1, a2;
+    ASSERT_FALSE(i.start(a1));
+    ASSERT_FALSE(r.start(a2));
+    for (std::size_t n = 0; n < act1_size; ++n) {
+        auto s = r.consume(byte_view(a1).first(n), a2);
+        ASSERT_TRUE(s);
+        EXPECT_EQ(s.value().consumed, 0u);
+        EXPECT_TRUE(a2.empty());
+    }
+    // Bytes after the act are left to the caller.
+    a1.push_back(0xaa);
+    auto s = r.consume(a1, a2);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s.value().consumed, act1_size);
+    EXPECT_EQ(a2.size(), act2_size);
+}
+
+// Every byte of every act, flipped: the handshake fails with the error BOLT
+// 8 names for that field, and the receiving side writes nothing more.
+TEST(NoiseXkHandshakeTest, AnyTamperedActByteFailsTheHandshake) {
+    const std::size_t sizes[] = {act1_size, act2_size, act3_size};
+    for (int act = 1; act <= 3; ++act) {
+        for (std::size_t at = 0; at < sizes[act - 1]; ++at) {
+            noise_xk_handshake i(handshake_role::initiator, initiator_options());
+            noise_xk_handshake r(handshake_role::recipient, responder_options());
+            auto ec = run(i, r, [&](int which, bytes& m) {
+                if (which == act) m[at] ^= 0x01;
+            });
+            SCOPED_TRACE("act " + std::to_string(act) + " byte " + std::to_string(at));
+            ASSERT_TRUE(ec);
+            EXPECT_EQ(ec, transport::condition::handshake_failed) << ec.message();
+            EXPECT_EQ(ec.category(), error_category());
+            if (at == 0) {
+                EXPECT_EQ(ec, act == 1 ? errc::act1_bad_version : act == 2 ? errc::act2_bad_version : errc::act3_bad_version);
+            } else if (act < 3 && at >= 34) {
+                EXPECT_EQ(ec, act == 1 ? errc::act1_bad_tag : errc::act2_bad_tag);
+                EXPECT_EQ(ec, transport::condition::authentication_failed);
+            } else if (act == 3) {
+                EXPECT_EQ(ec, at < 50 ? errc::act3_bad_ciphertext : errc::act3_bad_tag);
+            }
+            // A flipped key byte is either not a point or a point that fails the tag.
+            if (act < 3 && at >= 1 && at < 34) {
+                EXPECT_TRUE(ec == (act == 1 ? errc::act1_bad_pubkey : errc::act2_bad_pubkey) ||
+                            ec == (act == 1 ? errc::act1_bad_tag : errc::act2_bad_tag))
+                    << ec.message();
+            }
+        }
+    }
+}
+
+TEST(NoiseXkHandshakeTest, DiallingTheWrongResponderKeyFailsActOne) {
+    auto io = initiator_options();
+    io.remote_static_key = pub(k1::private_key(h("3131313131313131313131313131313131313131313131313131313131313131")));
+    noise_xk_handshake i(handshake_role::initiator, io);
+    noise_xk_handshake r(handshake_role::recipient, responder_options());
+    auto ec = run(i, r);
+    EXPECT_EQ(ec, errc::act1_bad_tag);
+    EXPECT_EQ(ec, transport::condition::handshake_failed);
+}
+
+TEST(NoiseXkHandshakeTest, ResponderMayInsistOnTheInitiatorsKey) {
+    auto ro = responder_options();
+    ro.remote_static_key = pub(initiator_s);
+    {
+        noise_xk_handshake i(handshake_role::initiator, initiator_options()), r(handshake_role::recipient, ro);
+        EXPECT_FALSE(run(i, r));
+    }
+    ro.remote_static_key = pub(initiator_e);
+    noise_xk_handshake i(handshake_role::initiator, initiator_options()), r(handshake_role::recipient, ro);
+    auto ec = run(i, r);
+    EXPECT_EQ(ec, errc::wrong_remote_identity);
+    EXPECT_EQ(ec, transport::condition::handshake_failed);
+}
+
+TEST(NoiseXkHandshakeTest, ReportsMisuse) {
+    bytes out;
+    auto io = initiator_options();
+    io.remote_static_key.reset();
+    EXPECT_EQ(noise_xk_handshake(handshake_role::initiator, io).start(out), transport::errc::invalid_argument);
+    io.remote_static_key = k1::compressed_public_key{};  // not a point
+    EXPECT_EQ(noise_xk_handshake(handshake_role::initiator, io).start(out), transport::errc::bad_key);
+    auto ro = responder_options();
+    ro.static_key = k1::private_key{};  // zero is not a private key
+    EXPECT_EQ(noise_xk_handshake(handshake_role::recipient, ro).start(out), transport::errc::bad_key);
+    EXPECT_TRUE(out.empty());
+
+    noise_xk_handshake i(handshake_role::initiator, initiator_options());
+    ASSERT_FALSE(i.start(out));
+    EXPECT_EQ(i.start(out), transport::errc::session_closed);
+    // After a failure nothing more is read.
+    bytes bad(act2_size, 0);
+    EXPECT_EQ(i.consume(bad, out).error(), errc::act2_bad_pubkey);
+    EXPECT_EQ(i.consume(bad, out).error(), transport::errc::session_closed);
+}
+
+}  // namespace
+}  // namespace polywire::variants::noise_xk

@@ -1,0 +1,96 @@
+#include "policies/models/chacha20_poly1305.hpp"
+
+#include <gtest/gtest.h>
+
+#include "policies/cipher.hpp"
+#include "tests/support/hex.hpp"
+#include "transport/error.hpp"
+
+namespace polywire::policies {
+namespace {
+using test::h;
+using test::hx;
+
+// A secrets type of the shape the model reads through ADL.
+struct keys {
+    secret<32> egress, ingress, ck;
+};
+byte_view cipher_key(const keys& k, direction d) { return d == direction::egress ? k.egress.view() : k.ingress.view(); }
+byte_view chaining_key(const keys& k, direction) { return k.ck.view(); }
+
+// BOLT 8 Appendix A "transport-message test".
+keys bolt8_keys() {
+    keys k;
+    k.egress.assign(h("969ab31b4d288cedf6218839b27a3e2140827047f2c0f01bf5c04435d43511a9"));
+    k.ingress.assign(h("969ab31b4d288cedf6218839b27a3e2140827047f2c0f01bf5c04435d43511a9"));
+    k.ck.assign(h("919219dbb2920afa8db80f9a51787a840bcf111ed8d588caf9ab4be716e42b01"));
+    return k;
+}
+
+static_assert(Cipher<chacha20_poly1305<>> && Cipher<chacha20_poly1305<1000>>);
+static_assert(CipherFor<chacha20_poly1305<1000>, keys>);
+
+TEST(ChaCha20Poly1305ModelTest, NonceIsFourZeroBytesThenLittleEndianCounter) {
+    EXPECT_EQ(hx(le64_nonce(0)), "000000000000000000000000");
+    EXPECT_EQ(hx(le64_nonce(1)), "000000000100000000000000");
+    EXPECT_EQ(hx(le64_nonce(0x0102030405060708)), "000000000807060504030201");
+}
+
+TEST(ChaCha20Poly1305ModelTest, SealsTheBolt8LengthPrefix) {
+    chacha20_poly1305<1000> c(bolt8_keys(), direction::egress);
+    std::uint8_t len[2] = {0x00, 0x05};
+    std::uint8_t tag[16];
+    c.seal(len, tag);
+    EXPECT_EQ(hx(byte_view(len)) + hx(byte_view(tag)), "cf2b30ddf0cf3f80e7c35a6e6730b59fe802");
+    EXPECT_EQ(c.nonce(), 1u);
+}
+
+// After 1000 seals the key is HKDF(ck, k): the 1001st seal (nonce 0 under
+// the rotated key) must equal a fresh cipher keyed with Appendix A's
+// rotation_1 values (ck = cc2c6e46..., sk = 3fbdc101...).
+TEST(ChaCha20Poly1305ModelTest, RotatesTheKeyWhenTheNonceReaches1000) {
+    chacha20_poly1305<1000> c(bolt8_keys(), direction::egress);
+    for (int i = 0; i < 1000; ++i) {
+        std::uint8_t b[1] = {0};
+        std::uint8_t tag[16];
+        c.seal(b, tag);
+    }
+    EXPECT_EQ(c.nonce(), 0u);
+    keys rotated;
+    rotated.egress.assign(h("3fbdc101abd1132ca3a0ae34a669d8d9ba69a587e0bb4ddd59524541cf4813d8"));
+    rotated.ck.assign(h("cc2c6e467efc8067720c2d09c139d1f77731893aad1defa14f9bf3c48d3f1d31"));
+    chacha20_poly1305<1000> fresh(rotated, direction::egress);
+    std::uint8_t x[3] = {1, 2, 3}, y[3] = {1, 2, 3}, tx[16], ty[16];
+    c.seal(x, tx);
+    fresh.seal(y, ty);
+    EXPECT_EQ(hx(byte_view(x)), hx(byte_view(y)));
+    EXPECT_EQ(hx(byte_view(tx)), hx(byte_view(ty)));
+}
+
+TEST(ChaCha20Poly1305ModelTest, WithoutRekeyTheCounterJustGrows) {
+    chacha20_poly1305<> c(bolt8_keys(), direction::egress);
+    for (int i = 0; i < 1001; ++i) {
+        std::uint8_t tag[16];
+        c.seal({}, tag);
+    }
+    EXPECT_EQ(c.nonce(), 1001u);
+}
+
+TEST(ChaCha20Poly1305ModelTest, OpenRejectsForgeriesWithoutAdvancing) {
+    chacha20_poly1305<1000> tx(bolt8_keys(), direction::egress), rx(bolt8_keys(), direction::ingress);
+    bytes m = {1, 2, 3, 4};
+    std::uint8_t tag[16];
+    tx.seal(m, tag);
+    bytes forged = m;
+    forged[0] ^= 1;
+    EXPECT_EQ(rx.open(forged, byte_view(tag)), crypto::aead_errc::tag_mismatch);
+    EXPECT_EQ(rx.open(forged, byte_view(tag)), transport::condition::authentication_failed);
+    EXPECT_EQ(forged, bytes(4, 0));  // wiped
+    EXPECT_EQ(rx.nonce(), 0u);
+    EXPECT_FALSE(rx.open(m, byte_view(tag)));
+    EXPECT_EQ(m, (bytes{1, 2, 3, 4}));
+    EXPECT_EQ(rx.nonce(), 1u);
+}
+
+}  // namespace
+}  // namespace polywire::policies

@@ -6,8 +6,9 @@
 // the payload as the next one (n + 1); there is no padding and no message
 // code: BOLT 8 carries payloads as given. The message type lives inside the
 // payload (BOLT 1's 2-byte type), so encode_code writes nothing, decode_code
-// reports code 0 with no prefix, and session::send(code, payload) ignores
-// `code`. Lengths are 16-bit, so every decoded header is within the limit.
+// reports code 0 with no prefix, and max_code = 0 makes session::send refuse
+// any other code (transport::errc::invalid_argument) rather than drop it
+// silently. Lengths are 16-bit, so every decoded header is within the limit.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +25,7 @@ struct frame_layout {
     static constexpr std::string_view name = "BOLT 8 message: enc(be16 length) | enc(payload)";
     static constexpr std::size_t header_size = 2;
     static constexpr std::size_t max_frame_size = 65535;
+    static constexpr std::uint64_t max_code = 0;  ///< no code on the wire
 
     static std::size_t padded_size(std::size_t n) noexcept { return n; }
 

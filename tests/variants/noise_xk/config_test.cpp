@@ -87,10 +87,13 @@ TEST(NoiseXkConfigTest, MessagesOfEverySizeBothWaysWithTheirExactWireSize) {
     EXPECT_EQ(messages(p.a_events), sent);
 }
 
-TEST(NoiseXkConfigTest, TheCodeArgumentIsNotOnTheWire) {
+TEST(NoiseXkConfigTest, CarriesNoCodeAndRefusesAnyButZero) {
     pair p(initiator_options(), responder_options());
     p.start();
-    ASSERT_FALSE(p.a.send(0x1234, pattern(3, 1), p.now));
+    // The message type is the application's (BOLT 1: inside the payload).
+    EXPECT_EQ(p.a.send(0x10, pattern(3, 1), p.now), transport::errc::invalid_argument);
+    EXPECT_TRUE(p.a.pending_output().empty());
+    ASSERT_FALSE(p.a.send(0, pattern(3, 1), p.now));
     EXPECT_EQ(p.a.pending_output().size(), 18u + 3 + 16);
     p.pump();
     ASSERT_EQ(p.b_events.back().kind, event_kind::message);

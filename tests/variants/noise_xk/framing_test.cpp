@@ -15,6 +15,9 @@ TEST(NoiseXkFramingTest, HeaderIsABigEndianLength) {
         EXPECT_EQ(frame_layout::padded_size(n), n);
     }
     static_assert(frame_layout::max_frame_size == 65535);
+    static_assert(policies::max_code_of<frame_layout>() == 0);
+    static_assert(policies::shape_of<frame_layout>().tags == policies::tag_placement::after_each_part);
+    static_assert(policies::shape_of<frame_layout>().header_encrypted);
 }
 
 TEST(NoiseXkFramingTest, CarriesNoMessageCode) {

@@ -17,9 +17,13 @@ fi
 labels=()
 for t in "${targets[@]}"; do labels+=("//tests/fuzz:$t"); done
 ./bazelw build --config=fuzz "${labels[@]}" >&2 || { echo "fuzz build failed" >&2; exit 1; }
+# The bazel-bin symlink follows whatever was built last; copy the fuzzers
+# out of the fuzz configuration's own output tree now.
+bin="$(bazel info --config=fuzz bazel-bin 2>/dev/null)/tests/fuzz"
 
 out="fuzz-out"
-mkdir -p "$out"
+mkdir -p "$out/bin"
+for t in "${targets[@]}"; do cp -f "$bin/$t" "$out/bin/$t" || { echo "no fuzzer binary for $t" >&2; exit 1; }; done
 status=0
 summary=()
 for t in "${targets[@]}"; do
@@ -27,7 +31,7 @@ for t in "${targets[@]}"; do
   rm -rf "$work"
   mkdir -p "$work/corpus" "$work/artifacts"
   log="$work/log.txt"
-  bazel-bin/tests/fuzz/"$t" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+  "$out/bin/$t" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$work/artifacts/" "$work/corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1
   rc=$?
   runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)

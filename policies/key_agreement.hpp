@@ -4,7 +4,9 @@
 // one per connection from the handshake role and the configuration's
 // `options` (local identity, expected remote identity, test overrides).
 //   * `start(out)` is called once, in state `handshaking`: the initiator
-//     appends its first message to `out`; a recipient appends nothing.
+//     appends its first message to `out`; a recipient appends nothing —
+//     unless both sides speak first (c-lightning 2016: each sends its
+//     session key at once).
 //   * `consume(in, out)` is called with received bytes while `handshaking`:
 //     it takes as many bytes as it can use (`step.consumed`, 0 when a whole
 //     message has not arrived yet: the session calls again with more),

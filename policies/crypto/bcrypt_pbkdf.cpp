@@ -1,0 +1,29 @@
+#include "policies/crypto/bcrypt_pbkdf.hpp"
+
+#include <memory>
+#include <new>
+
+#include <botan/pwdhash.h>
+
+#include "transport/error.hpp"
+
+namespace polywire::crypto {
+
+std::error_code bcrypt_pbkdf(mutable_byte_view out, std::string_view passphrase, byte_view salt,
+                             std::size_t rounds) noexcept {
+    if (out.empty() || out.size() > 1024 || rounds == 0 || salt.empty()) return transport::errc::invalid_argument;
+    try {
+        auto family = Botan::PasswordHashFamily::create_or_throw("Bcrypt-PBKDF");
+        auto kdf = family->from_iterations(rounds);
+        kdf->derive_key(out.data(), out.size(), passphrase.data(), passphrase.size(), salt.data(), salt.size());
+        return {};
+    } catch (const std::bad_alloc&) {
+        detail::wipe(out.data(), out.size());
+        return std::make_error_code(std::errc::not_enough_memory);
+    } catch (...) {
+        detail::wipe(out.data(), out.size());
+        return transport::errc::crypto_failure;
+    }
+}
+
+}  // namespace polywire::crypto

@@ -1,0 +1,173 @@
+// The non-template parts of the Asio adapter: connect with a deadline, the
+// acceptor, addresses and failure names.
+#include "transport/adapters/asio_session.hpp"
+
+#include <functional>
+#include <vector>
+
+namespace polywire::transport::adapters {
+
+namespace {
+
+using strand_type = asio::strand<asio::any_io_executor>;
+
+// Runs `on_expiry` on `strand` at `deadline` unless destroyed first. The
+// timer's handler shares only `shared` with the guard, so it is harmless
+// when it runs after the guard (and what on_expiry refers to) is gone.
+class deadline_guard {
+public:
+    deadline_guard(const strand_type& strand, time_point deadline, std::function<void()> on_expiry)
+        : st_(std::make_shared<shared>()), timer_(strand) {
+        st_->on_expiry = std::move(on_expiry);
+        timer_.expires_at(deadline);
+        timer_.async_wait([st = st_](const boost::system::error_code& ec) {
+            if (ec || !st->on_expiry) return;
+            st->fired = true;
+            st->on_expiry();
+        });
+    }
+    ~deadline_guard() {
+        st_->on_expiry = nullptr;
+        timer_.cancel();
+    }
+    deadline_guard(const deadline_guard&) = delete;
+    deadline_guard& operator=(const deadline_guard&) = delete;
+    bool fired() const noexcept { return st_->fired; }
+
+private:
+    struct shared {
+        std::function<void()> on_expiry;
+        bool fired = false;
+    };
+    std::shared_ptr<shared> st_;
+    asio::steady_timer timer_;
+};
+
+struct connect_outcome {
+    std::error_code error;
+    std::optional<tcp::socket> socket;
+};
+
+// Resolves and connects on `strand`, where the deadline guard also runs.
+awaitable<connect_outcome> connect_on_strand(asio::any_io_executor ex, strand_type strand, std::string host,
+                                             std::uint16_t port, time_point deadline) {
+    connect_outcome out;
+    tcp::resolver resolver(strand);
+    tcp::socket socket(ex);
+    deadline_guard guard(strand, deadline, [&] {
+        resolver.cancel();
+        boost::system::error_code ignored;
+        socket.close(ignored);
+    });
+    boost::system::error_code ec;
+    std::vector<tcp::endpoint> endpoints;
+    const auto address = asio::ip::make_address(host, ec);
+    if (!ec) {
+        endpoints.emplace_back(address, port);
+    } else {
+        auto found = co_await resolver.async_resolve(host, std::to_string(port),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec)
+            for (const auto& r : found) endpoints.push_back(r.endpoint());
+    }
+    for (const auto& ep : endpoints) {
+        if (guard.fired()) break;
+        socket.close(ec);
+        socket.open(ep.protocol(), ec);
+        if (ec) continue;
+        co_await socket.async_connect(ep, asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec && !guard.fired()) {
+            socket.set_option(tcp::no_delay(true), ec);
+            out.socket.emplace(std::move(socket));
+            co_return out;
+        }
+    }
+    out.error = make_error_code(guard.fired() ? errc::handshake_timeout : errc::connection_failed);
+    co_return out;
+}
+
+}  // namespace
+
+awaitable<result<tcp::socket>> async_tcp_connect(std::string host, std::uint16_t port, time_point deadline) {
+    auto ex = co_await asio::this_coro::executor;
+    auto strand = asio::make_strand(ex);
+    auto out = co_await asio::co_spawn(strand, connect_on_strand(ex, strand, std::move(host), port, deadline),
+                                       asio::use_awaitable);
+    if (!out.socket) co_return out.error;
+    co_return std::move(*out.socket);
+}
+
+result<asio_acceptor> asio_acceptor::listen(const asio::any_io_executor& ex, const std::string& host, std::uint16_t port) {
+    boost::system::error_code ec;
+    tcp::resolver resolver(ex);
+    const auto found = resolver.resolve(host.empty() ? std::string("0.0.0.0") : host, std::to_string(port),
+                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec) return make_error_code(errc::connection_failed);
+    for (const auto& r : found) {
+        tcp::acceptor a(ex);
+        a.open(r.endpoint().protocol(), ec);
+        if (ec) continue;
+        a.set_option(tcp::acceptor::reuse_address(true), ec);
+        a.bind(r.endpoint(), ec);
+        if (ec) continue;
+        a.listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) continue;
+        const auto local = a.local_endpoint(ec);
+        if (ec) continue;
+        asio_acceptor out(std::move(a));
+        out.port_ = local.port();
+        out.host_ = host;
+        return out;
+    }
+    return make_error_code(errc::connection_failed);
+}
+
+awaitable<result<tcp::socket>> asio_acceptor::accept() {
+    boost::system::error_code ec;
+    tcp::socket s = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return make_error_code(errc::connection_failed);
+    s.set_option(tcp::no_delay(true), ec);
+    co_return std::move(s);
+}
+
+void asio_acceptor::close() noexcept {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+}
+
+std::string remote_address(const tcp::socket& s) {
+    boost::system::error_code ec;
+    const auto ep = s.remote_endpoint(ec);
+    if (ec) return "";
+    auto address = ep.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    std::string out;
+    if (address.is_v6()) {
+        out = "[";
+        out += address.to_string();
+        out += "]";
+    } else {
+        out = address.to_string();
+    }
+    out += ":";
+    out += std::to_string(ep.port());
+    return out;
+}
+
+std::string_view failure_kind(std::error_code ec) noexcept {
+    if (!ec) return "none";
+    if (ec == std::errc::operation_canceled) return "cancelled";
+    if (ec == errc::peer_closed) return "peer_closed";
+    if (ec == condition::timed_out) return "timed_out";
+    if (ec == condition::authentication_failed) return "authentication_failed";
+    if (ec == condition::handshake_failed) return "handshake_failed";
+    if (ec == condition::protocol_violation) return "protocol_violation";
+    if (ec == condition::limit_exceeded) return "limit_exceeded";
+    if (ec == condition::peer_disconnected) return "peer_disconnected";
+    if (ec == condition::misuse) return "misuse";
+    if (ec == condition::system_failure) return "system_failure";
+    return "other";
+}
+
+}  // namespace polywire::transport::adapters

@@ -1,11 +1,12 @@
 // polywire dial: connects, optionally sends random messages (and checks
 // their echoes), pings, then disconnects with a chosen reason. Every event is
-// a JSON line; any failure is an error event and a non-zero exit.
+// a JSON line; any failure is an error event and a non-zero exit. One
+// implementation for every --variant (tools/cli/variant.hpp).
 #include <deque>
 
 #include "policies/crypto/hash.hpp"
 #include "policies/crypto/random.hpp"
-#include "tools/cli/common.hpp"
+#include "tools/cli/variant.hpp"
 
 namespace polywire::cli {
 
@@ -16,18 +17,18 @@ namespace {
 constexpr option_spec dial_options[] = {
     {"key", true},        {"key-file", true},   {"remote", true},     {"cap", true, true},
     {"send", true},       {"size", true},       {"expect-echo", false}, {"ping", false},
-    {"disconnect", true}, {"timeout", true},    {"handshake-timeout", true}, {"help", false},
+    {"disconnect", true}, {"timeout", true},    {"handshake-timeout", true}, {"variant", true},
+    {"help", false},
 };
 
-/// Largest message the RLPx framing can carry (before compression overhead).
-constexpr std::uint64_t max_size = 0xFFFFFF;
 /// Bytes sent but not yet echoed before the sender waits for echoes, so the
 /// peers' buffers stay bounded whatever --send and --size are.
 constexpr std::size_t echo_window = 4u << 20;
 
+template <class V>
 class dialer {
 public:
-    dialer(rlpx::connection& conn, bool expect_echo) : conn_(conn), expect_echo_(expect_echo) {}
+    dialer(typename V::connection& conn, bool expect_echo) : conn_(conn), expect_echo_(expect_echo) {}
 
     // Takes one event from the connection and reports it; false (after an
     // error event) if the run has failed.
@@ -40,7 +41,14 @@ public:
         }
         switch (e->kind) {
             case event_kind::handshake_complete: return true;
-            case event_kind::message: return on_message(e->code, e->payload);
+            case event_kind::message: {
+                const auto m = V::decode(e->code, e->payload);
+                if (!m) {
+                    emit_error("the remote sent a message without a code byte");
+                    return false;
+                }
+                return on_message(m->first, m->second);
+            }
             case event_kind::ping: emit(json{{"event", "ping"}}); return true;
             case event_kind::pong:
                 emit(json{{"event", "pong"}});
@@ -50,7 +58,7 @@ public:
                 emit(json{{"event", "disconnect"}, {"reason", e->reason}});
                 emit_error("the remote disconnected: " + describe_reason(e->reason));
                 return false;
-            case event_kind::error: emit_error("session failed: " + e->error.message()); return false;
+            case event_kind::error: report_error(e->error, "session failed"); return false;
         }
         return true;
     }
@@ -66,7 +74,7 @@ public:
                     return;
                 }
                 if (e->kind == event_kind::error) {
-                    emit_error(what + ": " + e->error.message());
+                    report_error(e->error, what);
                     return;
                 }
             }
@@ -89,6 +97,16 @@ private:
         std::size_t size;
     };
 
+    void report_error(std::error_code ec, const std::string& what) {
+        if (!V::has_goodbye && ec == transport::errc::peer_closed) {
+            // The variant has no goodbye: the remote's close is an end of stream.
+            emit(json{{"event", "disconnect"}, {"reason", 0}});
+            emit_error("the remote closed the connection");
+            return;
+        }
+        emit_error(what + ": " + ec.message());
+    }
+
     bool on_message(std::uint64_t code, byte_view payload) {
         emit(message_event(code, payload));
         if (!expect_echo_) return true;
@@ -109,42 +127,44 @@ private:
         return true;
     }
 
-    rlpx::connection& conn_;
+    typename V::connection& conn_;
     bool expect_echo_;
     std::deque<sent> pending_;
     std::size_t outstanding_ = 0;
     std::uint64_t echoes_ = 0;
     std::uint64_t pongs_ = 0;
 };
-}  // namespace
 
-int run_dial(std::span<const std::string> words) {
-    const args a = args::parse("dial", words, dial_options, 0);
-    if (a.has("help")) {
-        print_line(usage());
-        return exit_ok;
-    }
-    rlpx::node_config cfg;
-    cfg.key = require_key(a);
-    cfg.capabilities = parse_caps(a, true);
-    cfg.client_id = "polywire/" + std::string(version);
+template <class V>
+int dial_with(const args& a) {
+    node_settings<V> cfg;
+    auto key = V::load_key(a);
+    if (!key) throw usage_error("a private key is required: --key HEX, --key-file PATH or the POLYWIRE_KEY environment variable");
+    cfg.key = *key;
+    cfg.caps = parse_caps(a, V::has_capabilities);
+    const std::string url_form = std::string(V::scheme) + "://<node id>@<host>:<port>";
     const auto remote_text = a.value("remote");
-    if (!remote_text) throw usage_error("dial needs --remote enode://<node id>@<host>:<port>");
-    const auto remote = rlpx::parse_enode(*remote_text);
-    if (!remote) throw usage_error("invalid --remote " + shown(*remote_text) + ": " + remote.error().message());
+    if (!remote_text) throw usage_error("dial needs --remote " + url_form);
+    std::string why;
+    const auto remote = V::parse_url(*remote_text, why);
+    if (!remote) throw usage_error("invalid --remote " + shown(*remote_text) + " for --variant " + std::string(V::name) + ": " + why);
 
     std::uint64_t count = 0, size = 0;
     if (a.has("send")) {
         count = parse_uint("send", *a.value("send"), 0, UINT64_MAX);
         if (!a.has("size")) throw usage_error("--send N needs --size BYTES");
-        size = parse_uint("size", *a.value("size"), 0, max_size);
+        size = parse_uint("size", *a.value("size"), 0, V::max_payload);
     } else if (a.has("size")) {
         throw usage_error("--size needs --send N");
     }
     const bool expect_echo = a.has("expect-echo");
     if (expect_echo && !a.has("send")) throw usage_error("--expect-echo needs --send N --size BYTES");
+    if (!V::has_ping && a.has("ping"))
+        throw usage_error("--ping: --variant " + std::string(V::name) + " has no ping message");
     auto reason = p2p::disconnect_reason::requested;
     if (auto v = a.value("disconnect")) {
+        if (!V::has_goodbye)
+            throw usage_error("--disconnect: --variant " + std::string(V::name) + " has no goodbye message (a close is an end of stream)");
         auto r = p2p::parse_reason(*v);
         if (!r) throw usage_error("invalid --disconnect " + shown(*v) + ": expected a reason number (0-10, 16) or name such as client_quitting");
         reason = *r;
@@ -155,26 +175,22 @@ int run_dial(std::span<const std::string> words) {
 
     start_watchdog(timeout, output_mode::json_events);
 
-    auto out = dial_peer(cfg, remote.value());
+    auto out = V::dial(cfg, *remote);
     if (!out.conn) {
-        emit_error(describe_dial_failure(out, remote.value(), cfg.timeouts.handshake));
+        emit_error(out.failure);
         return exit_failure;
     }
     auto& conn = *out.conn;
-    emit(hello_event(conn));
+    emit(V::hello_event(conn));
 
-    const auto& first = cfg.capabilities.front();
-    const auto* cap = p2p::find_by_name(conn.session().peer().shared, first.name);
-    if (cap == nullptr) {
-        emit_error("the first capability " + p2p::to_string(first) + " is not shared with the remote (remote offers: " +
-                   join_caps(conn.session().peer().remote_hello.caps) +
-                   "; shared: " + join_caps(conn.session().peer().shared) + ")");
-        (void)conn.close(p2p::disconnect_reason::useless_peer);
+    const auto code = V::first_code(conn, cfg.caps, why);
+    if (!code) {
+        emit_error(why);
         return exit_failure;
     }
 
-    dialer d(conn, expect_echo);
-    bytes payload(size);
+    dialer<V> d(conn, expect_echo);
+    bytes payload(size), scratch;
     for (std::uint64_t i = 0; i < count; ++i) {
         if (auto ec = crypto::random_bytes(payload)) {
             emit_error("cannot generate message content: " + ec.message());
@@ -183,9 +199,10 @@ int run_dial(std::span<const std::string> words) {
         if (expect_echo) {
             while (d.awaiting_echo() && d.outstanding() + payload.size() > echo_window)
                 if (!d.step()) return exit_failure;
-            d.expect(cap->offset, crypto::sha256(payload), payload.size());
+            d.expect(*code, crypto::sha256(payload), payload.size());
         }
-        if (auto ec = conn.send(cap->name, 0, payload)) {
+        const auto [wire_code, message] = V::encode(*code, payload, scratch);
+        if (auto ec = conn.send(wire_code, message)) {
             d.fail("sending message " + std::to_string(i + 1) + " failed", ec);
             return exit_failure;
         }
@@ -203,11 +220,21 @@ int run_dial(std::span<const std::string> words) {
             if (!d.step()) return exit_failure;
     }
 
-    if (auto ec = conn.close(reason)) {
+    if (auto ec = close_with(conn, static_cast<std::uint8_t>(reason))) {
         d.fail("disconnect failed", ec);
         return exit_failure;
     }
     return exit_ok;
+}
+}  // namespace
+
+int run_dial(std::span<const std::string> words) {
+    const args a = args::parse("dial", words, dial_options, 0);
+    if (a.has("help")) {
+        print_line(usage());
+        return exit_ok;
+    }
+    return with_variant(variant_name(a), [&](auto v) { return dial_with<decltype(v)>(a); });
 }
 
 }  // namespace polywire::cli

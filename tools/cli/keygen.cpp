@@ -6,15 +6,14 @@
 #include <cerrno>
 #include <cstring>
 
-#include "tools/cli/common.hpp"
+#include "tools/cli/variant.hpp"
 
 namespace polywire::cli {
-
-namespace k1 = crypto::secp256k1;
 
 namespace {
 constexpr option_spec keygen_options[] = {
     {"out", true},
+    {"variant", true},
     {"help", false},
 };
 
@@ -44,23 +43,18 @@ std::string write_key_file(const std::string& path, const std::string& hex) {
     if (!err.empty()) ::unlink(path.c_str());  // never leave a partial key behind
     return err;
 }
-}  // namespace
 
-int run_keygen(std::span<const std::string> words) {
-    const args a = args::parse("keygen", words, keygen_options, 0);
-    if (a.has("help")) {
-        print_line(usage());
-        return exit_ok;
-    }
+template <class V>
+int keygen_with(const args& a) {
     const auto out = a.value("out");
     if (out && out->empty()) throw usage_error("--out needs a file name");
 
-    auto key = k1::generate_private_key();
+    auto key = V::generate_key();
     if (!key) {
         print_line("polywire: key generation failed: " + key.error().message(), true);
         return exit_failure;
     }
-    auto id = k1::derive_public_key(key.value());
+    auto id = V::node_id(key.value());
     if (!id) {
         print_line("polywire: key generation failed: " + id.error().message(), true);
         return exit_failure;
@@ -83,6 +77,16 @@ int run_keygen(std::span<const std::string> words) {
     ::explicit_bzero(hex.data(), hex.size());
     emit(j);
     return exit_ok;
+}
+}  // namespace
+
+int run_keygen(std::span<const std::string> words) {
+    const args a = args::parse("keygen", words, keygen_options, 0);
+    if (a.has("help")) {
+        print_line(usage());
+        return exit_ok;
+    }
+    return with_variant(variant_name(a), [&](auto v) { return keygen_with<decltype(v)>(a); });
 }
 
 }  // namespace polywire::cli

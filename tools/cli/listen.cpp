@@ -1,6 +1,7 @@
 // polywire listen: accepts connections one after another and reports each
-// event as a JSON line; optionally echoes every capability message.
-#include "tools/cli/common.hpp"
+// event as a JSON line; optionally echoes every application message. One
+// implementation for every --variant (tools/cli/variant.hpp).
+#include "tools/cli/variant.hpp"
 
 namespace polywire::cli {
 
@@ -11,7 +12,7 @@ namespace {
 constexpr option_spec listen_options[] = {
     {"key", true},      {"key-file", true},    {"port", true},    {"host", true},
     {"cap", true, true}, {"echo", false},      {"count", true},   {"connections", true},
-    {"timeout", true},  {"handshake-timeout", true}, {"help", false},
+    {"timeout", true},  {"handshake-timeout", true}, {"variant", true}, {"help", false},
 };
 
 enum class outcome { disconnected, failed, count_reached };
@@ -22,7 +23,8 @@ struct listen_settings {
 };
 
 // Serves one established connection until it ends or the message count is reached.
-outcome serve(rlpx::connection& conn, const listen_settings& s, std::uint64_t& received) {
+template <class V>
+outcome serve(typename V::connection& conn, const listen_settings& s, std::uint64_t& received) {
     bytes copy;
     for (;;) {
         auto e = conn.next_event();
@@ -34,12 +36,19 @@ outcome serve(rlpx::connection& conn, const listen_settings& s, std::uint64_t& r
         switch (e->kind) {
             case event_kind::handshake_complete: break;
             case event_kind::message: {
-                emit(message_event(e->code, e->payload));
+                const auto m = V::decode(e->code, e->payload);
+                if (!m) {
+                    emit_error("connection from " + conn.peer() + " sent a message without a code byte");
+                    (void)close_with(conn, 0);
+                    return outcome::failed;
+                }
+                emit(message_event(m->first, m->second));
                 ++received;
                 if (s.echo && conn.session().state() == transport::session_state::established) {
-                    // The payload view dies with the next call on the connection.
+                    // Sent back as it came, code and all. The payload view
+                    // dies with the next call on the connection.
                     copy.assign(e->payload.begin(), e->payload.end());
-                    if (auto ec = conn.blocking_socket::send(e->code, copy);
+                    if (auto ec = conn.send(e->code, copy);
                         ec && conn.session().state() != transport::session_state::closed) {
                         emit_error("echo to " + conn.peer() + " failed: " + ec.message());
                         return outcome::failed;
@@ -48,7 +57,7 @@ outcome serve(rlpx::connection& conn, const listen_settings& s, std::uint64_t& r
                     // session failed); the events still queued say which.
                 }
                 if (s.count && received >= *s.count) {
-                    (void)conn.close(p2p::disconnect_reason::client_quitting);
+                    (void)close_with(conn, static_cast<std::uint8_t>(p2p::disconnect_reason::client_quitting));
                     return outcome::count_reached;
                 }
                 break;
@@ -57,23 +66,25 @@ outcome serve(rlpx::connection& conn, const listen_settings& s, std::uint64_t& r
             case event_kind::pong: emit(json{{"event", "pong"}}); break;
             case event_kind::disconnected: emit(json{{"event", "disconnect"}, {"reason", e->reason}}); return outcome::disconnected;
             case event_kind::error:
+                if (!V::has_goodbye && e->error == transport::errc::peer_closed) {
+                    // No goodbye message in this variant: the end of stream
+                    // between messages is the peer's close.
+                    emit(json{{"event", "disconnect"}, {"reason", 0}});
+                    return outcome::disconnected;
+                }
                 emit_error("connection from " + conn.peer() + " failed: " + e->error.message());
                 return outcome::failed;
         }
     }
 }
-}  // namespace
 
-int run_listen(std::span<const std::string> words) {
-    const args a = args::parse("listen", words, listen_options, 0);
-    if (a.has("help")) {
-        print_line(usage());
-        return exit_ok;
-    }
-    rlpx::node_config cfg;
-    cfg.key = require_key(a);
-    cfg.capabilities = parse_caps(a, true);
-    cfg.client_id = "polywire/" + std::string(version);
+template <class V>
+int listen_with(const args& a) {
+    node_settings<V> cfg;
+    auto key = V::load_key(a);
+    if (!key) throw usage_error("a private key is required: --key HEX, --key-file PATH or the POLYWIRE_KEY environment variable");
+    cfg.key = *key;
+    cfg.caps = parse_caps(a, V::has_capabilities);
     const auto port_text = a.value("port");
     if (!port_text) throw usage_error("listen needs --port P (0 lets the system choose)");
     const auto port = static_cast<std::uint16_t>(parse_uint("port", *port_text, 0, 65535));
@@ -88,19 +99,17 @@ int run_listen(std::span<const std::string> words) {
 
     start_watchdog(timeout, output_mode::json_events);
 
-    // rlpx::listener, with the handshake run by establish() so that a peer
-    // leaving right after its Hello is reported with its reason.
     auto l = transport::adapters::tcp_listener::listen(host, port);
     if (!l) {
         emit_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + l.error().message());
         return exit_failure;
     }
-    auto id = crypto::secp256k1::derive_public_key(cfg.key);
+    auto id = V::node_id(cfg.key);
     if (!id) {
         emit_error("invalid private key: " + id.error().message());
         return exit_failure;
     }
-    print_line("LISTENING " + rlpx::to_string(rlpx::enode{id.value(), host.empty() ? "0.0.0.0" : host, l.value().port()}));
+    print_line("LISTENING " + V::url(id.value(), host.empty() ? "0.0.0.0" : host, l.value().port()));
 
     bool failed = false;
     std::uint64_t received = 0;
@@ -111,27 +120,33 @@ int run_listen(std::span<const std::string> words) {
             failed = true;
             continue;
         }
-        auto out = establish(std::move(fd.value()), policies::handshake_role::recipient, cfg, std::nullopt);
+        // The handshake is run so that a peer leaving right after its
+        // greeting is reported with its reason.
+        auto out = V::accept(std::move(fd.value()), cfg);
         if (!out.conn) {
             if (out.remote_reason) emit(json{{"event", "disconnect"}, {"reason", *out.remote_reason}});
-            std::string what = "connection from " + out.peer + " failed during the handshake: ";
-            if (out.remote_reason)
-                what += "the remote disconnected, " + describe_reason(*out.remote_reason);
-            else if (out.error == rlpx::errc::no_shared_capability && out.remote_hello)
-                what += "no capability in common (remote offers: " + join_caps(out.remote_hello->caps) + ")";
-            else
-                what += out.error.message();
-            emit_error(what);
+            emit_error("connection from " + out.peer + " failed during the handshake: " +
+                       (out.failure.empty() ? out.error.message() : out.failure));
             failed = true;
             continue;
         }
         auto& conn = *out.conn;
-        emit(hello_event(conn));
-        const auto r = serve(conn, s, received);
+        emit(V::hello_event(conn));
+        const auto r = serve<V>(conn, s, received);
         if (r == outcome::count_reached) return exit_ok;
         if (r == outcome::failed) failed = true;
     }
     return failed ? exit_failure : exit_ok;
+}
+}  // namespace
+
+int run_listen(std::span<const std::string> words) {
+    const args a = args::parse("listen", words, listen_options, 0);
+    if (a.has("help")) {
+        print_line(usage());
+        return exit_ok;
+    }
+    return with_variant(variant_name(a), [&](auto v) { return listen_with<decltype(v)>(a); });
 }
 
 }  // namespace polywire::cli

@@ -1,0 +1,110 @@
+#include "tools/cli/variant.hpp"
+
+#include "rlpx/p2p/capabilities.hpp"
+
+namespace polywire::cli {
+
+namespace p2p = rlpx::p2p;
+
+std::string describe_handshake_failure(const std::string& where, std::error_code ec,
+                                       std::chrono::milliseconds handshake_timeout) {
+    if (ec == transport::errc::handshake_timeout)
+        return "handshake with " + where + " timed out after " + std::to_string(handshake_timeout.count()) +
+               " ms (wrong node id in the URL, or another variant?)";
+    if (ec == transport::errc::peer_closed || ec == variants::noise_xk::errc::handshake_truncated)
+        return "the remote " + where +
+               " closed the connection during the handshake (wrong node id in the URL, or another variant?)";
+    return "handshake with " + where + " failed: " + ec.message();
+}
+
+std::optional<k1::compressed_public_key> compressed_key_from(const bytes& id) {
+    if (id.size() != 33 || (id[0] != 2 && id[0] != 3) || !k1::parse_public_key(id)) return std::nullopt;
+    k1::compressed_public_key k;
+    std::copy(id.begin(), id.end(), k.begin());
+    return k;
+}
+
+std::string variant_names() {
+    std::string s;
+    std::apply([&](auto... v) { ((s += (s.empty() ? "" : ", ") + std::string(decltype(v)::name)), ...); },
+               variant_table{});
+    return s;
+}
+
+// ---- rlpx ------------------------------------------------------------------
+
+namespace {
+rlpx::node_config rlpx_config(const node_settings<rlpx_variant>& s) {
+    rlpx::node_config cfg;
+    cfg.key = s.key;
+    cfg.capabilities = s.caps;
+    cfg.client_id = "polywire/" + std::string(version);
+    cfg.timeouts = s.timeouts;
+    return cfg;
+}
+
+connect_outcome<rlpx_variant> from(dial_outcome out) {
+    connect_outcome<rlpx_variant> r;
+    r.conn = std::move(out.conn);
+    r.error = out.error;
+    r.remote_reason = out.remote_reason;
+    r.peer = out.peer;
+    return r;
+}
+}  // namespace
+
+std::optional<node_url> rlpx_variant::parse_url(std::string_view text, std::string& why) {
+    auto e = rlpx::parse_enode(text);
+    if (!e) {
+        why = e.error().message();
+        return std::nullopt;
+    }
+    return node_url{std::string(scheme), bytes(e.value().id.begin(), e.value().id.end()), e.value().host,
+                    e.value().port};
+}
+
+std::string rlpx_variant::url(const remote_id& id, const std::string& host, std::uint16_t port) {
+    return rlpx::to_string(rlpx::enode{id, host, port});
+}
+
+connect_outcome<rlpx_variant> rlpx_variant::dial(const node_settings<rlpx_variant>& s, const node_url& url) {
+    rlpx::enode e{{}, url.host, url.port};
+    std::copy(url.id.begin(), url.id.end(), e.id.begin());
+    const auto cfg = rlpx_config(s);
+    auto out = dial_peer(cfg, e);
+    const std::string failure = out.conn ? std::string() : describe_dial_failure(out, e, cfg.timeouts.handshake);
+    auto r = from(std::move(out));
+    r.failure = failure;
+    return r;
+}
+
+connect_outcome<rlpx_variant> rlpx_variant::accept(transport::adapters::socket_fd fd,
+                                                   const node_settings<rlpx_variant>& s) {
+    auto out = establish(std::move(fd), policies::handshake_role::recipient, rlpx_config(s), std::nullopt);
+    std::string failure;
+    if (!out.conn) {
+        if (out.remote_reason)
+            failure = "the remote disconnected, " + describe_reason(*out.remote_reason);
+        else if (out.error == rlpx::errc::no_shared_capability && out.remote_hello)
+            failure = "no capability in common (remote offers: " + join_caps(out.remote_hello->caps) + ")";
+    }
+    auto r = from(std::move(out));
+    r.failure = failure;
+    return r;
+}
+
+std::optional<std::uint64_t> rlpx_variant::first_code(connection& conn, const std::vector<p2p::local_capability>& caps,
+                                                      std::string& why) {
+    const auto& first = caps.front();
+    const auto* cap = p2p::find_by_name(conn.session().peer().shared, first.name);
+    if (cap == nullptr) {
+        why = "the first capability " + p2p::to_string(first) + " is not shared with the remote (remote offers: " +
+              join_caps(conn.session().peer().remote_hello.caps) + "; shared: " + join_caps(conn.session().peer().shared) +
+              ")";
+        (void)conn.close(p2p::disconnect_reason::useless_peer);
+        return std::nullopt;
+    }
+    return cap->offset;
+}
+
+}  // namespace polywire::cli

@@ -1,0 +1,278 @@
+// The variants the polywire tool speaks, as small traits structs, and the
+// table `--variant NAME` is looked up in. listen, dial and keygen are
+// written once, generic over these traits; everything protocol-specific a
+// command needs is here, and the protocol itself stays in the library.
+//
+// A traits struct V provides:
+//   name, scheme                 --variant NAME and the URL scheme (NAME://<id>@host:port)
+//   session, connection          the session type and its blocking-socket driver
+//   private_key, remote_id       key types; generate_key(), node_id(key) -> remote_id,
+//                                load_key(args) (nullopt if none given)
+//   parse_url(text, why), url(id, host, port)
+//   has_capabilities, has_ping, has_goodbye
+//   dial(settings, url) / accept(fd, settings) -> connect_outcome<V>
+//   hello_event(conn)            {"event":"hello",...}
+//   first_code(conn, caps, why)  the code dial sends on (the first --cap's first code)
+//   encode(code, payload, scratch) / decode(code, payload)
+//                                an application (code, payload) <-> the session's message
+//   max_payload                  the largest application payload
+//
+// Adding a variant: write its traits struct (reuse secp256k1_key and
+// code_in_first_byte where they fit) and append it to `variant_table`.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+
+#include "rlpx/node.hpp"
+#include "tools/cli/common.hpp"
+#include "tools/cli/node_url.hpp"
+#include "transport/adapters/blocking_socket.hpp"
+#include "variants/noise_xk/node.hpp"
+#include "variants/sha256_per_side/config.hpp"
+
+namespace polywire::cli {
+
+namespace k1 = crypto::secp256k1;
+
+/// The command line's part of a node: its key, its --cap list and timeouts.
+template <class V>
+struct node_settings {
+    typename V::private_key key{};
+    std::vector<rlpx::p2p::local_capability> caps;
+    transport::timeouts timeouts = transport::timeouts::suggested();
+};
+
+/// A connection with its handshake done, or a sentence saying why not.
+template <class V>
+struct connect_outcome {
+    std::unique_ptr<typename V::connection> conn;
+    std::error_code error;
+    std::optional<std::uint8_t> remote_reason;  ///< the remote's goodbye during the handshake
+    std::string peer;                           ///< "host:port", once connected
+    std::string failure;                        ///< why, when !conn
+};
+
+// ---- building blocks -------------------------------------------------------
+
+/// Keys of the secp256k1 variants (--key/--key-file/POLYWIRE_KEY, 64 hex).
+struct secp256k1_key {
+    using private_key = k1::private_key;
+    static std::optional<private_key> load_key(const args& a) { return cli::load_key(a); }
+    static result<private_key> generate_key() { return k1::generate_private_key(); }
+};
+
+/// Variants whose messages carry no code (noise-xk, sha256-per-side): the
+/// code travels as the first byte of the message, and codes are numbered
+/// as RLPx numbers them when both sides offer the same capabilities (the
+/// first --cap's codes start at 0x10, after the base protocol's 16), so the
+/// events read the same whatever the variant.
+struct code_in_first_byte {
+    static constexpr bool has_capabilities = false;
+    static constexpr bool has_ping = false;
+    static constexpr bool has_goodbye = false;
+    static constexpr std::uint64_t first_capability_code = 0x10;
+
+    template <class Conn>
+    static std::optional<std::uint64_t> first_code(Conn&, const std::vector<rlpx::p2p::local_capability>&,
+                                                   std::string&) {
+        return first_capability_code;
+    }
+    static std::pair<std::uint64_t, byte_view> encode(std::uint64_t code, byte_view payload, bytes& scratch) {
+        scratch.resize(payload.size() + 1);
+        scratch[0] = static_cast<std::uint8_t>(code);
+        std::copy(payload.begin(), payload.end(), scratch.begin() + 1);
+        return {0, scratch};
+    }
+    /// nullopt for an empty message (no code byte).
+    static std::optional<std::pair<std::uint64_t, byte_view>> decode(std::uint64_t, byte_view message) {
+        if (message.empty()) return std::nullopt;
+        return std::pair<std::uint64_t, byte_view>{message[0], message.subspan(1)};
+    }
+};
+
+/// Runs the handshake (and greeting) of a fresh connection on `fd`.
+template <class V>
+connect_outcome<V> establish_session(transport::adapters::socket_fd fd, policies::handshake_role role,
+                                     typename V::session::options opts) {
+    connect_outcome<V> out;
+    auto c = std::make_unique<typename V::connection>(std::move(fd), typename V::session(role, std::move(opts)));
+    out.peer = c->peer();
+    if (auto ec = c->handshake()) {
+        out.error = ec;
+        out.remote_reason = c->session().peer_disconnect_reason();
+        return out;
+    }
+    out.conn = std::move(c);
+    return out;
+}
+
+/// Closes `conn` with `reason` (ignored by variants without a goodbye),
+/// whatever close() overloads the connection class adds.
+template <class Conn>
+std::error_code close_with(Conn& conn, std::uint8_t reason) {
+    using session_type = std::remove_reference_t<decltype(conn.session())>;
+    transport::adapters::blocking_socket<session_type>& base = conn;
+    return base.close(reason);
+}
+
+/// A sentence for a failed handshake of a variant without a greeting of its own.
+std::string describe_handshake_failure(const std::string& where, std::error_code ec,
+                                       std::chrono::milliseconds handshake_timeout);
+
+/// dial() of the variants built from the pieces above: TCP connect, then the handshake.
+template <class V>
+connect_outcome<V> dial_session(const node_settings<V>& s, const node_url& url, typename V::session::options opts) {
+    const std::string where = url.host + ":" + std::to_string(url.port);
+    auto fd = transport::adapters::tcp_connect(url.host, url.port, transport::clock::now() + s.timeouts.handshake);
+    if (!fd) {
+        connect_outcome<V> out;
+        out.error = fd.error();
+        out.failure = fd.error() == transport::errc::handshake_timeout
+                          ? "could not connect to " + where + ": no answer within " +
+                                std::to_string(s.timeouts.handshake.count()) + " ms"
+                          : "could not connect to " + where + ": connection refused or host unreachable";
+        return out;
+    }
+    auto out = establish_session<V>(std::move(fd.value()), policies::handshake_role::initiator, std::move(opts));
+    if (!out.conn) out.failure = describe_handshake_failure(where, out.error, s.timeouts.handshake);
+    return out;
+}
+
+/// A 33-byte compressed secp256k1 key from a URL's id, checked to be on the curve.
+std::optional<k1::compressed_public_key> compressed_key_from(const bytes& id);
+
+/// URL helpers of the variants named by a 33-byte compressed key.
+template <const char* Scheme>
+struct compressed_key_url {
+    using remote_id = k1::compressed_public_key;
+    static constexpr std::string_view scheme = Scheme;
+    static result<remote_id> node_id(const k1::private_key& k) { return k1::derive_compressed_public_key(k); }
+    static std::optional<node_url> parse_url(std::string_view text, std::string& why) {
+        auto u = parse_node_url(text, scheme, 33, &why);
+        if (u && !compressed_key_from(u->id)) {
+            why = "the node id is not a compressed secp256k1 public key";
+            return std::nullopt;
+        }
+        return u;
+    }
+    static std::string url(const remote_id& id, const std::string& host, std::uint16_t port) {
+        return to_string(node_url{std::string(scheme), bytes(id.begin(), id.end()), host, port});
+    }
+    template <class Conn>
+    static json hello_event(Conn& conn) {
+        json j;
+        j["event"] = "hello";
+        j["remote_id"] = to_hex(conn.session().remote_id());
+        return j;
+    }
+};
+
+// ---- the variants ----------------------------------------------------------
+
+/// RLPx (devp2p): capabilities, Hello, Ping/Pong and Disconnect reasons.
+struct rlpx_variant : secp256k1_key {
+    static constexpr std::string_view name = "rlpx";
+    static constexpr std::string_view scheme = "enode";
+    using session = rlpx::session;
+    using connection = rlpx::connection;
+    using remote_id = k1::public_key;
+    static constexpr bool has_capabilities = true;
+    static constexpr bool has_ping = true;
+    static constexpr bool has_goodbye = true;
+    static constexpr std::uint64_t max_payload = 0xFFFFFF;
+
+    static result<remote_id> node_id(const k1::private_key& k) { return k1::derive_public_key(k); }
+    static std::optional<node_url> parse_url(std::string_view text, std::string& why);
+    static std::string url(const remote_id& id, const std::string& host, std::uint16_t port);
+    static connect_outcome<rlpx_variant> dial(const node_settings<rlpx_variant>& s, const node_url& url);
+    static connect_outcome<rlpx_variant> accept(transport::adapters::socket_fd fd, const node_settings<rlpx_variant>& s);
+    static json hello_event(connection& conn) { return cli::hello_event(conn); }
+    static std::optional<std::uint64_t> first_code(connection& conn, const std::vector<rlpx::p2p::local_capability>& caps,
+                                                   std::string& why);
+    static std::pair<std::uint64_t, byte_view> encode(std::uint64_t code, byte_view payload, bytes&) {
+        return {code, payload};
+    }
+    static std::optional<std::pair<std::uint64_t, byte_view>> decode(std::uint64_t code, byte_view payload) {
+        return std::pair<std::uint64_t, byte_view>{code, payload};
+    }
+};
+
+inline constexpr char noise_xk_scheme[] = "noise-xk";
+inline constexpr char sha256_per_side_scheme[] = "sha256-per-side";
+
+/// noise-xk (BOLT 8): the responder's static key is its identity.
+struct noise_xk_variant : secp256k1_key, code_in_first_byte, compressed_key_url<noise_xk_scheme> {
+    static constexpr std::string_view name = "noise-xk";
+    using session = variants::noise_xk::session;
+    using connection = transport::adapters::blocking_socket<session>;
+    static constexpr std::uint64_t max_payload = session::frame_layout::max_frame_size - 1;
+
+    static session::options options(const node_settings<noise_xk_variant>& s, std::optional<remote_id> remote) {
+        return variants::noise_xk::make_options({.key = s.key, .timeouts = s.timeouts}, remote);
+    }
+    static connect_outcome<noise_xk_variant> dial(const node_settings<noise_xk_variant>& s, const node_url& url) {
+        return dial_session<noise_xk_variant>(s, url, options(s, compressed_key_from(url.id)));
+    }
+    static connect_outcome<noise_xk_variant> accept(transport::adapters::socket_fd fd,
+                                                    const node_settings<noise_xk_variant>& s) {
+        return establish_session<noise_xk_variant>(std::move(fd), policies::handshake_role::recipient,
+                                                   options(s, std::nullopt));
+    }
+};
+
+/// sha256-per-side (c-lightning 2016): the node id is authenticated by the
+/// Authenticate packet each side sends first.
+struct sha256_per_side_variant : secp256k1_key, code_in_first_byte, compressed_key_url<sha256_per_side_scheme> {
+    static constexpr std::string_view name = "sha256-per-side";
+    using session = variants::sha256_per_side::session;
+    using connection = transport::adapters::blocking_socket<session>;
+    static constexpr std::uint64_t max_payload = session::frame_layout::max_frame_size - 1;
+
+    static session::options options(const node_settings<sha256_per_side_variant>& s, std::optional<remote_id> remote) {
+        session::options o;
+        o.protocol.node_key = s.key;
+        o.protocol.expected_remote_id = remote;
+        o.timeouts = s.timeouts;
+        return o;
+    }
+    static connect_outcome<sha256_per_side_variant> dial(const node_settings<sha256_per_side_variant>& s,
+                                                         const node_url& url) {
+        return dial_session<sha256_per_side_variant>(s, url, options(s, compressed_key_from(url.id)));
+    }
+    static connect_outcome<sha256_per_side_variant> accept(transport::adapters::socket_fd fd,
+                                                           const node_settings<sha256_per_side_variant>& s) {
+        return establish_session<sha256_per_side_variant>(std::move(fd), policies::handshake_role::recipient,
+                                                          options(s, std::nullopt));
+    }
+};
+
+/// Every variant --variant accepts; the first is the default.
+using variant_table = std::tuple<rlpx_variant, noise_xk_variant, sha256_per_side_variant>;
+
+/// "rlpx, noise-xk, sha256-per-side"
+std::string variant_names();
+
+/// Calls f(V{}) for the variant named `name` (a usage error if none is).
+template <class F>
+int with_variant(std::string_view name, F&& f) {
+    int status = -1;
+    bool found = false;
+    std::apply(
+        [&](auto... v) {
+            ((!found && decltype(v)::name == name ? (found = true, status = f(v), 0) : 0), ...);
+        },
+        variant_table{});
+    if (!found) throw usage_error("unknown --variant '" + std::string(name) + "': expected one of " + variant_names());
+    return status;
+}
+
+/// The --variant of a command line (the default if none is given).
+inline std::string variant_name(const args& a) {
+    return a.value("variant").value_or(std::string(std::tuple_element_t<0, variant_table>::name));
+}
+
+}  // namespace polywire::cli

@@ -23,6 +23,22 @@
 //     keepalive and goodbye messages; `keepalive` says whether pings exist.
 //   * `compression_active()`: whether application and control frames after
 //     the greeting are compressed with the configuration's Compressor.
+//
+// Optional, for protocols that act on time or change keys mid-session:
+//   * Timers: `next_deadline() const noexcept -> optional<time_point>` and
+//     `on_tick(now, write) -> error_code`. The session calls on_tick once
+//     right after start() (to arm the timers with the current time) and
+//     then whenever next_deadline() has passed, while keys exist and the
+//     session is neither closing nor closed.
+//   * Key updates: `take_key_update() noexcept -> optional<key_update<K>>`.
+//     After every call into the base protocol, and before it seals any
+//     frame it writes, the session takes each queued update and hands it to
+//     that direction's frame codec (`update_keys(update)`). So an update
+//     queued before writing a frame seals that frame under the new keys
+//     (SSH's NEWKEYS, TLS 1.3's KeyUpdate), and an ingress update queued
+//     while a control frame is handled applies from the next frame read.
+//     What `K` holds is between the base protocol and the codec (the
+//     standard codec rebuilds its Cipher and MacState from it).
 #pragma once
 
 #include <concepts>
@@ -30,10 +46,18 @@
 #include <string_view>
 #include <system_error>
 
+#include "policies/key_agreement.hpp"
 #include "transport/bytes.hpp"
 #include "transport/result.hpp"
 
 namespace polywire::policies {
+
+/// A key change for one direction, from the base protocol to the codec.
+template <class Keys>
+struct key_update {
+    direction dir;
+    Keys keys;
+};
 
 /// Sends one frame: `write(code, payload, compressible)`. Compressible
 /// frames are compressed when compression is active.
@@ -83,6 +107,19 @@ concept BaseProtocol = requires(P p, const P cp, const Secrets& s, frame_writer&
     { p.disconnect(reason, w) };
     { cp.reason_for(ec) } noexcept -> std::same_as<std::uint8_t>;
     { cp.info() } noexcept -> std::same_as<const typename P::peer_info&>;
+};
+
+/// Whether P has timers (next_deadline / on_tick; see the comment at the top).
+template <class P, class TimePoint>
+constexpr bool has_timers = requires(P& p, const P& cp, TimePoint now, frame_writer& w) {
+    { cp.next_deadline() } noexcept;
+    { p.on_tick(now, w) } -> std::same_as<std::error_code>;
+};
+
+/// Whether P changes keys mid-session (take_key_update; see the top).
+template <class P>
+constexpr bool has_key_updates = requires(P& p) {
+    { p.take_key_update() } noexcept;
 };
 
 /// The null BaseProtocol: frames carry application messages only.

@@ -24,6 +24,19 @@
 //   * `encode_code(code, out)` / `decode_code(body)` put the message code in
 //     front of the payload (RLPx: rlp(msg-id)); `max_code` (optional)
 //     bounds the codes `send` accepts (0 for layouts that carry no code).
+//   * Several messages per frame: a layout whose `encode_code` also takes
+//     the payload's size, `encode_code(code, size, out)`, *packs* messages:
+//     its decode_code reports each message's `payload_size`, the session
+//     delivers every message of a frame in order, and
+//     session::send_batch() fills each frame with as many messages as fit.
+//   * Datagrams: `static constexpr bool datagram = true` and
+//     `static bool carries_frame(byte_view datagram) noexcept` (whether a
+//     datagram is a frame or a handshake message) make a layout whose
+//     frames travel one per datagram, tolerating loss, duplication and
+//     reordering: pending_output() then yields one datagram at a time,
+//     datagrams that fail before authentication are discarded (not fatal),
+//     and handshake flights are retransmitted (docs/architecture.md,
+//     "Datagrams").
 //
 // Per-direction state: the session owns one layout object per direction,
 // built from `(const secrets&, direction)` when the layout has such a
@@ -54,8 +67,11 @@
 namespace polywire::policies {
 
 struct decoded_code {
+    /// `payload_size` of a layout that carries one message per frame.
+    static constexpr std::size_t rest_of_body = std::numeric_limits<std::size_t>::max();
     std::uint64_t code = 0;
-    std::size_t prefix_size = 0;  ///< bytes of the body the code took
+    std::size_t prefix_size = 0;                 ///< bytes of the body the code took
+    std::size_t payload_size = rest_of_body;     ///< packing layouts: this message's payload bytes
 };
 
 /// Where a frame's MAC tags go, and so what each tag covers.
@@ -90,6 +106,22 @@ constexpr std::uint64_t max_code_of() noexcept {
     }
 }
 
+/// Whether L packs several messages per frame (see the comment at the top).
+template <class L>
+constexpr bool packs_messages = requires(std::uint64_t code, std::size_t n, bytes& out) {
+    { L::encode_code(code, n, out) } -> std::same_as<void>;
+};
+
+/// Whether L's frames travel one per datagram (see the comment at the top).
+template <class L>
+constexpr bool is_datagram() noexcept {
+    if constexpr (requires { L::datagram; }) {
+        return L::datagram;
+    } else {
+        return false;
+    }
+}
+
 template <class L>
 concept FrameLayout = requires(L& l, std::size_t n, mutable_byte_view header, byte_view in, bytes& out,
                                std::uint64_t code) {
@@ -99,9 +131,12 @@ concept FrameLayout = requires(L& l, std::size_t n, mutable_byte_view header, by
     { L::padded_size(n) } noexcept -> std::same_as<std::size_t>;
     { l.encode_header(n, header) } noexcept;
     { l.decode_header(in) } noexcept -> std::same_as<result<std::size_t>>;
-    { L::encode_code(code, out) } -> std::same_as<void>;
     { L::decode_code(in) } noexcept -> std::same_as<result<decoded_code>>;
-};
+} && (packs_messages<L> || requires(bytes& out, std::uint64_t code) {
+    { L::encode_code(code, out) } -> std::same_as<void>;
+}) && (!is_datagram<L>() || requires(byte_view datagram) {
+    { L::carries_frame(datagram) } noexcept -> std::same_as<bool>;
+});
 
 /// FrameCodec: one direction's whole-frame sealing and opening. The session
 /// uses transport::standard_frame_codec (the built-in shapes) unless the
@@ -116,6 +151,9 @@ concept FrameLayout = requires(L& l, std::size_t n, mutable_byte_view header, by
 ///   * `open(frame, n)`: authenticates the whole frame *then* decrypts; on
 ///     success the body's plaintext is at body_offset. On failure nothing of
 ///     the frame may be used.
+///   * optional `update_keys(update)`: the base protocol changed this
+///     direction's keys (policies/base_protocol.hpp, "Key updates"); takes
+///     effect from the next frame sealed or opened.
 template <class F, class Secrets>
 concept FrameCodec = std::constructible_from<F, const Secrets&, direction> &&
                      requires(F f, std::size_t n, mutable_byte_view frame) {

@@ -12,7 +12,11 @@
 //     message has not arrived yet: the session calls again with more),
 //     appends any reply to `out`, and reports `step.done` when the key
 //     schedule is complete. For datagram transports each call carries one
-//     whole datagram. An error closes the session; nothing after it is read.
+//     whole datagram and appends at most one datagram to `out`; a repeated
+//     message (the peer retransmitted it because our answer was lost) is
+//     consumed with `step.stale` set, and the session resends our last
+//     flight (docs/architecture.md, "Datagrams"). An error closes the
+//     session; nothing after it is read.
 //   * `take_secrets()` is called once, after `done`: it hands the session a
 //     value struct (`secrets`) from which the Cipher and MacState of each
 //     direction are built. The KeyAgreement wipes its own copies.
@@ -35,6 +39,7 @@ enum class direction { egress, ingress };
 struct handshake_step {
     std::size_t consumed = 0;  ///< bytes of `in` used
     bool done = false;         ///< the key schedule is complete
+    bool stale = false;        ///< `in` repeated a message already processed: ignored
 };
 
 template <class K>

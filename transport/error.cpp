@@ -24,6 +24,9 @@ public:
             case errc::crypto_failure: return "a cryptographic operation failed unexpectedly";
             case errc::random_failure: return "the system random number generator failed";
             case errc::bad_key: return "a key is malformed or not a valid point on the curve";
+            case errc::malformed_frame: return "an authenticated frame holds messages that do not parse";
+            case errc::unexpected_datagram:
+                return "a datagram arrived that the session does not expect now (a late handshake message or an early frame)";
         }
         return "unknown polywire.transport error";
     }
@@ -45,6 +48,8 @@ public:
             case errc::crypto_failure:
             case errc::random_failure: return condition::system_failure;
             case errc::bad_key: return condition::misuse;
+            case errc::malformed_frame:
+            case errc::unexpected_datagram: return condition::protocol_violation;
         }
         return {ev, *this};
     }

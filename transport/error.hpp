@@ -33,6 +33,9 @@ enum class errc {
     crypto_failure,        ///< a cryptographic library call failed unexpectedly
     random_failure,        ///< the system random generator failed
     bad_key,               ///< a key is malformed or not a valid curve point
+    // frames
+    malformed_frame,       ///< an authenticated frame's messages do not parse
+    unexpected_datagram,   ///< a handshake datagram after the keys, or a frame before them
 };
 
 enum class condition {

@@ -19,6 +19,12 @@ enum class event_kind {
     error,               ///< the session failed and closed: `error`
 };
 
+/// One message of session::send_batch().
+struct outgoing_message {
+    std::uint64_t code = 0;
+    byte_view payload{};
+};
+
 /// One event. `payload` is a view into the session's buffers, valid until
 /// the next call on the session.
 struct event {

@@ -20,6 +20,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "policies/base_protocol.hpp"
 #include "policies/cipher.hpp"
 #include "policies/frame_layout.hpp"
 #include "policies/mac_state.hpp"
@@ -45,7 +46,16 @@ public:
 
     template <class Secrets>
     standard_frame_codec(const Secrets& s, policies::direction d)
-        : cipher_(s, d), mac_(s, d), layout_(make_layout(s, d)) {}
+        : cipher_(s, d), mac_(s, d), layout_(make_layout(s, d)), dir_(d) {}
+
+    /// A base protocol's key update (policies/base_protocol.hpp): rebuilds
+    /// this direction's Cipher and MacState from `u.keys` (the layout keeps
+    /// its state).
+    template <class Keys>
+    void update_keys(const policies::key_update<Keys>& u) noexcept {
+        cipher_ = Cipher(u.keys, dir_);
+        mac_ = Mac(u.keys, dir_);
+    }
 
     void seal(mutable_byte_view frame, std::size_t n) noexcept {
         const std::size_t padded = Layout::padded_size(n);
@@ -111,6 +121,7 @@ private:
     Cipher cipher_;
     Mac mac_;
     Layout layout_;
+    policies::direction dir_;
 };
 
 namespace detail {

@@ -20,6 +20,7 @@ struct timeouts {
     duration ping_interval{15000}; ///< a ping after this long without traffic
     duration pong{20000};          ///< a ping unanswered this long closes the session
     duration linger{2000};         ///< after sending a disconnect, before closing
+    duration retransmit{1000};     ///< datagram layouts: resend an unanswered handshake flight
 
     static timeouts suggested() noexcept { return {}; }
 };

@@ -26,6 +26,8 @@
 //                              deadline, idle read timeout, keepalive ping,
 //                              pong deadline, linger after a disconnect.
 //   send(code, payload, now)   an application message (established only).
+//   send_batch(messages, now)  several; a layout that packs messages puts as
+//                              many in each frame as fit.
 //   ping(now), close(reason, now)
 //
 // Frames: the FrameLayout chooses the frame's shape (where tags go, what the
@@ -33,6 +35,14 @@
 // state; the session owns one frame codec per direction (transport/
 // frame_codec.hpp) and only buffers, limits and dispatches. See
 // docs/architecture.md, "Frame shapes".
+//
+// Datagrams: with a datagram FrameLayout (policies/frame_layout.hpp) each
+// pending_output() is exactly one datagram, a datagram that fails before
+// authentication (forged, replayed, too old, early or late) is discarded
+// and counted (discarded_datagrams(), last_discard()) instead of closing
+// the session, and the last handshake flight is resent every
+// timeouts.retransmit until the peer answers. See docs/architecture.md,
+// "Datagrams".
 //
 // Errors: any wire error (bad MAC, malformed message, limit, timeout) latches
 // the session into `closed`, queues an error event, and — once keys exist —
@@ -47,6 +57,7 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "transport/bytes.hpp"
@@ -109,7 +120,8 @@ public:
     std::error_code receive_eof(time_point now) noexcept;
 
     // ---- output --------------------------------------------------------
-    byte_view pending_output() const noexcept { return byte_view(out_).subspan(out_pos_); }
+    /// Bytes to write; with a datagram layout, exactly the next datagram.
+    byte_view pending_output() const noexcept;
     void consume_output(std::size_t n) noexcept;
 
     // ---- events and time -----------------------------------------------
@@ -119,6 +131,10 @@ public:
 
     // ---- application ---------------------------------------------------
     std::error_code send(std::uint64_t code, byte_view payload, time_point now) noexcept;
+    /// Sends `messages` in order, all or none (each is checked first). A
+    /// layout that packs messages (policies::packs_messages) fills each frame
+    /// with as many as fit; otherwise each message is its own frame.
+    std::error_code send_batch(std::span<const outgoing_message> messages, time_point now) noexcept;
     std::error_code ping(time_point now) noexcept;
     std::error_code close(std::uint8_t reason, time_point now) noexcept;
     /// Closes at once with `ec` and no goodbye (an adapter's I/O failure).
@@ -135,6 +151,16 @@ public:
 
     /// Bytes of buffers this session holds (for memory accounting).
     std::size_t buffered_bytes() const noexcept { return in_.capacity() + out_.capacity() + scratch_.capacity(); }
+
+    /// The base protocol's and each direction's codec state (diagnostics,
+    /// tests); the codecs exist once the keys do.
+    const base_protocol& protocol() const noexcept { return base_; }
+    const codec* egress_codec() const noexcept { return egress_ ? &*egress_ : nullptr; }
+    const codec* ingress_codec() const noexcept { return ingress_ ? &*ingress_ : nullptr; }
+
+    /// Datagram layouts: datagrams discarded so far, and why the last one was.
+    std::uint64_t discarded_datagrams() const noexcept { return discarded_; }
+    std::error_code last_discard() const noexcept { return last_discard_; }
 
 private:
     struct pending {
@@ -156,7 +182,19 @@ private:
     std::error_code on_keys(time_point now) noexcept;
     std::error_code read_frame(bool& progressed) noexcept;
     std::error_code dispatch(std::uint64_t code, std::size_t offset, std::size_t size) noexcept;
+    std::error_code dispatch_body(std::size_t body) noexcept;
+    std::error_code reject(std::error_code ec) noexcept;
     void write_frame(std::uint64_t code, byte_view payload, bool compressible);
+    void seal_body(byte_view body);
+    std::error_code check_send(std::uint64_t code, std::size_t size) const noexcept;
+    void apply_key_updates() noexcept;
+    std::error_code tick_base(time_point now, bool force) noexcept;
+    // Datagram layouts.
+    static constexpr bool datagrams = policies::is_datagram<frame_layout>();
+    void end_datagram() noexcept;
+    void remember_flight(std::size_t from, time_point now);
+    void resend_flight(time_point now);
+    std::error_code discard(std::error_code why) noexcept;
     void compact() noexcept;
     std::size_t reclaimable() const noexcept;
     void push(pending p) { events_.push_back(p); }
@@ -194,6 +232,19 @@ private:
     bytes scratch_;              // decompressed payloads
     bytes zbuf_;                 // compressed payloads being sent
     bytes code_buf_;
+    bytes batch_;                // send_batch: encoded messages
+    std::vector<std::size_t> batch_ends_;
+    // Datagram layouts only: where each datagram in out_ ends, the last
+    // handshake flight (its datagrams), and the discard count.
+    std::vector<std::size_t> out_ends_;
+    std::size_t out_end_head_ = 0;
+    bytes flight_;
+    std::vector<std::size_t> flight_ends_;
+    time_point flight_sent_{};
+    time_point flight_until_{};  // after the keys: when the final flight is dropped
+    std::uint64_t discarded_ = 0;
+    std::error_code last_discard_{};
+    bool stale_ = false;         // the datagram being processed repeated a handshake message
     std::vector<pending> events_;
     std::size_t event_head_ = 0;
 

@@ -13,7 +13,12 @@ std::error_code session<Config>::start(time_point now) noexcept {
     if (state_ != session_state::initial) return state_ == session_state::closed ? errc::session_closed : errc::invalid_argument;
     state_ = session_state::handshaking;
     started_ = last_rx_ = last_activity_ = now;
+    const std::size_t before = out_.size();
     if (auto ec = ka_.start(out_)) return fail(ec);
+    if constexpr (datagrams) {
+        end_datagram();
+        if (out_.size() > before) remember_flight(before, now);
+    }
     return process(now);  // a key agreement may complete without input
 }
 
@@ -53,9 +58,38 @@ std::error_code session<Config>::receive(byte_view data, time_point now) noexcep
 
 template <class Config>
 std::error_code session<Config>::receive_datagram(byte_view datagram, time_point now) noexcept {
-    if (auto ec = receive(datagram, now)) return ec;
-    if (state_ != session_state::closed && parse_ != in_.size()) return fail(errc::truncated_datagram);
-    return {};
+    if constexpr (!datagrams) {
+        if (auto ec = receive(datagram, now)) return ec;
+        if (state_ != session_state::closed && parse_ != in_.size()) return fail(errc::truncated_datagram);
+        return {};
+    } else {
+        // docs/architecture.md, "Datagrams": what fails before authentication
+        // is discarded, not fatal.
+        if (state_ == session_state::closed) return errc::session_closed;
+        if (state_ == session_state::initial) {
+            if (auto ec = start(now)) return ec;
+        }
+        compact();
+        if (state_ == session_state::closing) return {};  // only the linger remains
+        const std::uint64_t discarded_before = discarded_;
+        stale_ = false;
+        if (datagram.size() > input_capacity()) {
+            discard(errc::buffer_limit_exceeded);
+        } else if (frame_layout::carries_frame(datagram) != keys_ready()) {
+            discard(errc::unexpected_datagram);  // a late handshake message, or an early frame
+        } else {
+            in_.insert(in_.end(), datagram.begin(), datagram.end());
+            if (auto ec = process(now)) return ec;
+            if (state_ != session_state::closed && parse_ != in_.size()) discard(errc::truncated_datagram);
+        }
+        if (state_ == session_state::closed) return error_;
+        if (discarded_ == discarded_before && !stale_) {
+            last_rx_ = last_activity_ = now;
+        } else if (discarded_ != discarded_before && keys_ready() && now <= flight_until_) {
+            resend_flight(now);  // the peer may not have our final flight
+        }
+        return {};
+    }
 }
 
 template <class Config>
@@ -69,11 +103,67 @@ std::error_code session<Config>::receive_eof(time_point) noexcept {
 }
 
 template <class Config>
+byte_view session<Config>::pending_output() const noexcept {
+    if constexpr (datagrams) {
+        for (std::size_t i = out_end_head_; i < out_ends_.size(); ++i)
+            if (out_ends_[i] > out_pos_) return byte_view(out_.data() + out_pos_, out_ends_[i] - out_pos_);
+    }
+    return byte_view(out_).subspan(out_pos_);
+}
+
+template <class Config>
 void session<Config>::consume_output(std::size_t n) noexcept {
     out_pos_ += std::min(n, out_.size() - out_pos_);
     if (out_pos_ == out_.size()) {
         out_.clear();
         out_pos_ = 0;
+        out_ends_.clear();
+        out_end_head_ = 0;
+    }
+    while (out_end_head_ < out_ends_.size() && out_ends_[out_end_head_] <= out_pos_) ++out_end_head_;
+}
+
+template <class Config>
+void session<Config>::end_datagram() noexcept {
+    if constexpr (datagrams) {
+        const std::size_t last = out_ends_.empty() ? 0 : out_ends_.back();
+        if (out_.size() > last) out_ends_.push_back(out_.size());
+    }
+}
+
+template <class Config>
+void session<Config>::remember_flight(std::size_t from, time_point now) {
+    flight_.assign(out_.begin() + static_cast<std::ptrdiff_t>(from), out_.end());
+    flight_ends_.clear();
+    for (std::size_t e : out_ends_)
+        if (e > from) flight_ends_.push_back(e - from);
+    flight_sent_ = now;
+}
+
+template <class Config>
+void session<Config>::resend_flight(time_point now) {
+    if (flight_.empty()) return;
+    const std::size_t start = out_.size();
+    out_.insert(out_.end(), flight_.begin(), flight_.end());
+    for (std::size_t e : flight_ends_) out_ends_.push_back(start + e);
+    flight_sent_ = now;
+}
+
+template <class Config>
+std::error_code session<Config>::discard(std::error_code why) noexcept {
+    ++discarded_;
+    last_discard_ = why;
+    parse_ = in_.size();
+    header_read_ = false;
+    return {};
+}
+
+template <class Config>
+std::error_code session<Config>::reject(std::error_code ec) noexcept {
+    if constexpr (datagrams) {
+        return discard(ec);
+    } else {
+        return ec;
     }
 }
 
@@ -111,11 +201,26 @@ template <class Config>
 std::error_code session<Config>::process(time_point now) noexcept {
     while (state_ == session_state::handshaking || state_ == session_state::established) {
         if (!keys_ready()) {
+            const std::size_t before = out_.size();
             auto step = ka_.consume(byte_view(in_).subspan(parse_), out_);
             if (!step) return fail(step.error());
             parse_ += step.value().consumed;
+            if constexpr (datagrams) {
+                end_datagram();
+                if (step.value().stale) {
+                    stale_ = true;
+                    resend_flight(now);  // the peer missed our answer
+                } else if (step.value().consumed > 0 && !step.value().done) {
+                    remember_flight(before, now);  // the new flight (empty: nothing to resend)
+                }
+            }
             if (step.value().done) {
                 if (auto ec = on_keys(now)) return ec;
+                if constexpr (datagrams) {
+                    // The final flight: resent when the peer repeats itself.
+                    remember_flight(before, now);
+                    flight_until_ = now + opts_.timeouts.handshake;
+                }
                 continue;
             }
             if (step.value().consumed == 0) break;
@@ -129,7 +234,7 @@ std::error_code session<Config>::process(time_point now) noexcept {
 }
 
 template <class Config>
-std::error_code session<Config>::on_keys(time_point) noexcept {
+std::error_code session<Config>::on_keys(time_point now) noexcept {
     {
         secrets s = ka_.take_secrets();
         egress_.emplace(s, policies::direction::egress);
@@ -137,7 +242,9 @@ std::error_code session<Config>::on_keys(time_point) noexcept {
         remote_id_ = s.remote_id;
         auto w = writer();
         if (auto ec = base_.start(s, w)) return fail(ec);
+        apply_key_updates();
     }
+    if (auto ec = tick_base(now, true)) return ec;  // arms the base protocol's timers
     if (base_.greeting_done()) {
         state_ = session_state::established;
         push({.kind = event_kind::handshake_complete});
@@ -152,24 +259,47 @@ std::error_code session<Config>::read_frame(bool& progressed) noexcept {
     if (!header_read_) {
         if (avail < codec::prefix_size) return {};
         auto n = ingress_->open_prefix(mutable_byte_view(in_.data() + parse_, codec::prefix_size));
-        if (!n) return n.error();
+        if (!n) return reject(n.error());
         // The size is checked now, before waiting for (or buffering) the body.
-        if (n.value() > frame_layout::max_frame_size) return errc::message_too_large;
-        if (codec::wire_size(n.value()) > opts_.limits.max_input_buffer) return errc::buffer_limit_exceeded;
+        if (n.value() > frame_layout::max_frame_size) return reject(errc::message_too_large);
+        if (codec::wire_size(n.value()) > opts_.limits.max_input_buffer) return reject(errc::buffer_limit_exceeded);
         body_size_ = n.value();
         header_read_ = true;
         progressed = true;
     }
     const std::size_t total = codec::wire_size(body_size_);
     if (avail < total) return {};
-    if (auto ec = ingress_->open(mutable_byte_view(in_.data() + parse_, total), body_size_)) return ec;
+    if (auto ec = ingress_->open(mutable_byte_view(in_.data() + parse_, total), body_size_)) return reject(ec);
     const std::size_t body = parse_ + codec::body_offset;
     parse_ += total;
     header_read_ = false;
     progressed = true;
-    auto code = frame_layout::decode_code(byte_view(in_.data() + body, body_size_));
-    if (!code) return code.error();
-    return dispatch(code.value().code, body + code.value().prefix_size, body_size_ - code.value().prefix_size);
+    return dispatch_body(body);
+}
+
+// The frame is authenticated: from here on every error is fatal.
+template <class Config>
+std::error_code session<Config>::dispatch_body(std::size_t body) noexcept {
+    if constexpr (policies::packs_messages<frame_layout>) {
+        std::size_t off = body;
+        const std::size_t end = body + body_size_;
+        while (off < end && state_ != session_state::closed) {
+            auto code = frame_layout::decode_code(byte_view(in_.data() + off, end - off));
+            if (!code) return code.error();
+            const policies::decoded_code c = code.value();
+            if (c.prefix_size > end - off) return errc::malformed_frame;
+            const std::size_t rest = end - off - c.prefix_size;
+            const std::size_t n = c.payload_size == policies::decoded_code::rest_of_body ? rest : c.payload_size;
+            if (n > rest || c.prefix_size + n == 0) return errc::malformed_frame;
+            if (auto ec = dispatch(c.code, off + c.prefix_size, n)) return ec;
+            off += c.prefix_size + n;
+        }
+        return {};
+    } else {
+        auto code = frame_layout::decode_code(byte_view(in_.data() + body, body_size_));
+        if (!code) return code.error();
+        return dispatch(code.value().code, body + code.value().prefix_size, body_size_ - code.value().prefix_size);
+    }
 }
 
 template <class Config>
@@ -178,6 +308,7 @@ std::error_code session<Config>::dispatch(std::uint64_t code, std::size_t offset
     if (base_.is_control(code)) {
         auto w = writer();
         auto r = base_.on_control(code, payload, w);
+        apply_key_updates();
         if (!r) return r.error();
         switch (r.value().event) {
             case policies::control_event::none: break;
@@ -250,14 +381,27 @@ std::optional<time_point> session<Config>::next_deadline() const noexcept {
     switch (state_) {
         case session_state::initial:
         case session_state::closed: return std::nullopt;
-        case session_state::handshaking:
-            return std::min(started_ + opts_.timeouts.handshake, last_rx_ + opts_.timeouts.read);
+        case session_state::handshaking: {
+            time_point d = std::min(started_ + opts_.timeouts.handshake, last_rx_ + opts_.timeouts.read);
+            if constexpr (datagrams) {
+                if (!keys_ready() && !flight_.empty()) d = std::min(d, flight_sent_ + opts_.timeouts.retransmit);
+            }
+            if constexpr (policies::has_timers<base_protocol, time_point>) {
+                if (keys_ready()) {
+                    if (std::optional<time_point> b = base_.next_deadline()) d = std::min(d, *b);
+                }
+            }
+            return d;
+        }
         case session_state::closing: return linger_until_;
         case session_state::established: {
             time_point d = last_rx_ + opts_.timeouts.read;
             if (base_protocol::keepalive) {
                 d = std::min(d, ping_outstanding_ ? ping_sent_ + opts_.timeouts.pong
                                                   : last_activity_ + opts_.timeouts.ping_interval);
+            }
+            if constexpr (policies::has_timers<base_protocol, time_point>) {
+                if (std::optional<time_point> b = base_.next_deadline()) d = std::min(d, *b);
             }
             return d;
         }
@@ -276,9 +420,15 @@ std::error_code session<Config>::on_tick(time_point now) noexcept {
         case session_state::handshaking:
             if (now >= started_ + opts_.timeouts.handshake) return fail(errc::handshake_timeout);
             if (now >= last_rx_ + opts_.timeouts.read) return fail(errc::read_timeout);
+            if constexpr (datagrams) {
+                if (!keys_ready() && !flight_.empty() && now >= flight_sent_ + opts_.timeouts.retransmit)
+                    resend_flight(now);
+            }
+            if (keys_ready()) return tick_base(now, false);
             return {};
         case session_state::established:
             if (now >= last_rx_ + opts_.timeouts.read) return fail(errc::read_timeout);
+            if (auto ec = tick_base(now, false)) return ec;
             if (base_protocol::keepalive) {
                 if (ping_outstanding_ && now >= ping_sent_ + opts_.timeouts.pong) return fail(errc::ping_timeout);
                 if (!ping_outstanding_ && now >= last_activity_ + opts_.timeouts.ping_interval) return ping(now);
@@ -289,13 +439,60 @@ std::error_code session<Config>::on_tick(time_point now) noexcept {
 }
 
 template <class Config>
-std::error_code session<Config>::send(std::uint64_t code, byte_view payload, time_point now) noexcept {
+std::error_code session<Config>::check_send(std::uint64_t code, std::size_t size) const noexcept {
     if (state_ == session_state::closed || state_ == session_state::closing) return errc::session_closed;
     if (state_ != session_state::established) return errc::not_established;
     if (base_.is_control(code) || code > policies::max_code_of<frame_layout>()) return errc::invalid_argument;
-    if (payload.size() > frame_layout::max_frame_size) return errc::message_too_large;
-    if (compressing() && payload.size() > compressor::max_decompressed_size) return errc::message_too_large;
+    if (size > frame_layout::max_frame_size) return errc::message_too_large;
+    if (compressing() && size > compressor::max_decompressed_size) return errc::message_too_large;
     if (out_.size() - out_pos_ > opts_.limits.max_output_buffer) return errc::buffer_limit_exceeded;
+    return {};
+}
+
+template <class Config>
+std::error_code session<Config>::send_batch(std::span<const outgoing_message> messages, time_point now) noexcept {
+    for (const outgoing_message& m : messages) {
+        if (auto ec = check_send(m.code, m.payload.size())) return ec;
+    }
+    // Encode every message (code prefix, payload) into batch_ first, so a
+    // message too large once encoded refuses the batch before anything is sent.
+    batch_.clear();
+    batch_ends_.clear();
+    for (const outgoing_message& m : messages) {
+        byte_view p = m.payload;
+        if (compressing()) {
+            zbuf_.resize(compressor::max_compressed_size(p.size()));
+            zbuf_.resize(compressor::compress(p, zbuf_));
+            p = zbuf_;
+        }
+        code_buf_.clear();
+        if constexpr (policies::packs_messages<frame_layout>) {
+            frame_layout::encode_code(m.code, p.size(), code_buf_);
+        } else {
+            frame_layout::encode_code(m.code, code_buf_);
+        }
+        if (code_buf_.size() + p.size() > frame_layout::max_frame_size) return errc::message_too_large;
+        batch_.insert(batch_.end(), code_buf_.begin(), code_buf_.end());
+        batch_.insert(batch_.end(), p.begin(), p.end());
+        batch_ends_.push_back(batch_.size());
+    }
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < batch_ends_.size();) {
+        std::size_t j = i + 1;
+        if constexpr (policies::packs_messages<frame_layout>) {
+            while (j < batch_ends_.size() && batch_ends_[j] - start <= frame_layout::max_frame_size) ++j;
+        }
+        seal_body(byte_view(batch_.data() + start, batch_ends_[j - 1] - start));
+        start = batch_ends_[j - 1];
+        i = j;
+    }
+    if (!messages.empty()) last_activity_ = now;
+    return {};
+}
+
+template <class Config>
+std::error_code session<Config>::send(std::uint64_t code, byte_view payload, time_point now) noexcept {
+    if (auto ec = check_send(code, payload.size())) return ec;
     const std::size_t before = out_.size();
     write_frame(code, payload, true);
     if (out_.size() == before) return errc::message_too_large;
@@ -339,14 +536,61 @@ void session<Config>::abort(std::error_code ec) noexcept {
 }
 
 template <class Config>
+void session<Config>::apply_key_updates() noexcept {
+    if constexpr (policies::has_key_updates<base_protocol>) {
+        if (!keys_ready()) return;
+        while (auto u = base_.take_key_update()) {
+            if (u->dir == policies::direction::egress) {
+                egress_->update_keys(*u);
+            } else {
+                ingress_->update_keys(*u);
+            }
+        }
+    }
+}
+
+template <class Config>
+std::error_code session<Config>::tick_base(time_point now, bool force) noexcept {
+    if constexpr (policies::has_timers<base_protocol, time_point>) {
+        if (!force) {
+            std::optional<time_point> due = base_.next_deadline();
+            if (!due || now < *due) return {};
+        }
+        auto w = writer();
+        std::error_code ec = base_.on_tick(now, w);
+        apply_key_updates();
+        if (ec) return fail(ec);
+    } else {
+        (void)now;
+        (void)force;
+    }
+    return {};
+}
+
+template <class Config>
+void session<Config>::seal_body(byte_view body) {
+    apply_key_updates();
+    const std::size_t start = out_.size();
+    out_.resize(start + codec::wire_size(body.size()));  // zero-filled: the padding
+    if (!body.empty()) std::memcpy(out_.data() + start + codec::body_offset, body.data(), body.size());
+    egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body.size())), body.size());
+    end_datagram();
+}
+
+template <class Config>
 void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool compressible) {
-    code_buf_.clear();
-    frame_layout::encode_code(code, code_buf_);
+    apply_key_updates();
     byte_view body_payload = payload;
     if (compressible && compressing()) {
         zbuf_.resize(compressor::max_compressed_size(payload.size()));
         zbuf_.resize(compressor::compress(payload, zbuf_));
         body_payload = zbuf_;
+    }
+    code_buf_.clear();
+    if constexpr (policies::packs_messages<frame_layout>) {
+        frame_layout::encode_code(code, body_payload.size(), code_buf_);
+    } else {
+        frame_layout::encode_code(code, code_buf_);
     }
     const std::size_t body_size = code_buf_.size() + body_payload.size();
     if (body_size > frame_layout::max_frame_size) return;  // caller reports message_too_large
@@ -356,6 +600,7 @@ void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool co
     if (!code_buf_.empty()) std::memcpy(p, code_buf_.data(), code_buf_.size());
     if (!body_payload.empty()) std::memcpy(p + code_buf_.size(), body_payload.data(), body_payload.size());
     egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body_size)), body_size);
+    end_datagram();
 }
 
 }  // namespace polywire::transport

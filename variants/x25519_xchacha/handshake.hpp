@@ -1,0 +1,153 @@
+// x25519-xchacha's authenticated key agreement (docs/variants.md,
+// "x25519-xchacha"), as a policies::KeyAgreement:
+//
+//   -> HELLO    (81 B) 0x01 | sid_i (16) | e_i (32, X25519) | id_i (32, Ed25519)
+//   <- REPLY   (177 B) 0x02 | sid_r | e_r | id_r | sig_r (64) | confirm_r (32)
+//   -> PROOF    (97 B) 0x03 | sig_i (64) | confirm_i (32)
+//   <- FINISHED (33 B) 0x04 | finished_r (32)
+//
+// A running transcript hash h (SHA-256, starting from the protocol label)
+// absorbs every byte sent; each Ed25519 signature covers h at its point
+// (the label, both session ids, both ephemeral keys, both identities, and
+// for the initiator everything of REPLY too), with the signer's role in
+// the signed message, so no handshake message can be replayed into another
+// session or reflected. Keys come from
+//   HKDF-SHA256(ikm = X25519(e_i, e_r) || psk, salt = h after REPLY's keys,
+//               info = label || " keys")
+// -> confirm_r key | confirm_i key | initiator->responder key |
+//    responder->initiator key | chaining key (for rekeys).
+// confirm_r / confirm_i / finished_r are HMAC-SHA256 of the transcript
+// under the confirmation keys: each side proves it derived the same keys
+// (and holds the same pre-shared key) before application data flows. The
+// initiator is done when FINISHED verifies, the responder when PROOF does.
+//
+// Checks run in this order: kind and size, expected identity, signature,
+// X25519 result (all zero: low_order_key), key confirmation. A message
+// repeating one already processed byte for byte (a retransmission over
+// datagrams) is consumed as `stale`.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <system_error>
+
+#include "policies/crypto/ed25519.hpp"
+#include "policies/crypto/hash.hpp"
+#include "policies/crypto/x25519.hpp"
+#include "policies/key_agreement.hpp"
+#include "transport/bytes.hpp"
+#include "transport/result.hpp"
+
+namespace polywire::variants::x25519_xchacha {
+
+inline constexpr std::string_view protocol_label = "polywire x25519-xchacha v1";
+
+/// A session id: 16 random bytes chosen by each side for each session; the
+/// sender's id prefixes the nonces of its packets.
+using session_id = std::array<std::uint8_t, 16>;
+using identity_public_key = crypto::ed25519::public_key;
+
+namespace kind {
+inline constexpr std::uint8_t hello = 0x01;
+inline constexpr std::uint8_t reply = 0x02;
+inline constexpr std::uint8_t proof = 0x03;
+inline constexpr std::uint8_t finished = 0x04;
+inline constexpr std::uint8_t data = 0x10;  ///< a packet (framing.hpp)
+}  // namespace kind
+
+inline constexpr std::size_t hello_size = 1 + 16 + 32 + 32;
+inline constexpr std::size_t reply_size = 1 + 16 + 32 + 32 + 64 + 32;
+inline constexpr std::size_t proof_size = 1 + 64 + 32;
+inline constexpr std::size_t finished_size = 1 + 32;
+
+/// What the handshake hands to the session: epoch-0 packet keys, the nonce
+/// prefixes, the chaining key of later rekeys, and the peer's identity.
+struct secrets {
+    secret<32> initiator_key;  ///< seals initiator -> responder packets
+    secret<32> responder_key;  ///< seals responder -> initiator packets
+    secret<32> chaining_key;   ///< salt of the first rekey's HKDF
+    session_id initiator_sid{};
+    session_id responder_sid{};
+    bool initiator = false;    ///< this side's handshake role
+    identity_public_key remote_id{};
+};
+
+// Key material of policies::xchacha20_poly1305, found by ADL.
+inline byte_view cipher_key(const secrets& s, policies::direction d) noexcept {
+    const bool initiators = (d == policies::direction::egress) == s.initiator;
+    return initiators ? s.initiator_key.view() : s.responder_key.view();
+}
+inline byte_view nonce_prefix(const secrets& s, policies::direction d) noexcept {
+    const bool initiators = (d == policies::direction::egress) == s.initiator;
+    return initiators ? byte_view(s.initiator_sid) : byte_view(s.responder_sid);
+}
+
+class handshake {
+public:
+    static constexpr std::string_view name =
+        "x25519-xchacha: X25519 ephemerals, Ed25519 transcript signatures, HKDF-SHA256, key confirmation";
+
+    struct options {
+        /// This side's long-term identity.
+        crypto::ed25519::private_key identity;
+        /// If set, the peer's identity must equal it (wrong_remote_identity).
+        std::optional<identity_public_key> expected_remote;
+        /// An optional pre-shared key mixed into every key (both sides must
+        /// hold the same one, or key confirmation fails).
+        std::optional<secret<32>> psk;
+        std::optional<crypto::x25519::private_key> ephemeral_key_for_testing_only;
+        std::optional<session_id> session_id_for_testing_only;
+    };
+    using secrets = x25519_xchacha::secrets;
+
+    handshake(policies::handshake_role role, const options& opts) noexcept;
+
+    /// Initiator: appends HELLO. Responder: appends nothing.
+    /// Errors: transport::errc::random_failure, transport::errc::session_closed (twice).
+    std::error_code start(bytes& out) noexcept;
+
+    /// Reads the next message from the front of `in` (consumed = 0 until it
+    /// has fully arrived) and appends the answer. Errors: errc::
+    /// malformed_handshake, unexpected_handshake, wrong_remote_identity,
+    /// bad_signature, low_order_key, key_confirmation_failed;
+    /// transport::errc::session_closed after done or after an error.
+    result<policies::handshake_step> consume(byte_view in, bytes& out) noexcept;
+
+    /// The session keys, once, after done.
+    secrets take_secrets() noexcept;
+
+    /// The transcript hash so far (for tests and the golden transcript).
+    const crypto::digest32& transcript_hash() const noexcept { return h_; }
+
+private:
+    enum class state { initial, awaiting_hello, awaiting_reply, awaiting_proof, awaiting_finished, done, taken, failed };
+
+    result<policies::handshake_step> read_hello(byte_view m, bytes& out);
+    result<policies::handshake_step> read_reply(byte_view m, bytes& out);
+    result<policies::handshake_step> read_proof(byte_view m, bytes& out);
+    result<policies::handshake_step> read_finished(byte_view m);
+    std::error_code derive(const crypto::x25519::public_key& peer_e);
+    void mix(byte_view data) noexcept;
+    std::error_code fail(std::error_code ec) noexcept;
+    bool repeats(byte_view m) const noexcept;
+
+    policies::handshake_role role_;
+    options options_;
+    state state_ = state::initial;
+    crypto::digest32 h_{};
+    crypto::x25519::private_key e_;
+    crypto::x25519::public_key e_pub_{};
+    crypto::x25519::public_key re_{};
+    session_id sid_{};
+    identity_public_key rid_{};
+    secret<32> confirm_r_key_, confirm_i_key_;
+    secrets secrets_;
+    bytes last_in_;  ///< the last message processed, to recognise a retransmission
+};
+
+static_assert(policies::KeyAgreement<handshake>);
+
+}  // namespace polywire::variants::x25519_xchacha

@@ -1,5 +1,7 @@
 // polywire demo: two RLPx peers on loopback — handshake, Hello, a few
-// messages, a ping and a disconnect — printed as a readable transcript.
+// messages, a ping and a disconnect — printed as a readable transcript; then
+// a shorter one for each other variant (noise-xk, sha256-per-side), run by
+// the same generic session over the same blocking socket adapter.
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -7,6 +9,9 @@
 #include <thread>
 
 #include "rlpx/node.hpp"
+#include "transport/adapters/blocking_socket.hpp"
+#include "variants/noise_xk/node.hpp"
+#include "variants/sha256_per_side/config.hpp"
 
 using namespace polywire;
 namespace k1 = crypto::secp256k1;
@@ -37,6 +42,79 @@ rlpx::node_config make_node(const char* client_id) {
     cfg.client_id = client_id;
     cfg.capabilities = {{"demo", 1, 2}};
     return cfg;
+}
+
+// A short transcript for a variant: handshake, two echoed messages, close.
+// `options(key, remote)` builds the session options of a node with `key`
+// that expects the node `remote` (if any).
+template <class Session, class Options>
+int variant_transcript(const char* title, Options options) {
+    using transport::adapters::blocking_socket;
+    std::printf("\npolywire demo: %s\n\n", title);
+    const auto bob_key = k1::generate_private_key().value();
+    const auto alice_key = k1::generate_private_key().value();
+    const auto bob_id = k1::derive_compressed_public_key(bob_key).value();
+    auto l = transport::adapters::tcp_listener::listen("127.0.0.1", 0);
+    if (!l) return std::fprintf(stderr, "listen failed: %s\n", l.error().message().c_str()), 1;
+    say("bob", "listening on 127.0.0.1:%u as %s...", static_cast<unsigned>(l.value().port()),
+        to_hex(byte_view(bob_id).first(8)).c_str());
+    int bob_status = 1;
+    std::thread bob([&] {
+        auto fd = l.value().accept(transport::clock::now() + std::chrono::seconds(10));
+        if (!fd) {
+            say("bob", "accept failed: %s", fd.error().message().c_str());
+            return;
+        }
+        blocking_socket<Session> c(std::move(fd.value()), Session(policies::handshake_role::recipient, options(bob_key, std::nullopt)));
+        if (auto ec = c.handshake()) {
+            say("bob", "handshake failed: %s", ec.message().c_str());
+            return;
+        }
+        say("bob", "handshake done with %s...", to_hex(byte_view(c.session().remote_id()).first(8)).c_str());
+        while (auto e = c.next_event()) {
+            if (e->kind == event_kind::message) {
+                std::string text(e->payload.begin(), e->payload.end());
+                say("bob", "received \"%s\" -> echoing", text.c_str());
+                if (c.send(0, as_bytes("echo: " + text))) return;
+            } else if (e->kind == event_kind::error) {
+                // No goodbye message in these variants: the close is an end of stream.
+                if (e->error == transport::errc::peer_closed) {
+                    say("bob", "peer closed the connection");
+                    bob_status = 0;
+                } else {
+                    say("bob", "error: %s", e->error.message().c_str());
+                }
+                return;
+            }
+        }
+    });
+    say("alice", "dialling bob");
+    int status = 1;
+    auto fd = transport::adapters::tcp_connect("127.0.0.1", l.value().port(), transport::clock::now() + std::chrono::seconds(10));
+    if (fd) {
+        blocking_socket<Session> c(std::move(fd.value()), Session(policies::handshake_role::initiator, options(alice_key, bob_id)));
+        if (auto ec = c.handshake()) {
+            say("alice", "handshake failed: %s", ec.message().c_str());
+        } else {
+            say("alice", "handshake done: bob is %s...", to_hex(byte_view(c.session().remote_id()).first(8)).c_str());
+            status = 0;
+            for (const char* text : {"hello bob", "same session, other policies"}) {
+                say("alice", "sending \"%s\"", text);
+                auto e = c.send(0, as_bytes(text)) ? std::nullopt : c.next_event();
+                if (!e || e->kind != event_kind::message) {
+                    status = 1;
+                    break;
+                }
+                say("alice", "got \"%s\"", std::string(e->payload.begin(), e->payload.end()).c_str());
+            }
+            say("alice", "closing");
+            (void)c.close(0);
+        }
+    } else {
+        say("alice", "connect failed: %s", fd.error().message().c_str());
+    }
+    bob.join();
+    return status | bob_status;
 }
 }  // namespace
 
@@ -123,6 +201,22 @@ int main() {
     say("alice", "disconnecting: client quitting");
     (void)c.close(rlpx::p2p::disconnect_reason::client_quitting);
     bob.join();
-    std::printf("\n%s\n", status == 0 && bob_status == 0 ? "demo complete" : "demo FAILED");
-    return status | bob_status;
+    status |= bob_status;
+
+    namespace nx = variants::noise_xk;
+    namespace sps = variants::sha256_per_side;
+    status |= variant_transcript<nx::session>(
+        std::string(nx::config::name).c_str(), [](const k1::private_key& key, std::optional<k1::compressed_public_key> remote) {
+            return nx::make_options({.key = key}, remote);
+        });
+    status |= variant_transcript<sps::session>(
+        "sha256-per-side (c-lightning 2016 v3): session keys, AES-128-CTR, HMAC-SHA256, Authenticate",
+        [](const k1::private_key& key, std::optional<k1::compressed_public_key> remote) {
+            sps::session::options o;
+            o.protocol.node_key = key;
+            o.protocol.expected_remote_id = remote;
+            return o;
+        });
+    std::printf("\n%s\n", status == 0 ? "demo complete" : "demo FAILED");
+    return status;
 }

@@ -1,8 +1,9 @@
-// polywire: a command-line RLPx (devp2p) node for scripts and people.
+// polywire: a command-line RLPx (devp2p) node for scripts and people, and
+// the same commands for every other variant (--variant, tools/cli/variant.hpp).
 //
-//   polywire keygen [--out PATH]
-//   polywire listen --key HEX --port P --cap eth/68:17 [--echo] ...
-//   polywire dial --key HEX --remote ENODE --cap eth/68:17 [--send N --size B] ...
+//   polywire keygen [--variant V] [--out PATH]
+//   polywire listen [--variant V] --key HEX --port P --cap eth/68:17 [--echo] ...
+//   polywire dial [--variant V] --key HEX --remote URL --cap eth/68:17 [--send N --size B] ...
 //   polywire ping ENODE
 //   polywire version
 //
@@ -18,13 +19,13 @@
 namespace polywire::cli {
 
 std::string usage() {
-    return R"(polywire )" + std::string(version) + R"( - RLPx (devp2p) connections from the command line
+    return R"(polywire )" + std::string(version) + R"( - RLPx (devp2p) and other secure transports from the command line
 
 Usage:
-  polywire keygen [--out PATH]
-  polywire listen KEY --port P [--host 127.0.0.1] --cap NAME/VERSION:LENGTH...
+  polywire keygen [--variant V] [--out PATH]
+  polywire listen [--variant V] KEY --port P [--host 127.0.0.1] --cap NAME/VERSION:LENGTH...
                   [--echo] [--count N] [--connections K] [--timeout S] [--handshake-timeout MS]
-  polywire dial KEY --remote ENODE --cap NAME/VERSION:LENGTH...
+  polywire dial [--variant V] KEY --remote URL --cap NAME/VERSION:LENGTH...
                 [--send N --size BYTES [--expect-echo]] [--ping] [--disconnect REASON]
                 [--timeout S] [--handshake-timeout MS]
   polywire ping ENODE [KEY] [--cap NAME/VERSION:LENGTH]... [--timeout S] [--handshake-timeout MS]
@@ -33,15 +34,27 @@ Usage:
   polywire version
   polywire --help
 
+--variant V     the protocol: rlpx (default), noise-xk (Lightning BOLT 8) or
+                sha256-per-side (c-lightning 2016). Both sides must use the same.
+                URLs are enode://<128 hex>@host:port for rlpx and
+                noise-xk://<66 hex>@host:port, sha256-per-side://<66 hex>@host:port
+                (the 33-byte compressed key) for the others. Variants without
+                message codes carry the code as the first byte of each message
+                (the first --cap's codes start at 16, as in RLPx); --cap is then
+                optional, and --ping and --disconnect are usage errors (they have
+                no ping or goodbye: a close is an end of stream, reported as
+                {"event":"disconnect","reason":0}).
+
 KEY is a secp256k1 private key: --key HEX, --key-file PATH (as written by
 keygen --out) or the POLYWIRE_KEY environment variable. Only keygen prints it.
 
-keygen          prints {"private_key":"<64 hex>","node_id":"<128 hex>"}; with
+keygen          prints {"private_key":"<64 hex>","node_id":"<128 hex>"} (66 hex,
+                the compressed key, for noise-xk and sha256-per-side); with
                 --out writes the key to a new file (mode 0600) and prints only
                 {"node_id":...}.
-listen          prints "LISTENING enode://<node id>@<host>:<port>" (the chosen
+listen          prints "LISTENING <URL>", e.g. enode://<node id>@<host>:<port> (the chosen
                 port with --port 0), then one JSON event per line. --echo sends
-                every capability message back; --connections K serves K
+                every application message back; --connections K serves K
                 connections one after another (default 1); --count N exits after
                 N messages in all. Exits when the last connection ends: 0 if
                 none failed.
@@ -68,6 +81,7 @@ bench           prints one JSON line: {"variant":..,"size":..,"count":..,
 
 Events (one JSON object per line):
   {"event":"hello","client_id":..,"protocol_version":..,"caps":["eth/68",..],"remote_id":"<128 hex>"}
+                                                         (other variants: {"event":"hello","remote_id":..})
   {"event":"msg","code":N,"size":N,"sha256":"<hex>"}     (code: the wire message id)
   {"event":"ping"}  {"event":"pong"}  {"event":"disconnect","reason":N}
   {"event":"error","message":".."}

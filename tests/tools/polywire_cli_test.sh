@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the polywire command-line tool over 127.0.0.1:
 # keygen, listen/dial with echo and ping, handshake and capability failures,
+# every --variant (keygen, URLs, echo, a wrong node id, usage errors),
 # the human-readable ping, usage errors and the whole-run timeout.
 #
 # Usage: polywire_cli_test.sh PATH_TO_POLYWIRE
@@ -52,14 +53,14 @@ start_listener() {
         kill -0 "$listener_pid" 2>/dev/null || break
         sleep 0.05
     done
-    if [[ ! "$line" =~ ^LISTENING\ enode://([0-9a-f]{128})@127\.0\.0\.1:([0-9]+)$ ]]; then
+    if [[ ! "$line" =~ ^LISTENING\ (enode://([0-9a-f]{128})|noise-xk://([0-9a-f]{66})|sha256-per-side://([0-9a-f]{66}))@127\.0\.0\.1:([0-9]+)$ ]]; then
         fail "$name: listener did not print its LISTENING line (got '$line'; stderr: $(cat "$tmp/$name.err"))"
         listener_enode="" listener_id="" listener_port=""
         return 1
     fi
     listener_enode="${line#LISTENING }"
-    listener_id="${BASH_REMATCH[1]}"
-    listener_port="${BASH_REMATCH[2]}"
+    listener_id="${BASH_REMATCH[2]}${BASH_REMATCH[3]}${BASH_REMATCH[4]}"
+    listener_port="${BASH_REMATCH[5]}"
 }
 
 # wait_listener: waits for the last listener and sets listener_rc.
@@ -168,6 +169,66 @@ if start_listener serial --key "$key_a" --port 0 --cap test/1:8 --connections 2 
     check "listen --count 2 exits 0 after 2 messages" \
         bash -c '[[ $1 -eq 0 && $(grep -c "\"event\":\"msg\"" "$2") -eq 2 ]]' _ "$listener_rc" "$tmp/serial.out"
 fi
+
+# ---- --variant: noise-xk and sha256-per-side ----------------------------------
+
+for v in noise-xk sha256-per-side; do
+    kv="$(pw keygen --variant "$v")"
+    check "$v: keygen prints a private key and a 33-byte compressed node id" \
+        grep -Eqx '\{"private_key":"[0-9a-f]{64}","node_id":"0[23][0-9a-f]{64}"\}' <<<"$kv"
+    key_l="$(json_field private_key <<<"$kv")"
+    id_l="$(json_field node_id <<<"$kv")"
+    key_d="$(pw keygen --variant "$v" | json_field private_key)"
+    id_d="$(POLYWIRE_KEY="$key_d" pw listen --variant "$v" --port 0 --timeout 0.01 2>/dev/null | head -n 1 | sed -n 's|^LISTENING [a-z0-9-]*://\([0-9a-f]*\)@.*|\1|p')"
+    if start_listener "$v" --variant "$v" --key "$key_l" --port 0 --cap test/1:8 --echo --connections 2 --timeout 10; then
+        url="$listener_enode"
+        check "$v: LISTENING prints $v://<keygen's node id>@host:port" \
+            test "$url" = "$v://$id_l@127.0.0.1:$listener_port"
+        pw dial --variant "$v" --key "$key_d" --remote "$url" --cap test/1:8 --send 3 --size 1000 --expect-echo \
+            >"$tmp/$v.dial.out" 2>"$tmp/$v.dial.err"
+        check "$v: dial with echo exits 0" test $? -eq 0
+        check "$v: dialer reports hello with the listener's id only" \
+            grep -qx "{\"event\":\"hello\",\"remote_id\":\"$id_l\"}" "$tmp/$v.dial.out"
+        check "$v: listener reports hello with the dialer's id only" \
+            grep -qx "{\"event\":\"hello\",\"remote_id\":\"$id_d\"}" "$tmp/$v.out"
+        check "$v: listener reports 3 messages of 1000 bytes on code 16" \
+            test "$(grep -Ec '^\{"event":"msg","code":16,"size":1000,"sha256":"[0-9a-f]{64}"\}$' "$tmp/$v.out")" -eq 3
+        check "$v: echoes match what the listener received" \
+            test "$(grep '"event":"msg"' "$tmp/$v.out" | json_field sha256)" = \
+            "$(grep '"event":"msg"' "$tmp/$v.dial.out" | json_field sha256)"
+        check "$v: the peer's close is a disconnect event" grep -qx '{"event":"disconnect","reason":0}' "$tmp/$v.out"
+        # A URL naming another node: the handshake fails on both sides.
+        other="$(pw keygen --variant "$v" | json_field node_id)"
+        pw dial --variant "$v" --key "$key_d" --remote "$v://$other@127.0.0.1:$listener_port" --handshake-timeout 1000 \
+            >"$tmp/$v.wrong.out" 2>&1
+        rc=$?
+        wait_listener
+        check "$v: dial to a wrong node id fails" test "$rc" -eq 1
+        check "$v: dial to a wrong node id prints an error event" \
+            grep -q '^{"event":"error","message":".*handshake' "$tmp/$v.wrong.out"
+        if [[ "$v" == noise-xk ]]; then
+            check "$v: listener reports the failed handshake and exits 1" \
+                bash -c '[[ $1 -eq 1 ]] && grep -q "^{\"event\":\"error\",\"message\":\"connection from .* failed during the handshake" "$2"' \
+                _ "$listener_rc" "$tmp/$v.out"
+        else
+            # The dialer judges the listener's Authenticate after sending its
+            # own, so the listener may see a complete handshake and a close.
+            check "$v: listener sees the wrongly-addressed dialer leave" test "$listener_rc" -le 1
+        fi
+    fi
+    pw dial --variant "$v" --key "$key_d" --remote "$url" --ping >"$tmp/$v.ping.out" 2>&1
+    check "$v: dial --ping is a usage error" \
+        bash -c '[[ $1 -eq 2 ]] && grep -q "has no ping" "$2"' _ $? "$tmp/$v.ping.out"
+    pw dial --variant "$v" --key "$key_d" --remote "$url" --disconnect 8 >"$tmp/$v.disc.out" 2>&1
+    check "$v: dial --disconnect is a usage error" \
+        bash -c '[[ $1 -eq 2 ]] && grep -q "has no goodbye" "$2"' _ $? "$tmp/$v.disc.out"
+    pw dial --variant "$v" --key "$key_d" --remote "enode://$id_a@127.0.0.1:1" >"$tmp/$v.enode.out" 2>&1
+    check "$v: dial --remote enode://... is a usage error" \
+        bash -c '[[ $1 -eq 2 ]] && grep -q "invalid --remote" "$2"' _ $? "$tmp/$v.enode.out"
+done
+pw keygen --variant nope >"$tmp/nope.out" 2>&1
+check "an unknown --variant exits 2 naming the variants" \
+    bash -c '[[ $1 -eq 2 ]] && grep -q "rlpx, noise-xk, sha256-per-side" "$2"' _ $? "$tmp/nope.out"
 
 # ---- ping (for a person) -----------------------------------------------------
 

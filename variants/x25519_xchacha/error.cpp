@@ -32,7 +32,7 @@ public:
             case errc::passphrase_required: return "the OpenSSH key is encrypted: a passphrase is required";
             case errc::wrong_passphrase: return "the passphrase does not decrypt the OpenSSH key";
             case errc::unsupported_key_encryption:
-                return "the OpenSSH key uses a cipher or KDF that is not supported (supported: aes{128,192,256}-ctr with bcrypt)";
+                return "the OpenSSH key uses a cipher or KDF that is not supported (supported: aes128-ctr or aes256-ctr with bcrypt)";
             case errc::key_file_write_failed: return "the key file cannot be written";
         }
         return "unknown polywire.x25519_xchacha error";

@@ -16,6 +16,7 @@
 namespace polywire::variants::x25519_xchacha::test {
 
 using polywire::test::h;
+using polywire::test::hx;
 using polywire::test::recorded_event;
 
 inline crypto::ed25519::private_key identity(std::uint8_t fill) {
@@ -52,6 +53,11 @@ typename Session::options options(const crypto::ed25519::private_key& me, std::o
     o.handshake.ephemeral_key_for_testing_only = x_key(ephemeral_fill);
     o.handshake.session_id_for_testing_only = sid(sid_fill);
     o.protocol.rekey_interval = transport::duration{0};  // tests start rekeys themselves
+    // Tests move the clock by minutes: keep idle sessions alive meanwhile
+    // (tests of the keepalive set these back).
+    o.timeouts.read = std::chrono::minutes(10);
+    o.timeouts.ping_interval = std::chrono::minutes(4);
+    o.timeouts.pong = std::chrono::minutes(5);
     return o;
 }
 template <class Session>

@@ -1,0 +1,168 @@
+// x25519-xchacha over real loopback sockets (127.0.0.1 only): TCP and UDP
+// echo servers with rekeys every 200 ms during the exchange, channels and
+// batches, and a wrong expected identity failing the handshake. UDP senders
+// pace themselves by waiting for each echo (or each batch's echoes).
+#include "variants/x25519_xchacha/node.hpp"
+
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "tests/variants/x25519_xchacha/fixture.hpp"
+#include "transport/error.hpp"
+
+namespace polywire::variants::x25519_xchacha {
+namespace {
+using namespace test;
+using transport::event_kind;
+using namespace std::chrono_literals;
+
+node_config config_of(const identity_key& key) {
+    node_config c;
+    c.identity = key;
+    c.protocol.rekey_interval = 200ms;
+    c.timeouts.handshake = 3s;
+    return c;
+}
+
+// Echoes every message on its channel until the peer goes away.
+template <class Connection>
+void echo(Connection& c) {
+    while (auto e = c.next_event()) {
+        if (e->kind != event_kind::message) continue;
+        const bytes copy(e->payload.begin(), e->payload.end());
+        if (c.send(e->code, copy)) return;
+    }
+}
+
+// The next message event (skipping pings and pongs).
+template <class Connection>
+std::optional<test::recorded_event> next_message(Connection& c) {
+    while (auto e = c.next_event()) {
+        if (e->kind == event_kind::message)
+            return test::recorded_event{e->kind, e->code, bytes(e->payload.begin(), e->payload.end()), 0, {}};
+        if (e->kind == event_kind::error || e->kind == event_kind::disconnected) return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+TEST(NodeTest, TcpEchoAcrossRekeysOnManyChannels) {
+    auto l = listener::open(config_of(bob()), "127.0.0.1", 0);
+    ASSERT_TRUE(l);
+    std::thread server([&] {
+        auto c = l.value().accept(transport::clock::now() + 5s, alice().public_key());
+        ASSERT_TRUE(c) << c.error().message();
+        EXPECT_EQ(c.value()->session().remote_id(), alice().public_key());
+        echo(*c.value());
+    });
+    auto c = dial(config_of(alice()), "127.0.0.1", l.value().port(), bob().public_key());
+    ASSERT_TRUE(c) << c.error().message();
+    EXPECT_EQ(c.value()->session().remote_id(), bob().public_key());
+    const auto until = transport::clock::now() + 1s;
+    unsigned i = 0;
+    while (transport::clock::now() < until || i < 100) {
+        const bytes m = pattern(1 + (i * 97) % 5000, i);
+        ASSERT_FALSE(c.value()->send(i % 7, m));
+        auto got = next_message(*c.value());
+        ASSERT_TRUE(got) << i;
+        EXPECT_EQ(got->code, i % 7);
+        ASSERT_EQ(got->payload, m) << i;
+        ++i;
+        std::this_thread::sleep_for(2ms);
+    }
+    EXPECT_GE(c.value()->session().protocol().rekeys_completed(), 3u);
+    EXPECT_GE(c.value()->session().egress_codec()->epoch(), 3u);
+    ASSERT_FALSE(c.value()->close(reason::requested));
+    server.join();
+}
+
+TEST(NodeTest, TcpWrongExpectedIdentityFailsTheHandshake) {
+    auto l = listener::open(config_of(bob()), "127.0.0.1", 0);
+    ASSERT_TRUE(l);
+    std::error_code server_error;
+    std::thread server([&] {
+        auto c = l.value().accept(transport::clock::now() + 5s);
+        if (!c) server_error = c.error();
+    });
+    auto c = dial(config_of(alice()), "127.0.0.1", l.value().port(), mallory().public_key());
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error(), errc::wrong_remote_identity);
+    server.join();
+    EXPECT_TRUE(server_error);  // the initiator hung up during the handshake
+}
+
+TEST(NodeTest, UdpEchoAcrossRekeysWithBatches) {
+    auto l = udp_listener::open(config_of(bob()), "127.0.0.1", 0);
+    ASSERT_TRUE(l);
+    std::thread server([&] {
+        auto c = l.value().accept(transport::clock::now() + 5s, alice().public_key());
+        ASSERT_TRUE(c) << c.error().message();
+        echo(*c.value());
+    });
+    auto c = dial_udp(config_of(alice()), "127.0.0.1", l.value().port(), bob().public_key());
+    ASSERT_TRUE(c) << c.error().message();
+    EXPECT_EQ(c.value()->session().remote_id(), bob().public_key());
+    const auto until = transport::clock::now() + 1s;
+    unsigned i = 0;
+    while (transport::clock::now() < until || i < 100) {
+        const bytes m = pattern(1 + (i * 97) % 1392, i);
+        ASSERT_FALSE(c.value()->send(i % 7, m));
+        auto got = next_message(*c.value());  // paced: one datagram in flight each way
+        ASSERT_TRUE(got) << i;
+        EXPECT_EQ(got->code, i % 7);
+        ASSERT_EQ(got->payload, m) << i;
+        ++i;
+        std::this_thread::sleep_for(2ms);
+    }
+    // A batch of 40 small messages travels in one datagram (echoed one by one).
+    std::vector<bytes> bodies;
+    std::vector<transport::outgoing_message> batch;
+    for (unsigned k = 0; k < 40; ++k) bodies.push_back(pattern(10 + k, k));
+    for (unsigned k = 0; k < 40; ++k) batch.push_back({.code = 100 + k, .payload = bodies[k]});
+    ASSERT_FALSE(c.value()->send_batch(batch));
+    for (unsigned k = 0; k < 40; ++k) {
+        auto got = next_message(*c.value());
+        ASSERT_TRUE(got) << k;
+        EXPECT_EQ(got->code, 100 + k);
+        EXPECT_EQ(got->payload, bodies[k]);
+    }
+    EXPECT_EQ(c.value()->send(0, pattern(1393, 0)), transport::errc::message_too_large);
+    EXPECT_GE(c.value()->session().protocol().rekeys_completed(), 3u);
+    ASSERT_FALSE(c.value()->close(reason::requested));
+    server.join();
+}
+
+TEST(NodeTest, UdpWrongExpectedIdentityFailsTheHandshake) {
+    auto cfg = config_of(bob());
+    cfg.timeouts.handshake = 1s;
+    auto l = udp_listener::open(cfg, "127.0.0.1", 0);
+    ASSERT_TRUE(l);
+    std::error_code server_error;
+    std::thread server([&] {
+        auto c = l.value().accept(transport::clock::now() + 5s);
+        if (!c) server_error = c.error();
+    });
+    auto c = dial_udp(config_of(alice()), "127.0.0.1", l.value().port(), mallory().public_key());
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error(), errc::wrong_remote_identity);
+    server.join();
+    EXPECT_EQ(server_error, transport::errc::handshake_timeout);  // UDP: the server just never hears back
+}
+
+TEST(NodeTest, UdpDialWithNoListenerTimesOut) {
+    auto probe = transport::adapters::udp_bind("127.0.0.1", 0);
+    ASSERT_TRUE(probe);
+    const std::uint16_t port = transport::adapters::local_port(probe.value());
+    probe.value().reset();  // nobody listens there now
+    auto cfg = config_of(alice());
+    cfg.timeouts.handshake = 1500ms;
+    const auto t0 = transport::clock::now();
+    auto c = dial_udp(cfg, "127.0.0.1", port, bob().public_key());
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error(), transport::errc::handshake_timeout);
+    EXPECT_GE(transport::clock::now() - t0, 1400ms);
+}
+
+}  // namespace
+}  // namespace polywire::variants::x25519_xchacha

@@ -1,0 +1,176 @@
+// datagram_socket<Session>: drives a session with a datagram FrameLayout
+// over a connected UDP socket (udp_socket.hpp) — blocking_socket's
+// counterpart for datagrams, with no protocol logic either.
+//
+// Each pending_output() of such a session is exactly one datagram, sent
+// with one send(2); each datagram received goes to receive_datagram(). The
+// session decides what to discard and when to retransmit; this loop only
+// waits (poll) until the socket is readable or the session's next deadline
+// and ticks it. UDP has no end of stream: close() sends the goodbye and
+// drops the socket without lingering. Nothing here paces sends: a sender
+// of many datagrams must leave the receiver time to read them (UDP drops
+// what does not fit its socket buffer, and the session tolerates loss).
+#pragma once
+
+#include <array>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "transport/adapters/udp_socket.hpp"
+#include "transport/error.hpp"
+#include "transport/events.hpp"
+#include "transport/log.hpp"
+
+namespace polywire::transport::adapters {
+
+template <class Session>
+class datagram_socket {
+public:
+    /// `first`: a datagram already received for this session (a server's
+    /// receive_first()), handed to it right after start.
+    datagram_socket(socket_fd fd, Session s, log_hook log = {}, bytes first = {})
+        : fd_(std::move(fd)), session_(std::move(s)), log_(std::move(log)), first_(std::move(first)) {}
+
+    Session& session() noexcept { return session_; }
+
+    /// Runs the handshake: {} once established, else the error that closed
+    /// the session (errc::peer_disconnected if the peer said goodbye).
+    std::error_code handshake() {
+        if (session_.state() == session_state::initial) {
+            if (auto ec = session_.start(clock::now())) return ec;
+            if (!first_.empty()) {
+                (void)session_.receive_datagram(first_, clock::now());
+                first_.clear();
+            }
+        }
+        while (session_.state() != session_state::established) {
+            auto e = next_event();
+            if (!e) return session_.error() ? session_.error() : make_error_code(errc::peer_closed);
+            if (e->kind == event_kind::error) return e->error;
+            if (e->kind == event_kind::disconnected) return make_error_code(errc::peer_disconnected);
+        }
+        return {};
+    }
+
+    /// The next event, waiting for the network as needed; std::nullopt once
+    /// the session is closed and every event was taken.
+    std::optional<event> next_event() {
+        for (;;) {
+            if (auto e = session_.next_event()) {
+                send_ready();
+                log_event(*e);
+                return e;
+            }
+            if (session_.state() == session_state::closed || session_.state() == session_state::closing) {
+                send_ready();
+                return std::nullopt;
+            }
+            step();
+        }
+    }
+
+    /// Polls the network once, for at most until `deadline` (and the
+    /// session's own deadline): for callers that interleave sends and reads.
+    void poll(time_point deadline) { step(deadline); }
+
+    std::error_code send(std::uint64_t code, byte_view payload) {
+        if (auto ec = session_.send(code, payload, clock::now())) return ec;
+        return flush();
+    }
+
+    /// Several messages, packed into as few datagrams as fit.
+    std::error_code send_batch(std::span<const outgoing_message> messages) {
+        if (auto ec = session_.send_batch(messages, clock::now())) return ec;
+        return flush();
+    }
+
+    std::error_code ping() {
+        if (auto ec = session_.ping(clock::now())) return ec;
+        return flush();
+    }
+
+    /// Sends the goodbye and drops the socket (UDP has nothing to linger for).
+    std::error_code close(std::uint8_t reason) {
+        auto ec = session_.close(reason, clock::now());
+        if (!ec) (void)flush();
+        fd_.reset();
+        return ec;
+    }
+
+    /// Sends every pending datagram (waiting while the socket buffer is full).
+    std::error_code flush() {
+        while (!session_.pending_output().empty() && session_.state() != session_state::closed && fd_) {
+            if (!send_ready()) {
+                auto ready = wait(fd_, false, true, clock::now() + session_.settings().timeouts.write);
+                if (!ready) return ready.error();
+                if (ready.value() == 0) return make_error_code(errc::write_timeout);
+            }
+        }
+        if (session_.state() == session_state::closed && session_.error()) return session_.error();
+        return {};
+    }
+
+private:
+    // Sends what the socket takes now; false if it is full.
+    bool send_ready() {
+        while (fd_ && !session_.pending_output().empty()) {
+            const byte_view d = session_.pending_output();
+            auto n = send_datagram(fd_, d);
+            if (!n) {
+                if (n.error() == std::errc::connection_refused) continue;  // the peer is not up (yet): the datagram is lost
+                session_.abort(n.error());
+                return true;
+            }
+            if (n.value() == 0) return false;
+            session_.consume_output(d.size());
+        }
+        return true;
+    }
+
+    void step(time_point limit = time_point::max()) {
+        const bool want_write = !send_ready();
+        const time_point deadline = std::min(limit, session_.next_deadline().value_or(time_point::max()));
+        auto ready = wait(fd_, true, want_write, deadline);
+        const time_point now = clock::now();
+        if (!ready) return session_.abort(ready.error());
+        if (ready.value() == 0) {
+            (void)session_.on_tick(now);
+            return;
+        }
+        if (ready.value() & static_cast<int>(io_ready::readable)) {
+            // Every datagram waiting, each handed over whole.
+            for (int i = 0; i < 64 && session_.state() != session_state::closed; ++i) {
+                auto n = receive_datagram(fd_, buf_);
+                if (!n) {
+                    if (n.error() == std::errc::resource_unavailable_try_again) break;
+                    if (n.error() == std::errc::connection_refused || n.error() == errc::truncated_datagram) continue;
+                    return session_.abort(n.error());
+                }
+                (void)session_.receive_datagram(byte_view(buf_.data(), n.value()), clock::now());
+            }
+        }
+        if (session_.next_deadline() && clock::now() >= *session_.next_deadline()) (void)session_.on_tick(clock::now());
+        send_ready();
+    }
+
+    void log_event(const event& e) {
+        if (!log_) return;
+        switch (e.kind) {
+            case event_kind::handshake_complete: log_(log_level::info, "handshake complete", peer_); break;
+            case event_kind::disconnected: log_(log_level::info, "disconnect received: reason " + std::to_string(e.reason), peer_); break;
+            case event_kind::error: log_(log_level::warning, "session closed: " + e.error.message(), peer_); break;
+            default: log_(log_level::debug, "event", peer_); break;
+        }
+    }
+
+    socket_fd fd_;
+    Session session_;
+    log_hook log_;
+    std::string peer_ = peer_address(fd_);
+    bytes first_;
+    std::array<std::uint8_t, max_udp_datagram> buf_{};
+};
+
+}  // namespace polywire::transport::adapters

@@ -1,0 +1,112 @@
+#include "transport/adapters/udp_socket.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
+
+#include "transport/error.hpp"
+
+namespace polywire::transport::adapters {
+namespace {
+
+std::error_code failed() noexcept { return make_error_code(errc::connection_failed); }
+
+using addrinfo_ptr = std::unique_ptr<addrinfo, void (*)(addrinfo*)>;
+
+addrinfo_ptr resolve(const std::string& host, std::uint16_t port, bool passive) noexcept {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = passive ? AI_PASSIVE : 0;
+    addrinfo* res = nullptr;
+    const std::string service = std::to_string(port);
+    if (::getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &res) != 0) res = nullptr;
+    return addrinfo_ptr(res, ::freeaddrinfo);
+}
+
+}  // namespace
+
+result<socket_fd> udp_bind(const std::string& host, std::uint16_t port, bool reuse_port) noexcept {
+    auto res = resolve(host, port, true);
+    for (addrinfo* ai = res.get(); ai != nullptr; ai = ai->ai_next) {
+        socket_fd s(::socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol));
+        if (!s) continue;
+        int one = 1;
+        (void)::setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (reuse_port) (void)::setsockopt(s.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+        if (::bind(s.get(), ai->ai_addr, ai->ai_addrlen) != 0) continue;
+        return s;
+    }
+    return failed();
+}
+
+std::error_code udp_connect(const socket_fd& s, const std::string& host, std::uint16_t port) noexcept {
+    auto res = resolve(host, port, false);
+    sockaddr_storage own{};
+    socklen_t own_len = sizeof own;
+    if (::getsockname(s.get(), reinterpret_cast<sockaddr*>(&own), &own_len) != 0) return failed();
+    for (addrinfo* ai = res.get(); ai != nullptr; ai = ai->ai_next) {
+        if (ai->ai_family != own.ss_family) continue;
+        if (::connect(s.get(), ai->ai_addr, ai->ai_addrlen) == 0) return {};
+    }
+    return failed();
+}
+
+std::uint16_t local_port(const socket_fd& s) noexcept {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (::getsockname(s.get(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return 0;
+    return ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
+                                          : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+}
+
+result<std::size_t> send_datagram(const socket_fd& s, byte_view datagram) noexcept {
+    for (;;) {
+        const ssize_t n = ::send(s.get(), datagram.data(), datagram.size(), MSG_NOSIGNAL);
+        if (n >= 0) return static_cast<std::size_t>(n);
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return std::size_t{0};
+        if (errno == ECONNREFUSED) return make_error_code(std::errc::connection_refused);
+        return failed();
+    }
+}
+
+result<std::size_t> receive_datagram(const socket_fd& s, mutable_byte_view out) noexcept {
+    for (;;) {
+        const ssize_t n = ::recv(s.get(), out.data(), out.size(), MSG_TRUNC);
+        if (n >= 0) {
+            if (static_cast<std::size_t>(n) > out.size()) return make_error_code(errc::truncated_datagram);
+            return static_cast<std::size_t>(n);
+        }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return make_error_code(std::errc::resource_unavailable_try_again);
+        if (errno == ECONNREFUSED) return make_error_code(std::errc::connection_refused);
+        return failed();
+    }
+}
+
+result<std::size_t> receive_first(const socket_fd& s, mutable_byte_view out, time_point deadline) noexcept {
+    for (;;) {
+        sockaddr_storage from{};
+        socklen_t len = sizeof from;
+        const ssize_t n = ::recvfrom(s.get(), out.data(), out.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &len);
+        if (n >= 0) {
+            if (static_cast<std::size_t>(n) > out.size()) continue;  // not one of ours
+            if (::connect(s.get(), reinterpret_cast<sockaddr*>(&from), len) != 0) return failed();
+            return static_cast<std::size_t>(n);
+        }
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) return failed();
+        auto ready = wait(s, true, false, deadline);
+        if (!ready) return ready.error();
+        if (ready.value() == 0) return make_error_code(errc::handshake_timeout);
+    }
+}
+
+}  // namespace polywire::transport::adapters

@@ -1,0 +1,90 @@
+// x25519-xchacha over TCP (session) or UDP (udp_session) in a few lines:
+//
+//   node_config cfg{.identity = load_private_key("~/.ssh/id_ed25519").value()};
+//   auto conn = dial(cfg, "127.0.0.1", 9000, their_key);     // TCP; their_key optional
+//   conn.value()->send(channel, payload);
+//   while (auto e = conn.value()->next_event()) { e->code is the channel, e->payload }
+//
+//   auto l = listener::open(cfg, "127.0.0.1", 0);
+//   auto peer = l.value().accept();                          // handshake done
+//   peer.value()->session().remote_id();                     // the peer's Ed25519 key
+//
+//   auto u = dial_udp(cfg, "127.0.0.1", 9001, their_key);    // the same over UDP
+//   auto ul = udp_listener::open(cfg, "127.0.0.1", 0);       // one peer per accept()
+//
+// A listener checks the initiator against `expected_remote` when given.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "transport/adapters/blocking_socket.hpp"
+#include "transport/adapters/datagram_socket.hpp"
+#include "transport/log.hpp"
+#include "variants/x25519_xchacha/config.hpp"
+#include "variants/x25519_xchacha/identity.hpp"
+
+namespace polywire::variants::x25519_xchacha {
+
+struct node_config {
+    identity_key identity;
+    std::optional<secret<32>> psk;
+    control_protocol::options protocol{};
+    transport::timeouts timeouts = transport::timeouts::suggested();
+    transport::limits limits{};
+    transport::log_hook log{};
+};
+
+/// The session options of a node (`remote`: the identity the peer must have).
+session::options make_options(const node_config& cfg, std::optional<identity_public_key> remote);
+
+/// An established connection over TCP.
+class connection : public transport::adapters::blocking_socket<session> {
+public:
+    using blocking_socket::blocking_socket;
+};
+
+/// An established connection over UDP.
+class udp_connection : public transport::adapters::datagram_socket<udp_session> {
+public:
+    using datagram_socket::datagram_socket;
+};
+
+result<std::unique_ptr<connection>> dial(const node_config& cfg, const std::string& host, std::uint16_t port,
+                                         std::optional<identity_public_key> remote);
+result<std::unique_ptr<udp_connection>> dial_udp(const node_config& cfg, const std::string& host, std::uint16_t port,
+                                                 std::optional<identity_public_key> remote);
+
+class listener {
+public:
+    static result<listener> open(node_config cfg, const std::string& host, std::uint16_t port);
+    /// Accepts one connection and runs its handshake.
+    result<std::unique_ptr<connection>> accept(transport::time_point deadline = transport::time_point::max(),
+                                               std::optional<identity_public_key> expected_remote = std::nullopt);
+    std::uint16_t port() const noexcept { return socket_.port(); }
+
+private:
+    node_config cfg_;
+    transport::adapters::tcp_listener socket_;
+};
+
+/// A UDP port that accepts one peer at a time: accept() connects the
+/// socket to the first sender and hands it to the connection, then binds a
+/// fresh socket to the same port for the next peer.
+class udp_listener {
+public:
+    static result<udp_listener> open(node_config cfg, const std::string& host, std::uint16_t port);
+    result<std::unique_ptr<udp_connection>> accept(transport::time_point deadline = transport::time_point::max(),
+                                                   std::optional<identity_public_key> expected_remote = std::nullopt);
+    std::uint16_t port() const noexcept { return port_; }
+
+private:
+    node_config cfg_;
+    std::string host_;
+    std::uint16_t port_ = 0;
+    transport::adapters::socket_fd socket_;
+};
+
+}  // namespace polywire::variants::x25519_xchacha

@@ -9,9 +9,9 @@
 #include <optional>
 #include <vector>
 
+#include "variants/x25519_xchacha/config.hpp"  // first: tests/support/pair.hpp needs the policies
 #include "tests/support/hex.hpp"
 #include "tests/support/pair.hpp"
-#include "variants/x25519_xchacha/config.hpp"
 
 namespace polywire::variants::x25519_xchacha::test {
 

@@ -172,17 +172,28 @@ private:
                 co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
                 continue;
             }
-            {
-                std::lock_guard lock(self->mutex_);
-                ++self->totals_.accepted;
-                ++self->totals_.connections;
+            self->spawn(self, std::move(sock.value()));
+            // Drain the backlog now: under load, waiting a turn of the event
+            // loop per connection would delay handshakes by seconds.
+            for (int i = 0; i < 64 && !self->stopping_.load(); ++i) {
+                auto more = self->acceptor_.try_accept();
+                if (!more) break;
+                self->spawn(self, std::move(*more));
             }
-            ++self->live_;
-            auto strand = asio::make_strand(self->ex_);
-            asio::co_spawn(strand, serve(self, strand, ++self->next_id_, std::move(sock.value())),
-                           detail::terminate_on_exception{});
         }
         while (self->live_ > 0) co_await self->drained_.wait();
+    }
+
+    // On strand_: starts serving an accepted connection on a new strand.
+    void spawn(const std::shared_ptr<asio_server>& self, tcp::socket sock) {
+        {
+            std::lock_guard lock(mutex_);
+            ++totals_.accepted;
+            ++totals_.connections;
+        }
+        ++live_;
+        auto strand = asio::make_strand(ex_);
+        asio::co_spawn(strand, serve(self, strand, ++next_id_, std::move(sock)), detail::terminate_on_exception{});
     }
 
     static awaitable<void> serve(std::shared_ptr<asio_server> self, typename connection::executor_type strand,

@@ -130,6 +130,17 @@ awaitable<result<tcp::socket>> asio_acceptor::accept() {
     co_return std::move(s);
 }
 
+std::optional<tcp::socket> asio_acceptor::try_accept() {
+    boost::system::error_code ec;
+    acceptor_.non_blocking(true, ec);
+    if (ec) return std::nullopt;
+    tcp::socket s(acceptor_.get_executor());
+    acceptor_.accept(s, ec);
+    if (ec) return std::nullopt;  // would block, or an error the next accept() reports
+    s.set_option(tcp::no_delay(true), ec);
+    return s;
+}
+
 void asio_acceptor::close() noexcept {
     boost::system::error_code ec;
     acceptor_.close(ec);

@@ -132,6 +132,10 @@ public:
     static result<asio_acceptor> listen(const asio::any_io_executor& ex, const std::string& host, std::uint16_t port);
     /// The next connection (TCP_NODELAY set); an error once closed.
     awaitable<result<tcp::socket>> accept();
+    /// A connection already waiting, without waiting: a busy server drains
+    /// its backlog with these after each accept(), instead of waiting a turn
+    /// of the event loop per connection.
+    std::optional<tcp::socket> try_accept();
     void close() noexcept;
     std::uint16_t port() const noexcept { return port_; }
     const std::string& host() const noexcept { return host_; }
@@ -216,8 +220,8 @@ public:
     /// greeting): {} once established, else the error that closed it
     /// (errc::peer_disconnected after the peer's goodbye, whose reason is
     /// session().peer_disconnect_reason(); std::errc::operation_canceled
-    /// after cancel()). Takes the handshake_complete event; messages that
-    /// followed the greeting stay queued for receive().
+    /// after cancel()). Takes the handshake_complete event; what followed
+    /// the greeting (messages, a goodbye) stays queued for receive().
     awaitable<std::error_code> handshake() { return on_strand(st_, state::do_handshake(st_)); }
 
     /// The next event, waiting for the network as needed; std::nullopt once
@@ -353,17 +357,16 @@ struct asio_session<Session>::state : std::enable_shared_from_this<state> {
     static awaitable<std::error_code> do_handshake(std::shared_ptr<state> s) {
         if (auto ec = s->start()) co_return ec;
         while (s->session.state() == session_state::handshaking) co_await s->app.wait();
-        if (s->session.state() == session_state::established) {
-            while (auto e = s->session.next_event()) {
-                if (e->kind == event_kind::handshake_complete) break;
-            }
-            s->say(log_level::info, "handshake complete");
-            s->poke_reader();
-            co_return std::error_code{};
-        }
-        // Closing (cancelled) or closed: say why.
+        // Up to handshake_complete: then the handshake succeeded, even if the
+        // session closed right after (the peer's goodbye stays queued for
+        // receive()). Otherwise the events say why it failed.
         std::error_code why;
         while (auto e = s->session.next_event()) {
+            if (e->kind == event_kind::handshake_complete) {
+                s->say(log_level::info, "handshake complete");
+                s->poke_reader();
+                co_return std::error_code{};
+            }
             if (e->kind == event_kind::error) why = e->error;
             if (e->kind == event_kind::disconnected && !why) {
                 s->say(log_level::info, "disconnect received: reason " + std::to_string(e->reason));

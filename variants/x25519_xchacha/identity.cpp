@@ -315,9 +315,9 @@ result<identity_key> load_private_key(const std::string& path, std::optional<std
 result<ed::public_key> load_public_key(const std::string& path) {
     auto data = read_file(path);
     if (!data) return data.error();
-    if (has_prefix(data.value(), key_type) || data.value().find(' ') != std::string::npos)
-        return parse_openssh_public_key(data.value());
-    return public_key_from_raw(as_bytes(data.value()));
+    // Exactly 32 bytes is a raw key (no OpenSSH line is that short).
+    if (data.value().size() == crypto::ed25519::public_key_size) return public_key_from_raw(as_bytes(data.value()));
+    return parse_openssh_public_key(data.value());
 }
 
 std::error_code save_private_key(const std::string& path, const identity_key& key, std::string_view comment) {

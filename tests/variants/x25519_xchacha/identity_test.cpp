@@ -108,6 +108,18 @@ TEST(IdentityTest, RawKeysOf32And64Bytes) {
     EXPECT_EQ(public_key_from_raw(bytes(31)).error(), errc::key_file_malformed);
 }
 
+TEST(IdentityTest, RawPublicKeysWithAnyBytesLoad) {
+    // Raw keys holding a space, a newline or "ssh-" are still raw.
+    for (const char* hex : {"2020202020202020202020202020202020202020202020202020202020202020",
+                            "7373682d0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a"}) {
+        auto k = public_key_from_raw(h(hex)).value();
+        ASSERT_FALSE(save_raw_public_key(tmp("raw_any.pub"), k));
+        auto back = load_public_key(tmp("raw_any.pub"));
+        ASSERT_TRUE(back) << hex;
+        EXPECT_EQ(back.value(), k);
+    }
+}
+
 TEST(IdentityTest, SavesAndLoadsFilesInBothForms) {
     auto key = crypto::ed25519::private_key::generate().value();
     ASSERT_FALSE(save_private_key(tmp("k"), key, "me@host"));

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "transport/adapters/blocking_socket.hpp"
@@ -44,6 +45,11 @@ session::options make_options(const node_config& cfg, std::optional<identity_pub
 class connection : public transport::adapters::blocking_socket<session> {
 public:
     using blocking_socket::blocking_socket;
+    /// Several messages, packed into as few packets as fit.
+    std::error_code send_batch(std::span<const transport::outgoing_message> messages) {
+        if (auto ec = session().send_batch(messages, transport::clock::now())) return ec;
+        return flush();
+    }
 };
 
 /// An established connection over UDP.

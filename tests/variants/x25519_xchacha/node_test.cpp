@@ -73,6 +73,18 @@ TEST(NodeTest, TcpEchoAcrossRekeysOnManyChannels) {
     }
     EXPECT_GE(c.value()->session().protocol().rekeys_completed(), 3u);
     EXPECT_GE(c.value()->session().egress_codec()->epoch(), 3u);
+    // A batch travels in one packet and comes back message by message.
+    std::vector<bytes> bodies;
+    std::vector<transport::outgoing_message> batch;
+    for (unsigned k = 0; k < 20; ++k) bodies.push_back(pattern(100 * k, k));
+    for (unsigned k = 0; k < 20; ++k) batch.push_back({.code = k, .payload = bodies[k]});
+    ASSERT_FALSE(c.value()->send_batch(batch));
+    for (unsigned k = 0; k < 20; ++k) {
+        auto got = next_message(*c.value());
+        ASSERT_TRUE(got) << k;
+        EXPECT_EQ(got->code, k);
+        EXPECT_EQ(got->payload, bodies[k]);
+    }
     ASSERT_FALSE(c.value()->close(reason::requested));
     server.join();
 }

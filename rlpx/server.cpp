@@ -15,6 +15,7 @@ result<server> server::open(const boost::asio::any_io_executor& ex, node_config 
     adapters::server_options so;
     so.max_peers = opts.max_peers;
     so.session = opts.session;
+    so.on_handshake_failure = std::move(opts.on_handshake_failure);
     so.session.cancel_reason = static_cast<std::uint8_t>(reason::client_quitting);
     so.too_many_peers_reason = static_cast<std::uint8_t>(reason::too_many_peers);
     so.shutdown_reason = static_cast<std::uint8_t>(reason::client_quitting);

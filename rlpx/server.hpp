@@ -37,6 +37,8 @@ struct server_options {
     std::size_t max_peers = std::numeric_limits<std::size_t>::max();
     /// Send queue and receive window of each session (see asio_options).
     transport::adapters::asio_options session{};
+    /// Called for each failed handshake (see transport::adapters::server_options).
+    decltype(transport::adapters::server_options::on_handshake_failure) on_handshake_failure{};
 };
 
 /// Serves one established peer; `id` numbers connections from 1. Return when

@@ -24,10 +24,10 @@ std::string usage() {
 Usage:
   polywire keygen [--variant V] [--out PATH]
   polywire listen [--variant V] KEY --port P [--host 127.0.0.1] --cap NAME/VERSION:LENGTH...
-                  [--echo] [--count N] [--connections K] [--timeout S] [--handshake-timeout MS]
+                  [--serve] [--echo] [--count N] [--connections K] [--timeout S] [--handshake-timeout MS]
   polywire dial [--variant V] KEY --remote URL --cap NAME/VERSION:LENGTH...
                 [--send N --size BYTES [--expect-echo]] [--ping] [--disconnect REASON]
-                [--timeout S] [--handshake-timeout MS]
+                [--connections K] [--timeout S] [--handshake-timeout MS]
   polywire ping ENODE [KEY] [--cap NAME/VERSION:LENGTH]... [--timeout S] [--handshake-timeout MS]
   polywire bench [--variant rlpx] --size BYTES --count N [--transport memory|tcp] [--snappy on|off]
   polywire bench [--variant rlpx] --handshakes N [--transport memory|tcp]
@@ -58,11 +58,20 @@ listen          prints "LISTENING <URL>", e.g. enode://<node id>@<host>:<port> (
                 connections one after another (default 1); --count N exits after
                 N messages in all. Exits when the last connection ends: 0 if
                 none failed.
+                --serve (rlpx): serves connections concurrently, up to
+                --connections K at once (unlimited by default; peers beyond it
+                get Disconnect "too many peers"), until SIGINT/SIGTERM or
+                --count N messages, then says "client quitting" to every peer,
+                prints {"event":"shutdown",...} and exits 0. Every event carries
+                "peer":"<host:port>". No whole-run limit unless --timeout.
 dial            prints the same events; --send N --size BYTES sends N random
                 messages on the first --cap's first code; --expect-echo waits
                 for them to come back and checks their SHA-256; --ping waits for
                 the Pong; then disconnects with REASON (number or name, default
                 requested). The first --cap must be shared with the remote.
+                --connections K: K connections at once, each doing all that,
+                their events tagged "connection":1..K; exits 0 only if all
+                succeed.
 ping            handshake, Hello and Ping with a summary for a person; the key is
                 optional (an ephemeral one by default); advertises eth/66-68 and
                 snap/1 plus any --cap.
@@ -85,6 +94,8 @@ Events (one JSON object per line):
   {"event":"msg","code":N,"size":N,"sha256":"<hex>"}     (code: the wire message id)
   {"event":"ping"}  {"event":"pong"}  {"event":"disconnect","reason":N}
   {"event":"error","message":".."}
+  {"event":"shutdown","peers_served":N,"rejected":N,"handshakes_failed":N,"messages_in":N,"messages_out":N}
+                                                         (listen --serve, at the end)
 
 Exit status: 0 success, 1 failure (an error event says why), 2 usage error,
 3 --timeout expired.)";

@@ -306,7 +306,12 @@ TEST(RlpxServerTest, HostileConnectionsAreCountedAndDoNotDisturbOthers) {
     server_cfg.timeouts.handshake = 500ms;
     test::run_coroutine([&]() -> awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
-        auto srv = server::open(ex, server_cfg, "127.0.0.1", 0, echo);
+        std::vector<std::string> reported;
+        server_options so;
+        so.on_handshake_failure = [&](const std::string& peer, std::error_code ec, std::optional<std::uint8_t>) {
+            reported.push_back(peer + " " + ec.message());
+        };
+        auto srv = server::open(ex, server_cfg, "127.0.0.1", 0, echo, so);
         CO_ASSERT(srv);
         asio::co_spawn(ex, srv.value().run(), asio::detached);
         // Garbage, and a connection that says nothing.
@@ -326,6 +331,7 @@ TEST(RlpxServerTest, HostileConnectionsAreCountedAndDoNotDisturbOthers) {
         const auto m = srv.value().metrics();
         EXPECT_EQ(count(m.handshake_failures, "timed_out"), 1u);
         EXPECT_EQ(m.handshakes_completed, 1u);
+        EXPECT_EQ(reported.size(), 2u);
         srv.value().stop();
     });
 }

@@ -2,7 +2,9 @@
 # End-to-end test of the polywire command-line tool over 127.0.0.1:
 # keygen, listen/dial with echo and ping, handshake and capability failures,
 # every --variant (keygen, URLs, echo, a wrong node id, usage errors),
-# the human-readable ping, usage errors and the whole-run timeout.
+# listen --serve with concurrent dialers (dial --connections), its peer limit
+# and graceful shutdown on SIGTERM/SIGINT, the human-readable ping, usage
+# errors and the whole-run timeout.
 #
 # Usage: polywire_cli_test.sh PATH_TO_POLYWIRE
 set -uo pipefail
@@ -168,6 +170,78 @@ if start_listener serial --key "$key_a" --port 0 --cap test/1:8 --connections 2 
     check "the next connection is served after it" grep -q '"event":"hello"' "$tmp/serial.out"
     check "listen --count 2 exits 0 after 2 messages" \
         bash -c '[[ $1 -eq 0 && $(grep -c "\"event\":\"msg\"" "$2") -eq 2 ]]' _ "$listener_rc" "$tmp/serial.out"
+fi
+
+# ---- listen --serve: concurrent peers; dial --connections; SIGTERM ------------
+
+if start_listener serve --key "$key_a" --port 0 --cap test/1:8 --serve --echo; then
+    key_b="$(pw keygen | json_field private_key)"
+    pw dial --key "$key_b" --remote "$listener_enode" --cap test/1:8 --connections 4 --send 5 --size 3000 \
+        --expect-echo --ping --disconnect client_quitting >"$tmp/many.out" 2>&1
+    rc=$?
+    check "dial --connections 4 exits 0" test "$rc" -eq 0
+    check "dial --connections 4: each connection reports its hello, 5 echoes and its pong" bash -c '
+        for n in 1 2 3 4; do
+            [[ $(grep -c "^{\"event\":\"msg\",.*,\"connection\":$n}$" "$1") -eq 5 ]] || exit 1
+            grep -q "^{\"event\":\"hello\",.*,\"connection\":$n}$" "$1" || exit 1
+            grep -qx "{\"event\":\"pong\",\"connection\":$n}" "$1" || exit 1
+        done' _ "$tmp/many.out"
+    # Three separate dialers at once as well.
+    dial_pids=()
+    for i in 1 2 3; do
+        pw dial --key "$(pw keygen | json_field private_key)" --remote "$listener_enode" --cap test/1:8 \
+            --send 3 --size 100 --expect-echo >"$tmp/par$i.out" 2>&1 &
+        dial_pids+=($!)
+    done
+    par_failed=0
+    for p in "${dial_pids[@]}"; do wait "$p" || par_failed=$((par_failed + 1)); done
+    check "3 dialers at once all exit 0" test "$par_failed" -eq 0
+    kill -TERM "$listener_pid"
+    wait_listener
+    so="$tmp/serve.out"
+    check "listen --serve exits 0 on SIGTERM" test "$listener_rc" -eq 0
+    check "listen --serve reports 7 peers, each hello tagged with its own peer address" \
+        test "$(grep '"event":"hello"' "$so" | grep -o '"peer":"127\.0\.0\.1:[0-9]*"' | sort -u | wc -l)" -eq 7
+    check "every event of listen --serve carries its peer" \
+        bash -c '! grep -v -e "^LISTENING " -e "^{\"event\":\"shutdown\"" "$1" | grep -qv "\"peer\":\"127\.0\.0\.1:[0-9]*\"}$"' _ "$so"
+    check "listen --serve received 29 messages, the same the dialers got back" \
+        bash -c '[[ $(grep "\"event\":\"msg\"" "$1" | json_field sha256 | sort | tr "\n" " ") == \
+                    $(cat "$2" "$3" "$4" "$5" | grep "\"event\":\"msg\"" | json_field sha256 | sort | tr "\n" " ") &&
+                   $(grep -c "\"event\":\"msg\"" "$1") -eq 29 ]]' \
+        _ "$so" "$tmp/many.out" "$tmp/par1.out" "$tmp/par2.out" "$tmp/par3.out"
+    check "listen --serve sums up at shutdown" \
+        grep -qx '{"event":"shutdown","peers_served":7,"rejected":0,"handshakes_failed":0,"messages_in":29,"messages_out":29}' "$so"
+fi
+
+# ---- listen --serve --connections 1: the others are told "too many peers" -----
+
+if start_listener limit --key "$key_a" --port 0 --cap test/1:8 --serve --echo --connections 1; then
+    key_b="$(pw keygen | json_field private_key)"
+    # Connection 1..3 at once; the first admitted is busy with 15 MB of
+    # echoes while the other two finish their handshakes.
+    pw dial --key "$key_b" --remote "$listener_enode" --cap test/1:8 --connections 3 --send 60 --size 250000 \
+        --expect-echo >"$tmp/limit_dial.out" 2>&1
+    rc=$?
+    kill -INT "$listener_pid"
+    wait_listener
+    check "dial --connections 3 fails when not all are served" test "$rc" -eq 1
+    check "two connections are told too many peers (reason 4)" \
+        test "$(grep '"event":"disconnect","reason":4' "$tmp/limit_dial.out" | grep -o '"connection":[0-9]*' | sort -u | wc -l)" -eq 2
+    check "the served connection gets its 60 echoes" \
+        test "$(grep '"event":"msg"' "$tmp/limit_dial.out" | grep -o '"connection":[0-9]*' | uniq -c | awk '{print $1}')" = 60
+    check "listen --serve exits 0 on SIGINT" test "$listener_rc" -eq 0
+    check "listen --serve counts the 2 rejected peers" grep -q '^{"event":"shutdown","peers_served":1,"rejected":2,' "$tmp/limit.out"
+fi
+
+# ---- listen --serve --count ----------------------------------------------------
+
+if start_listener servecount --key "$key_a" --port 0 --cap test/1:8 --serve --count 6; then
+    pw dial --key "$(pw keygen | json_field private_key)" --remote "$listener_enode" --cap test/1:8 --connections 3 \
+        --send 2 --size 100 >/dev/null 2>&1
+    wait_listener
+    check "listen --serve --count 6 exits 0 after 6 messages" \
+        bash -c '[[ $1 -eq 0 && $(grep -c "\"event\":\"msg\"" "$2") -eq 6 ]] && grep -q "^{\"event\":\"shutdown\"" "$2"' \
+        _ "$listener_rc" "$tmp/servecount.out"
 fi
 
 # ---- --variant: noise-xk and sha256-per-side ----------------------------------

@@ -138,9 +138,22 @@ void write_line_locked(std::string_view line, std::FILE* f) {
 }
 }  // namespace
 
+namespace {
+thread_local std::optional<std::pair<std::string, json>> event_tag;
+}  // namespace
+
+void set_event_tag(std::string key, json value) { event_tag.emplace(std::move(key), std::move(value)); }
+
 void emit(const json& j) {
     // Peers choose their client id: replace invalid UTF-8 instead of throwing.
-    const std::string line = j.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string line;
+    if (event_tag) {
+        json tagged = j;
+        tagged[event_tag->first] = event_tag->second;
+        line = tagged.dump(-1, ' ', false, json::error_handler_t::replace);
+    } else {
+        line = j.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
     std::lock_guard lock(output_mutex());
     write_line_locked(line, stdout);
 }
@@ -355,8 +368,10 @@ std::string describe_dial_failure(const dial_outcome& out, const rlpx::enode& re
     return "handshake with " + where + " failed: " + ec.message();
 }
 
-json hello_event(rlpx::connection& conn) {
-    const auto& h = conn.session().peer().remote_hello;
+json hello_event(rlpx::connection& conn) { return hello_event(conn.session()); }
+
+json hello_event(const rlpx::session& s) {
+    const auto& h = s.peer().remote_hello;
     json caps = json::array();
     for (const auto& c : h.caps) caps.push_back(p2p::to_string(c));
     json j;
@@ -364,7 +379,7 @@ json hello_event(rlpx::connection& conn) {
     j["client_id"] = h.client_id;
     j["protocol_version"] = h.protocol_version;
     j["caps"] = std::move(caps);
-    j["remote_id"] = to_hex(conn.session().remote_id());
+    j["remote_id"] = to_hex(s.remote_id());
     return j;
 }
 

@@ -85,8 +85,12 @@ std::chrono::milliseconds parse_seconds(std::string_view option, std::string_vie
 
 using json = nlohmann::ordered_json;
 
-/// One JSON object on one stdout line, flushed at once.
+/// One JSON object on one stdout line, flushed at once (with this thread's
+/// event tag, if one is set).
 void emit(const json& j);
+/// Adds `"key": value` to every event this thread emits from now on (dial
+/// --connections K tags each connection's events with its number).
+void set_event_tag(std::string key, json value);
 /// {"event":"error","message":...}
 void emit_error(std::string_view message);
 /// A text line on stdout (or stderr), flushed at once.
@@ -148,6 +152,7 @@ std::string describe_reason(std::uint8_t reason);
 
 /// {"event":"hello",...} for an established connection.
 json hello_event(rlpx::connection& conn);
+json hello_event(const rlpx::session& s);
 /// {"event":"msg","code":..,"size":..,"sha256":..}
 json message_event(std::uint64_t code, byte_view payload);
 
@@ -155,6 +160,8 @@ json message_event(std::uint64_t code, byte_view payload);
 
 int run_keygen(std::span<const std::string> words);
 int run_listen(std::span<const std::string> words);
+/// listen --serve (RLPx): many peers at once over rlpx::server (tools/cli/serve.cpp).
+int run_listen_serve(const args& a);
 int run_dial(std::span<const std::string> words);
 int run_ping(std::span<const std::string> words);
 int run_bench(std::span<const std::string> words);

@@ -1,8 +1,12 @@
 // polywire dial: connects, optionally sends random messages (and checks
 // their echoes), pings, then disconnects with a chosen reason. Every event is
 // a JSON line; any failure is an error event and a non-zero exit. One
-// implementation for every --variant (tools/cli/variant.hpp).
+// implementation for every --variant (tools/cli/variant.hpp). With
+// --connections K, K connections do all that at once (one thread each), their
+// events tagged "connection": 1..K; the exit is 0 only if all succeed.
 #include <deque>
+#include <exception>
+#include <thread>
 
 #include "policies/crypto/hash.hpp"
 #include "policies/crypto/random.hpp"
@@ -18,7 +22,7 @@ constexpr option_spec dial_options[] = {
     {"key", true},        {"key-file", true},   {"remote", true},     {"cap", true, true},
     {"send", true},       {"size", true},       {"expect-echo", false}, {"ping", false},
     {"disconnect", true}, {"timeout", true},    {"handshake-timeout", true}, {"variant", true},
-    {"help", false},
+    {"connections", true}, {"help", false},
 };
 
 /// Bytes sent but not yet echoed before the sender waits for echoes, so the
@@ -136,7 +140,7 @@ private:
 };
 
 template <class V>
-int dial_with(const args& a) {
+int dial_with(const args& a, bool watchdog) {
     node_settings<V> cfg;
     auto key = V::load_key(a);
     if (!key) throw usage_error("a private key is required: --key HEX, --key-file PATH or the POLYWIRE_KEY environment variable");
@@ -173,7 +177,7 @@ int dial_with(const args& a) {
     if (auto v = a.value("handshake-timeout"))
         cfg.timeouts.handshake = std::chrono::milliseconds(parse_uint("handshake-timeout", *v, 1, 3'600'000));
 
-    start_watchdog(timeout, output_mode::json_events);
+    if (watchdog) start_watchdog(timeout, output_mode::json_events);
 
     auto out = V::dial(cfg, *remote);
     if (!out.conn) {
@@ -234,7 +238,34 @@ int run_dial(std::span<const std::string> words) {
         print_line(usage());
         return exit_ok;
     }
-    return with_variant(variant_name(a), [&](auto v) { return dial_with<decltype(v)>(a); });
+    if (!a.has("connections"))
+        return with_variant(variant_name(a), [&](auto v) { return dial_with<decltype(v)>(a, true); });
+
+    // K concurrent connections to the same node, one thread each, every one
+    // doing what the other options say.
+    const auto k = parse_uint("connections", *a.value("connections"), 1, 4096);
+    start_watchdog(a.has("timeout") ? parse_seconds("timeout", *a.value("timeout")) : std::chrono::seconds(30),
+                   output_mode::json_events);
+    std::vector<int> status(k, exit_failure);
+    std::vector<std::exception_ptr> errors(k);
+    std::vector<std::thread> threads;
+    threads.reserve(k);
+    for (std::uint64_t i = 0; i < k; ++i) {
+        threads.emplace_back([&, i] {
+            set_event_tag("connection", i + 1);
+            try {
+                status[i] = with_variant(variant_name(a), [&](auto v) { return dial_with<decltype(v)>(a, false); });
+            } catch (...) {
+                errors[i] = std::current_exception();  // a usage error: every thread finds the same
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
+    for (const int s : status)
+        if (s != exit_ok) return exit_failure;
+    return exit_ok;
 }
 
 }  // namespace polywire::cli

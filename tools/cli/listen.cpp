@@ -1,6 +1,7 @@
 // polywire listen: accepts connections one after another and reports each
 // event as a JSON line; optionally echoes every application message. One
-// implementation for every --variant (tools/cli/variant.hpp).
+// implementation for every --variant (tools/cli/variant.hpp). With --serve,
+// many peers at once over the async server (tools/cli/serve.cpp).
 #include "tools/cli/variant.hpp"
 
 namespace polywire::cli {
@@ -12,7 +13,8 @@ namespace {
 constexpr option_spec listen_options[] = {
     {"key", true},      {"key-file", true},    {"port", true},    {"host", true},
     {"cap", true, true}, {"echo", false},      {"count", true},   {"connections", true},
-    {"timeout", true},  {"handshake-timeout", true}, {"variant", true}, {"help", false},
+    {"timeout", true},  {"handshake-timeout", true}, {"variant", true}, {"serve", false},
+    {"help", false},
 };
 
 enum class outcome { disconnected, failed, count_reached };
@@ -145,6 +147,11 @@ int run_listen(std::span<const std::string> words) {
     if (a.has("help")) {
         print_line(usage());
         return exit_ok;
+    }
+    if (a.has("serve")) {
+        if (variant_name(a) != rlpx_variant::name)
+            throw usage_error("--serve: only --variant rlpx is served concurrently so far");
+        return run_listen_serve(a);
     }
     return with_variant(variant_name(a), [&](auto v) { return listen_with<decltype(v)>(a); });
 }

@@ -46,6 +46,11 @@ struct server_options {
     std::uint8_t too_many_peers_reason = 0;
     std::uint8_t shutdown_reason = 0;
     std::uint8_t handler_done_reason = 0;
+    /// Called on the session's strand for each handshake that failed: the
+    /// peer's address, why, and the reason of the peer's goodbye if it sent
+    /// one (for logs; the counters are in server_metrics either way).
+    std::function<void(const std::string& peer, std::error_code why, std::optional<std::uint8_t> peer_reason)>
+        on_handshake_failure{};
 };
 
 /// Counters of a server; reasons and failure kinds only, never key material
@@ -204,9 +209,13 @@ private:
             self->enroll(id, conn);
             bool admitted = false;
             if (auto ec = co_await conn.handshake()) {
-                std::lock_guard lock(self->mutex_);
-                ++self->totals_.handshakes_failed;
-                ++self->totals_.handshake_failures[std::string(failure_kind(ec))];
+                {
+                    std::lock_guard lock(self->mutex_);
+                    ++self->totals_.handshakes_failed;
+                    ++self->totals_.handshake_failures[std::string(failure_kind(ec))];
+                }
+                if (self->opts_.on_handshake_failure)
+                    self->opts_.on_handshake_failure(conn.peer(), ec, conn.session().peer_disconnect_reason());
             } else {
                 admitted = self->admit(id);
                 if (admitted) {

@@ -6,7 +6,10 @@
 set -uo pipefail
 server="$1" client="$2"
 out="${TEST_TMPDIR:-$(mktemp -d)}/server.out"
-timeout 20 "$server" 0 >"$out" 2>&1 &
+# --foreground: `timeout` then forwards our SIGINT to the server only (not a
+# second time to its process group, which could land after the server has
+# put back the default handler on its way out).
+timeout --foreground 20 "$server" 0 >"$out" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do grep -q '^listening: ' "$out" && break; sleep 0.05; done
 enode="$(sed -n 's/^listening: //p' "$out")"

@@ -22,6 +22,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -94,6 +96,14 @@ bool self_consistent(byte_view p) {
 struct tally {
     std::atomic<std::uint64_t> sessions{0}, messages{0}, corrupted{0}, server_corrupted{0}, unexpected_end{0};
     std::atomic<std::uint64_t> rejected{0}, dial_failures{0}, hostile{0}, open_clients{0};
+    std::mutex mutex;
+    std::map<std::string, std::uint64_t> unexpected;  // why honest sessions ended early
+
+    void unexpected_end_because(const std::string& why) {
+        ++unexpected_end;
+        std::lock_guard lock(mutex);
+        ++unexpected[why];
+    }
 };
 
 awaitable<void> sleep_for(clock::duration d) {
@@ -138,7 +148,9 @@ awaitable<void> honest(std::uint64_t seed, enode where, clock::time_point until,
                 // Only a rejection or the server's shutdown may end it.
                 const auto why = conn.session().peer_disconnect_reason();
                 if (why == std::optional<std::uint8_t>(0x04)) ++t.rejected;
-                else if (!(stopping && why == std::optional<std::uint8_t>(0x08))) ++t.unexpected_end;
+                else if (!(stopping && why == std::optional<std::uint8_t>(0x08)))
+                    t.unexpected_end_because(why ? "the server's goodbye " + std::to_string(*why)
+                                                 : "error: " + std::string(transport::adapters::failure_kind(conn.session().error())));
                 ended = true;
                 break;
             }
@@ -330,6 +342,8 @@ TEST(RlpxServerSoakTest, TwoThousandSlotsForTenMinutes) {
     for (const auto& [kind, n] : end.session_failures) std::printf("  session failures %s: %llu\n", kind.c_str(), static_cast<unsigned long long>(n));
     for (const auto& [r, n] : end.disconnects_sent) std::printf("  disconnects sent %u: %llu\n", r, static_cast<unsigned long long>(n));
     for (const auto& [r, n] : end.disconnects_received) std::printf("  disconnects received %u: %llu\n", r, static_cast<unsigned long long>(n));
+    for (const auto& [why, n] : t.unexpected) std::printf("  honest sessions ended early, %s: %llu\n", why.c_str(), static_cast<unsigned long long>(n));
+    std::printf("  honest dials that failed: %llu\n", static_cast<unsigned long long>(t.dial_failures.load()));
 
     EXPECT_GT(t.messages.load(), 0u);
     EXPECT_EQ(t.corrupted.load(), 0u);

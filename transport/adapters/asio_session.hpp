@@ -325,8 +325,10 @@ struct asio_session<Session>::state : std::enable_shared_from_this<state> {
     detail::wakeup writer;     // the writer, when a write would block
     detail::wakeup reader;     // the reader, when it paused
     bytes message;             // the payload last handed out by receive()
+    static constexpr std::size_t max_kept_copy = 64 * 1024;
 
     bool started = false;
+    bool handshaken = false;  // handshake_complete was taken
     bool cancelled = false;
     bool socket_closed = false;
     bool eof = false;
@@ -355,6 +357,7 @@ struct asio_session<Session>::state : std::enable_shared_from_this<state> {
     // ---- the public operations (on the strand) -------------------------
 
     static awaitable<std::error_code> do_handshake(std::shared_ptr<state> s) {
+        if (s->handshaken) co_return std::error_code{};  // called again, or receive() saw it
         if (auto ec = s->start()) co_return ec;
         while (s->session.state() == session_state::handshaking) co_await s->app.wait();
         // Up to handshake_complete: then the handshake succeeded, even if the
@@ -363,6 +366,7 @@ struct asio_session<Session>::state : std::enable_shared_from_this<state> {
         std::error_code why;
         while (auto e = s->session.next_event()) {
             if (e->kind == event_kind::handshake_complete) {
+                s->handshaken = true;
                 s->say(log_level::info, "handshake complete");
                 s->poke_reader();
                 co_return std::error_code{};
@@ -464,13 +468,18 @@ struct asio_session<Session>::state : std::enable_shared_from_this<state> {
     void deliver(event& e) {
         switch (e.kind) {
             case event_kind::message:
-                if (message.capacity() > opts.receive_window && e.payload.size() <= opts.receive_window)
-                    bytes().swap(message);  // do not keep a large buffer for small messages
+                // The previous payload's copy is dead now. A large buffer is
+                // not kept for the next message: an idle connection should not
+                // hold its largest message forever.
+                if (message.capacity() > max_kept_copy) bytes().swap(message);
                 message.assign(e.payload.begin(), e.payload.end());
                 e.payload = message;
                 messages_in.fetch_add(1, std::memory_order_relaxed);
                 break;
-            case event_kind::handshake_complete: say(log_level::info, "handshake complete"); break;
+            case event_kind::handshake_complete:
+                handshaken = true;
+                say(log_level::info, "handshake complete");
+                break;
             case event_kind::disconnected: say(log_level::info, "disconnect received: reason " + std::to_string(e.reason)); break;
             case event_kind::error: say(log_level::warning, "session closed: " + e.error.message()); break;
             default: break;

@@ -1,5 +1,6 @@
-// asio_session<Session>: drives any transport::session over a Boost.Asio TCP
-// socket with C++20 coroutines (co_await).
+// asio_session<Session>: drives any stream configuration's transport::session
+// over a Boost.Asio TCP socket with C++20 coroutines (co_await). (Datagram
+// layouts need a datagram driver: datagram_socket.)
 //
 //   auto sock = co_await async_tcp_connect(host, port, clock::now() + 5s);
 //   asio_session<rlpx::session> conn(std::move(sock.value()), rlpx::session(role, opts));
@@ -74,6 +75,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "policies/frame_layout.hpp"
 #include "transport/error.hpp"
 #include "transport/events.hpp"
 #include "transport/log.hpp"
@@ -191,6 +193,8 @@ struct terminate_on_exception {
 
 template <class Session>
 class asio_session {
+    static_assert(!policies::is_datagram<typename Session::frame_layout>(),
+                  "asio_session carries a byte stream (TCP); a datagram layout needs a datagram driver");
     struct state;
 
 public:

@@ -36,10 +36,13 @@
 //     they run directly; from elsewhere they hop to the strand and back (a
 //     co_spawn per call).
 //     At most one receive() at a time; concurrent send()s are each atomic.
-//   - cancel() and metrics() may be called from any thread at any time.
-//   - session(), peer_memory() and the payload of a received event: only on the
-//     strand, or from the one coroutine that awaits receive() while no other
-//     call on this asio_session runs.
+//   - cancel(), metrics(), finished() and peer(): any thread, any time.
+//   - session() and peer_memory(): on the strand. Once handshake() has
+//     returned, what the greeting established (session().peer(),
+//     remote_id()) no longer changes and may be read by the coroutine that
+//     awaited it, wherever it runs.
+//   - a received payload is this object's copy: valid until the next
+//     receive(), for the coroutine that awaited it.
 // The io_context may be run by any number of threads.
 //
 // LIFETIME: asio_session is a move-only handle; its internal coroutines keep

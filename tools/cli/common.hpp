@@ -169,4 +169,8 @@ int run_bench(std::span<const std::string> words);
 /// The full usage text.
 std::string usage();
 
+/// The whole tool: parses argv, runs the command, returns the exit status.
+/// Never throws (usage errors print a hint and return exit_usage).
+int main(int argc, char** argv);
+
 }  // namespace polywire::cli

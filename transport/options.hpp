@@ -31,6 +31,15 @@ struct limits {
     std::size_t max_input_buffer = 32u << 20;
     /// Bytes of output the session queues before refusing to send more.
     std::size_t max_output_buffer = 64u << 20;
+    /// Capacity each buffer may keep once drained. A buffer that grew beyond
+    /// it (for a large message) is released once the session has gone
+    /// `release_after` without receiving or sending while it was that large,
+    /// and the buffer is empty: an idle session returns to a small footprint,
+    /// while a steady stream of large messages keeps its buffers (no heap
+    /// allocation per message). The release happens in on_tick(), at a
+    /// deadline next_deadline() includes.
+    std::size_t retained_buffer = 256u << 10;
+    duration release_after{1000};
 };
 
 }  // namespace polywire::transport

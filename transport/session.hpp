@@ -24,7 +24,9 @@
 //   next_deadline() / on_tick(now)
 //                              when the session next needs on_tick: handshake
 //                              deadline, idle read timeout, keepalive ping,
-//                              pong deadline, linger after a disconnect.
+//                              pong deadline, linger after a disconnect, and
+//                              releasing buffers a large message left behind
+//                              (limits::retained_buffer).
 //   send(code, payload, now)   an application message (established only).
 //   send_batch(messages, now)  several; a layout that packs messages puts as
 //                              many in each frame as fit.
@@ -254,6 +256,15 @@ private:
     time_point ping_sent_{};
     bool ping_outstanding_ = false;
     time_point linger_until_{};
+    time_point large_use_{};  // the last receive or send while a buffer exceeded limits.retained_buffer
+
+    // The shrink policy of options.hpp (limits::retained_buffer).
+    bool holds_large_buffers() const noexcept;
+    bool large_buffers_releasable() const noexcept;
+    void note_buffer_use(time_point now) noexcept {
+        if (holds_large_buffers()) large_use_ = now;
+    }
+    void release_large_buffers(time_point now) noexcept;
 };
 
 }  // namespace polywire::transport

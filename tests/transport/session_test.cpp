@@ -162,6 +162,64 @@ TEST(SessionTest, InputCapacityShrinksUntilMessagesAreTaken) {
     EXPECT_EQ(b.receive(bytes(65), {}), errc::buffer_limit_exceeded);
 }
 
+// limits::retained_buffer: a buffer a burst of large traffic grew is given
+// back once the session has been quiet for release_after, at a deadline the
+// session announces; while traffic keeps coming, the buffer stays.
+TEST(SessionTest, BuffersGrownByABurstAreReleasedAfterAQuietSpell) {
+    auto o = opts();
+    o.limits.retained_buffer = 2000;
+    o.limits.release_after = std::chrono::milliseconds(1000);
+    toy_session a(policies::handshake_role::initiator, o), b(policies::handshake_role::recipient, o);
+    const time_point t0{};
+    ASSERT_FALSE(a.start(t0));
+    ASSERT_FALSE(b.start(t0));
+    while (b.next_event()) {
+    }
+    auto burst = [&](time_point now) {
+        for (int i = 0; i < 20; ++i) ASSERT_FALSE(a.send(1, bytes(900, static_cast<std::uint8_t>(i)), now));
+        const bytes wire(a.pending_output().begin(), a.pending_output().end());
+        a.consume_output(wire.size());
+        ASSERT_FALSE(b.receive(wire, now));
+    };
+    burst(t0);
+    EXPECT_GT(b.buffered_bytes(), 18000u);
+    EXPECT_GT(a.buffered_bytes(), 18000u);
+    // Undelivered messages pin the input: no release deadline yet.
+    ASSERT_TRUE(b.next_deadline());
+    EXPECT_EQ(*b.next_deadline(), t0 + o.timeouts.read);
+    int delivered = 0;
+    while (auto e = b.next_event()) delivered += e->kind == event_kind::message;
+    EXPECT_EQ(delivered, 20);
+    ASSERT_EQ(b.next_deadline(), std::optional<time_point>(t0 + o.limits.release_after));
+    ASSERT_EQ(a.next_deadline(), std::optional<time_point>(t0 + o.limits.release_after));
+
+    // More traffic before the deadline moves it and keeps the buffer.
+    const time_point t1 = t0 + std::chrono::milliseconds(900);
+    burst(t1);
+    while (b.next_event()) {
+    }
+    ASSERT_FALSE(b.on_tick(t0 + o.limits.release_after));
+    EXPECT_GT(b.buffered_bytes(), 18000u);
+    ASSERT_EQ(b.next_deadline(), std::optional<time_point>(t1 + o.limits.release_after));
+
+    // A quiet spell: both sides give their buffers back, and the deadline goes.
+    ASSERT_FALSE(b.on_tick(*b.next_deadline()));
+    ASSERT_FALSE(a.on_tick(*a.next_deadline()));
+    EXPECT_LE(b.buffered_bytes(), 3 * o.limits.retained_buffer);
+    EXPECT_LE(a.buffered_bytes(), 3 * o.limits.retained_buffer);
+    EXPECT_EQ(b.next_deadline(), std::optional<time_point>(t1 + o.timeouts.read));
+    EXPECT_EQ(b.state(), session_state::established);
+
+    // And the session still works.
+    const time_point t2 = t1 + std::chrono::seconds(2);
+    ASSERT_FALSE(a.send(7, bytes(10, 9), t2));
+    ASSERT_FALSE(b.receive(bytes(a.pending_output().begin(), a.pending_output().end()), t2));
+    auto e = b.next_event();
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, 7u);
+    EXPECT_EQ(e->payload.size(), 10u);
+}
+
 TEST(SessionTest, CloseBeforeKeysClosesAtOnceAndAfterwardsEverythingIsRefused) {
     toy_session s(policies::handshake_role::initiator, opts());
     ASSERT_FALSE(s.start({}));

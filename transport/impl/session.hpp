@@ -53,7 +53,9 @@ std::error_code session<Config>::receive(byte_view data, time_point now) noexcep
         parse_ = in_.size();
         return {};
     }
-    return process(now);
+    const std::error_code ec = process(now);
+    note_buffer_use(now);
+    return ec;
 }
 
 template <class Config>
@@ -83,6 +85,7 @@ std::error_code session<Config>::receive_datagram(byte_view datagram, time_point
             if (state_ != session_state::closed && parse_ != in_.size()) discard(errc::truncated_datagram);
         }
         if (state_ == session_state::closed) return error_;
+        note_buffer_use(now);
         if (discarded_ == discarded_before && !stale_) {
             last_rx_ = last_activity_ = now;
         } else if (discarded_ != discarded_before && keys_ready() && now <= flight_until_) {
@@ -165,6 +168,36 @@ std::error_code session<Config>::reject(std::error_code ec) noexcept {
     } else {
         return ec;
     }
+}
+
+template <class Config>
+bool session<Config>::holds_large_buffers() const noexcept {
+    const std::size_t r = opts_.limits.retained_buffer;
+    return in_.capacity() > r || out_.capacity() > r || scratch_.capacity() > r || zbuf_.capacity() > r ||
+           batch_.capacity() > r;
+}
+
+template <class Config>
+bool session<Config>::large_buffers_releasable() const noexcept {
+    // The transient buffers can always go; input only once every received
+    // byte is parsed and delivered, output once written.
+    const std::size_t r = opts_.limits.retained_buffer;
+    return (in_.capacity() <= r || reclaimable() == in_.size()) && (out_.capacity() <= r || out_.empty());
+}
+
+template <class Config>
+void session<Config>::release_large_buffers(time_point now) noexcept {
+    if (now < large_use_ + opts_.limits.release_after || !holds_large_buffers() || !large_buffers_releasable()) return;
+    const std::size_t r = opts_.limits.retained_buffer;
+    auto release = [r](bytes& b) noexcept {
+        if (b.capacity() > r) bytes().swap(b);
+    };
+    compact();  // every received byte is delivered: in_ empties
+    release(in_);
+    release(out_);
+    release(scratch_);
+    release(zbuf_);
+    release(batch_);
 }
 
 template <class Config>
@@ -403,6 +436,7 @@ std::optional<time_point> session<Config>::next_deadline() const noexcept {
             if constexpr (policies::has_timers<base_protocol, time_point>) {
                 if (std::optional<time_point> b = base_.next_deadline()) d = std::min(d, *b);
             }
+            if (holds_large_buffers() && large_buffers_releasable()) d = std::min(d, large_use_ + opts_.limits.release_after);
             return d;
         }
     }
@@ -427,6 +461,7 @@ std::error_code session<Config>::on_tick(time_point now) noexcept {
             if (keys_ready()) return tick_base(now, false);
             return {};
         case session_state::established:
+            release_large_buffers(now);
             if (now >= last_rx_ + opts_.timeouts.read) return fail(errc::read_timeout);
             if (auto ec = tick_base(now, false)) return ec;
             if (base_protocol::keepalive) {
@@ -487,6 +522,7 @@ std::error_code session<Config>::send_batch(std::span<const outgoing_message> me
         i = j;
     }
     if (!messages.empty()) last_activity_ = now;
+    note_buffer_use(now);
     return {};
 }
 
@@ -497,6 +533,7 @@ std::error_code session<Config>::send(std::uint64_t code, byte_view payload, tim
     write_frame(code, payload, true);
     if (out_.size() == before) return errc::message_too_large;
     last_activity_ = now;
+    note_buffer_use(now);
     return {};
 }
 

@@ -10,6 +10,7 @@
 #include "policies/crypto/snappy.hpp"
 #include "rlpx/handshake.hpp"
 #include "tests/fuzz/rlpx_harness.hpp"
+#include "tests/fuzz/sha256_per_side_harness.hpp"
 #include "tests/support/hex.hpp"
 #include "tests/support/vectors.hpp"
 
@@ -29,6 +30,18 @@ static bytes snappy(byte_view in) {
     bytes out(crypto::snappy::max_compressed_length(in.size()));
     out.resize(crypto::snappy::compress(in, out));
     return out;
+}
+
+static bytes cat(std::initializer_list<bytes> parts) {
+    bytes out;
+    for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+    return out;
+}
+
+static void length_record(bytes& out, byte_view data) {
+    out.push_back(static_cast<std::uint8_t>(data.size() >> 8));
+    out.push_back(static_cast<std::uint8_t>(data.size()));
+    out.insert(out.end(), data.begin(), data.end());
 }
 
 static void record(bytes& out, std::uint8_t code, byte_view payload) {
@@ -117,6 +130,37 @@ int main(int argc, char** argv) {
     put("snappy_fuzz", "zeros", snappy(bytes(5000, 0)));
     put("snappy_fuzz", "text", snappy(as_bytes("polywire polywire polywire polywire")));
     put("snappy_fuzz", "empty_list", snappy(test::h("c0")));
+    // sha256-per-side, from the derived vectors: what B reads from A (the
+    // recipient's view, role byte 0x00) and A from B (0x01); the A->B packets
+    // for the packet reader; their plaintexts as records for the sealed one.
+    {
+        const auto c = test::load_vectors("clightning-v3-derived-vectors.json")["vectors"];
+        auto pkt = [&](const char* dir, const char* which, const char* field) {
+            for (const auto& p : c["packets"])
+                if (p["direction"] == dir) return test::h(p[which][field].get<std::string>());
+            throw std::runtime_error("no packets");
+        };
+        const auto in = [&](const char* k) { return test::h(c["inputs"][k].get<std::string>()); };
+        put("sha256_per_side_handshake_fuzz", "recipient_key_only", cat({{0x00}, in("a_session_pub")}));
+        put("sha256_per_side_handshake_fuzz", "recipient_success",
+            cat({{0x00}, in("a_session_pub"), pkt("A->B", "authenticate", "wire"), pkt("A->B", "error_hello", "wire")}));
+        put("sha256_per_side_handshake_fuzz", "initiator_success",
+            cat({{0x01}, in("b_session_pub"), pkt("B->A", "authenticate", "wire"), pkt("B->A", "error_hello", "wire")}));
+        put("sha256_per_side_packet_fuzz", "authenticate", pkt("A->B", "authenticate", "wire"));
+        put("sha256_per_side_packet_fuzz", "authenticate_error_hello",
+            cat({pkt("A->B", "authenticate", "wire"), pkt("A->B", "error_hello", "wire")}));
+        bytes r;
+        length_record(r, pkt("A->B", "authenticate", "pkt_protobuf"));
+        put("sha256_per_side_sealed_packet_fuzz", "authenticate", r);
+        length_record(r, pkt("A->B", "error_hello", "pkt_protobuf"));
+        length_record(r, {});
+        length_record(r, bytes(300, 7));
+        put("sha256_per_side_sealed_packet_fuzz", "authenticate_messages", r);
+        bytes w;
+        length_record(w, pkt("B->A", "authenticate", "pkt_protobuf"));  // signed for the wrong session key
+        put("sha256_per_side_sealed_packet_fuzz", "wrong_authenticate", w);
+    }
+
     std::printf("seeds written under %s\n", root.c_str());
     return 0;
 }

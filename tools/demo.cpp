@@ -1,7 +1,8 @@
 // polywire demo: two RLPx peers on loopback — handshake, Hello, a few
 // messages, a ping and a disconnect — printed as a readable transcript; then
-// a shorter one for each other variant (noise-xk, sha256-per-side), run by
-// the same generic session over the same blocking socket adapter.
+// a shorter one for each other variant (noise-xk, sha256-per-side,
+// x25519-xchacha over TCP and over UDP), run by the same generic session
+// over the blocking socket adapter (TCP) or the datagram one (UDP).
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include "transport/adapters/blocking_socket.hpp"
 #include "variants/noise_xk/node.hpp"
 #include "variants/sha256_per_side/config.hpp"
+#include "variants/x25519_xchacha/node.hpp"
 
 using namespace polywire;
 namespace k1 = crypto::secp256k1;
@@ -112,6 +114,93 @@ int variant_transcript(const char* title, Options options) {
         }
     } else {
         say("alice", "connect failed: %s", fd.error().message().c_str());
+    }
+    bob.join();
+    return status | bob_status;
+}
+
+// x25519-xchacha through its own node API: listener/dial over TCP or
+// udp_listener/dial_udp over UDP. Messages travel on channels; ping/pong and
+// close are the control protocol's. Over UDP, alice also shows that a
+// payload larger than a datagram's is refused before anything is sent.
+template <class Listener, class Dial>
+int x25519_transcript(const char* transport_name, Dial dial, bool show_size_limit) {
+    namespace xx = variants::x25519_xchacha;
+    std::printf("\npolywire demo: %s, over %s\n\n", std::string(xx::config::name).c_str(), transport_name);
+    xx::node_config bob_cfg{.identity = xx::identity_key::generate().value(), .psk = std::nullopt};
+    xx::node_config alice_cfg{.identity = xx::identity_key::generate().value(), .psk = std::nullopt};
+    const auto bob_id = bob_cfg.identity.public_key();
+    auto l = Listener::open(bob_cfg, "127.0.0.1", 0);
+    if (!l) return std::fprintf(stderr, "listen failed: %s\n", l.error().message().c_str()), 1;
+    say("bob", "listening on %s 127.0.0.1:%u as Ed25519 key %s...", transport_name,
+        static_cast<unsigned>(l.value().port()), to_hex(byte_view(bob_id).first(8)).c_str());
+    int bob_status = 1;
+    std::thread bob([&] {
+        auto conn = l.value().accept(transport::clock::now() + std::chrono::seconds(10));
+        if (!conn) {
+            say("bob", "accept failed: %s", conn.error().message().c_str());
+            return;
+        }
+        auto& c = *conn.value();
+        say("bob", "handshake done with %s...", to_hex(byte_view(c.session().remote_id()).first(8)).c_str());
+        while (auto e = c.next_event()) {
+            if (e->kind == event_kind::message) {
+                std::string text(e->payload.begin(), e->payload.end());
+                say("bob", "received on channel %llu: \"%s\" -> echoing", static_cast<unsigned long long>(e->code),
+                    text.c_str());
+                if (c.send(e->code, as_bytes("echo: " + text))) return;
+            } else if (e->kind == event_kind::ping) {
+                say("bob", "received ping, answered with pong");
+            } else if (e->kind == event_kind::disconnected) {
+                say("bob", "peer closed the session (reason %u)", static_cast<unsigned>(e->reason));
+                bob_status = 0;
+                return;
+            } else if (e->kind == event_kind::error) {
+                say("bob", "error: %s", e->error.message().c_str());
+                return;
+            }
+        }
+    });
+    say("alice", "dialling bob, expecting key %s...", to_hex(byte_view(bob_id).first(8)).c_str());
+    int status = 1;
+    auto conn = dial(alice_cfg, "127.0.0.1", l.value().port(), bob_id);
+    if (!conn) {
+        say("alice", "dial failed: %s", conn.error().message().c_str());
+    } else {
+        auto& c = *conn.value();
+        say("alice", "handshake done (X25519, Ed25519-signed transcript): bob is %s...",
+            to_hex(byte_view(c.session().remote_id()).first(8)).c_str());
+        status = 0;
+        std::uint64_t channel = 1;
+        for (const char* text : {"hello bob", "each message names its channel"}) {
+            say("alice", "sending \"%s\" on channel %llu", text, static_cast<unsigned long long>(channel));
+            auto e = c.send(channel++, as_bytes(text)) ? std::nullopt : c.next_event();
+            if (!e || e->kind != event_kind::message) {
+                status = 1;
+                break;
+            }
+            say("alice", "got \"%s\" on channel %llu", std::string(e->payload.begin(), e->payload.end()).c_str(),
+                static_cast<unsigned long long>(e->code));
+        }
+        if (show_size_limit) {
+            const bytes big(xx::udp_session::frame_layout::max_payload + 1);
+            auto ec = c.send(1, big);
+            say("alice", "sending %zu bytes (one datagram holds %zu): %s", big.size(),
+                xx::udp_session::frame_layout::max_payload, ec ? ec.message().c_str() : "sent?!");
+            if (ec != transport::errc::message_too_large) status = 1;
+        }
+        const auto t0 = transport::clock::now();
+        if (!c.ping()) {
+            auto e = c.next_event();
+            if (e && e->kind == event_kind::pong) {
+                auto us = std::chrono::duration_cast<std::chrono::microseconds>(transport::clock::now() - t0).count();
+                say("alice", "pong after %lld us", static_cast<long long>(us));
+            } else {
+                status = 1;
+            }
+        }
+        say("alice", "closing (reason 0, requested)");
+        (void)c.close(xx::reason::requested);
     }
     bob.join();
     return status | bob_status;
@@ -217,6 +306,11 @@ int main() {
             o.protocol.expected_remote_id = remote;
             return o;
         });
+    namespace xx = variants::x25519_xchacha;
+    status |= x25519_transcript<xx::listener>(
+        "TCP", [](const auto&... a) { return xx::dial(a...); }, false);
+    status |= x25519_transcript<xx::udp_listener>(
+        "UDP", [](const auto&... a) { return xx::dial_udp(a...); }, true);
     std::printf("\n%s\n", status == 0 ? "demo complete" : "demo FAILED");
     return status;
 }

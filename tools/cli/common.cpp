@@ -201,50 +201,57 @@ int nibble(char c) noexcept {
     return -1;
 }
 
-// Decodes 64 hex digits (optional 0x, surrounding whitespace ignored)
-// straight into the key, so no unwiped copy of the secret is left behind.
-k1::private_key decode_key(std::string_view text, std::string_view source) {
+}  // namespace
+
+bool decode_hex32(std::string_view text, std::span<std::uint8_t, 32> out) noexcept {
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
     if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
-    const std::string bad = "invalid private key from " + std::string(source) + ": expected 64 hex digits";
-    if (text.size() != 64) throw usage_error(bad);
-    k1::private_key raw;
+    if (text.size() != 64) return false;
     for (std::size_t i = 0; i < 32; ++i) {
         const int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
-        if (hi < 0 || lo < 0) throw usage_error(bad);
-        raw[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+        if (hi < 0 || lo < 0) return false;
+        out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
     }
-    auto k = k1::parse_private_key(raw.view());
-    if (!k) throw usage_error("invalid private key from " + std::string(source) + ": not a valid secp256k1 scalar");
-    return k.value();
+    return true;
 }
-}  // namespace
 
-std::optional<k1::private_key> load_key(const args& a) {
+key_input::~key_input() { ::explicit_bzero(text.data(), text.capacity()); }
+
+std::optional<key_input> read_key_input(const args& a) {
     if (a.has("key") && a.has("key-file")) throw usage_error("give only one of --key and --key-file");
+    key_input in;
     if (auto v = a.value("key")) {
-        auto k = decode_key(*v, "--key");
+        in.text = *v;
+        in.source = "--key";
         ::explicit_bzero(v->data(), v->size());
-        return k;
+        return in;
     }
     if (auto path = a.value("key-file")) {
         std::ifstream f(*path, std::ios::binary);
         if (!f) throw usage_error("cannot read --key-file '" + *path + "'");
-        std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-        std::optional<k1::private_key> k;
-        try {
-            k = decode_key(text, "--key-file '" + *path + "'");
-        } catch (...) {
-            ::explicit_bzero(text.data(), text.size());
-            throw;
-        }
-        ::explicit_bzero(text.data(), text.size());
-        return k;
+        in.text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+        in.source = "--key-file '" + *path + "'";
+        in.path = *path;
+        return in;
     }
-    if (const char* env = std::getenv("POLYWIRE_KEY"); env != nullptr && *env != '\0')
-        return decode_key(env, "POLYWIRE_KEY");
+    if (const char* env = std::getenv("POLYWIRE_KEY"); env != nullptr && *env != '\0') {
+        in.text = env;
+        in.source = "POLYWIRE_KEY";
+        return in;
+    }
     return std::nullopt;
+}
+
+std::optional<k1::private_key> load_key(const args& a) {
+    const auto in = read_key_input(a);
+    if (!in) return std::nullopt;
+    k1::private_key raw;
+    if (!decode_hex32(in->text, std::span<std::uint8_t, 32>(raw.data(), 32)))
+        throw usage_error("invalid private key from " + in->source + ": expected 64 hex digits");
+    auto k = k1::parse_private_key(raw.view());
+    if (!k) throw usage_error("invalid private key from " + in->source + ": not a valid secp256k1 scalar");
+    return k.value();
 }
 
 k1::private_key require_key(const args& a) {

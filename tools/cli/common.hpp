@@ -105,6 +105,25 @@ void start_watchdog(std::chrono::milliseconds limit, output_mode mode);
 
 // ---- keys and capabilities -------------------------------------------------
 
+/// A private key as the command line gave it: the --key value, the
+/// --key-file's content or POLYWIRE_KEY (wiped when destroyed).
+struct key_input {
+    std::string text;
+    std::string source;               ///< "--key", "--key-file 'PATH'" or "POLYWIRE_KEY", for messages
+    std::optional<std::string> path;  ///< the --key-file
+    key_input() = default;
+    key_input(key_input&&) = default;
+    key_input& operator=(key_input&&) = delete;
+    ~key_input();
+};
+/// The key text from --key, --key-file or POLYWIRE_KEY (in that order of
+/// precedence; --key and --key-file together are a usage error, so is an
+/// unreadable file); nullopt if none is given.
+std::optional<key_input> read_key_input(const args& a);
+/// Decodes 64 hex digits (optional 0x, surrounding whitespace ignored)
+/// straight into `out` (32 bytes); false if `text` is not that.
+bool decode_hex32(std::string_view text, std::span<std::uint8_t, 32> out) noexcept;
+
 /// The private key from --key, --key-file or POLYWIRE_KEY (in that order of
 /// precedence; --key and --key-file together are a usage error); nullopt if
 /// none is given. A malformed key is a usage error whose message never

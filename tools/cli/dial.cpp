@@ -14,7 +14,6 @@
 
 namespace polywire::cli {
 
-namespace p2p = rlpx::p2p;
 using transport::event_kind;
 
 namespace {
@@ -24,10 +23,6 @@ constexpr option_spec dial_options[] = {
     {"disconnect", true}, {"timeout", true},    {"handshake-timeout", true}, {"variant", true},
     {"connections", true}, {"help", false},
 };
-
-/// Bytes sent but not yet echoed before the sender waits for echoes, so the
-/// peers' buffers stay bounded whatever --send and --size are.
-constexpr std::size_t echo_window = 4u << 20;
 
 template <class V>
 class dialer {
@@ -60,7 +55,7 @@ public:
                 return true;
             case event_kind::disconnected:
                 emit(json{{"event", "disconnect"}, {"reason", e->reason}});
-                emit_error("the remote disconnected: " + describe_reason(e->reason));
+                emit_error("the remote disconnected: " + V::describe_reason(e->reason));
                 return false;
             case event_kind::error: report_error(e->error, "session failed"); return false;
         }
@@ -74,7 +69,7 @@ public:
             while (auto e = conn_.next_event()) {
                 if (e->kind == event_kind::disconnected) {
                     emit(json{{"event", "disconnect"}, {"reason", e->reason}});
-                    emit_error("the remote disconnected: " + describe_reason(e->reason));
+                    emit_error("the remote disconnected: " + V::describe_reason(e->reason));
                     return;
                 }
                 if (e->kind == event_kind::error) {
@@ -165,12 +160,12 @@ int dial_with(const args& a, bool watchdog) {
     if (expect_echo && !a.has("send")) throw usage_error("--expect-echo needs --send N --size BYTES");
     if (!V::has_ping && a.has("ping"))
         throw usage_error("--ping: --variant " + std::string(V::name) + " has no ping message");
-    auto reason = p2p::disconnect_reason::requested;
+    std::uint8_t reason = V::default_reason;
     if (auto v = a.value("disconnect")) {
         if (!V::has_goodbye)
             throw usage_error("--disconnect: --variant " + std::string(V::name) + " has no goodbye message (a close is an end of stream)");
-        auto r = p2p::parse_reason(*v);
-        if (!r) throw usage_error("invalid --disconnect " + shown(*v) + ": expected a reason number (0-10, 16) or name such as client_quitting");
+        auto r = V::parse_reason(*v);
+        if (!r) throw usage_error("invalid --disconnect " + shown(*v) + ": expected " + std::string(V::reason_help));
         reason = *r;
     }
     const auto timeout = a.has("timeout") ? parse_seconds("timeout", *a.value("timeout")) : std::chrono::seconds(30);
@@ -201,13 +196,17 @@ int dial_with(const args& a, bool watchdog) {
             return exit_failure;
         }
         if (expect_echo) {
-            while (d.awaiting_echo() && d.outstanding() + payload.size() > echo_window)
+            while (d.awaiting_echo() && d.outstanding() + payload.size() > echo_window<V>())
                 if (!d.step()) return exit_failure;
             d.expect(*code, crypto::sha256(payload), payload.size());
         }
         const auto [wire_code, message] = V::encode(*code, payload, scratch);
         if (auto ec = conn.send(wire_code, message)) {
             d.fail("sending message " + std::to_string(i + 1) + " failed", ec);
+            // A message the session refused (too large): the session is
+            // still open, so say goodbye as at the end (over UDP the
+            // listener would otherwise wait for a peer that has gone).
+            if (conn.session().state() == transport::session_state::established) (void)close_with(conn, reason);
             return exit_failure;
         }
     }
@@ -224,7 +223,7 @@ int dial_with(const args& a, bool watchdog) {
             if (!d.step()) return exit_failure;
     }
 
-    if (auto ec = close_with(conn, static_cast<std::uint8_t>(reason))) {
+    if (auto ec = close_with(conn, reason)) {
         d.fail("disconnect failed", ec);
         return exit_failure;
     }

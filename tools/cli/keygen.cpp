@@ -1,4 +1,5 @@
-// polywire keygen [--out PATH]: the only command that ever prints a secret.
+// polywire keygen [--variant V] [--out PATH]: the only command that ever
+// prints a secret (a secp256k1 key, or an Ed25519 seed), as 64 hex digits.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -59,7 +60,7 @@ int keygen_with(const args& a) {
         print_line("polywire: key generation failed: " + id.error().message(), true);
         return exit_failure;
     }
-    std::string hex = to_hex(key.value().view());
+    std::string hex = to_hex(V::key_bytes(key.value()));
     json j;
     if (out) {
         const std::string err = write_key_file(*out, hex);

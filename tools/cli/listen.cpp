@@ -6,7 +6,6 @@
 
 namespace polywire::cli {
 
-namespace p2p = rlpx::p2p;
 using transport::event_kind;
 
 namespace {
@@ -26,13 +25,13 @@ struct listen_settings {
 
 // Serves one established connection until it ends or the message count is reached.
 template <class V>
-outcome serve(typename V::connection& conn, const listen_settings& s, std::uint64_t& received) {
+outcome serve(typename V::connection& conn, const std::string& peer, const listen_settings& s, std::uint64_t& received) {
     bytes copy;
     for (;;) {
         auto e = conn.next_event();
         if (!e) {
             const auto ec = conn.session().error();
-            emit_error("connection from " + conn.peer() + " closed" + (ec ? ": " + ec.message() : std::string()));
+            emit_error("connection from " + peer + " closed" + (ec ? ": " + ec.message() : std::string()));
             return outcome::failed;
         }
         switch (e->kind) {
@@ -40,7 +39,7 @@ outcome serve(typename V::connection& conn, const listen_settings& s, std::uint6
             case event_kind::message: {
                 const auto m = V::decode(e->code, e->payload);
                 if (!m) {
-                    emit_error("connection from " + conn.peer() + " sent a message without a code byte");
+                    emit_error("connection from " + peer + " sent a message without a code byte");
                     (void)close_with(conn, 0);
                     return outcome::failed;
                 }
@@ -52,14 +51,14 @@ outcome serve(typename V::connection& conn, const listen_settings& s, std::uint6
                     copy.assign(e->payload.begin(), e->payload.end());
                     if (auto ec = conn.send(e->code, copy);
                         ec && conn.session().state() != transport::session_state::closed) {
-                        emit_error("echo to " + conn.peer() + " failed: " + ec.message());
+                        emit_error("echo to " + peer + " failed: " + ec.message());
                         return outcome::failed;
                     }
                     // A closed session: the peer already said goodbye (or the
                     // session failed); the events still queued say which.
                 }
                 if (s.count && received >= *s.count) {
-                    (void)close_with(conn, static_cast<std::uint8_t>(p2p::disconnect_reason::client_quitting));
+                    (void)close_with(conn, V::quit_reason);
                     return outcome::count_reached;
                 }
                 break;
@@ -74,7 +73,7 @@ outcome serve(typename V::connection& conn, const listen_settings& s, std::uint6
                     emit(json{{"event", "disconnect"}, {"reason", 0}});
                     return outcome::disconnected;
                 }
-                emit_error("connection from " + conn.peer() + " failed: " + e->error.message());
+                emit_error("connection from " + peer + " failed: " + e->error.message());
                 return outcome::failed;
         }
     }
@@ -101,7 +100,7 @@ int listen_with(const args& a) {
 
     start_watchdog(timeout, output_mode::json_events);
 
-    auto l = transport::adapters::tcp_listener::listen(host, port);
+    auto l = V::acceptor::open(cfg, host, port);
     if (!l) {
         emit_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + l.error().message());
         return exit_failure;
@@ -116,25 +115,22 @@ int listen_with(const args& a) {
     bool failed = false;
     std::uint64_t received = 0;
     for (std::uint64_t n = 0; n < connections; ++n) {
-        auto fd = l.value().accept(transport::time_point::max());
-        if (!fd) {
-            emit_error("accepting a connection failed: " + fd.error().message());
-            failed = true;
-            continue;
-        }
         // The handshake is run so that a peer leaving right after its
         // greeting is reported with its reason.
-        auto out = V::accept(std::move(fd.value()), cfg);
+        auto out = l.value().accept();
         if (!out.conn) {
             if (out.remote_reason) emit(json{{"event", "disconnect"}, {"reason", *out.remote_reason}});
-            emit_error("connection from " + out.peer + " failed during the handshake: " +
-                       (out.failure.empty() ? out.error.message() : out.failure));
+            if (out.peer.empty())
+                emit_error(out.failure);  // accepting itself failed
+            else
+                emit_error("connection from " + out.peer + " failed during the handshake: " +
+                           (out.failure.empty() ? out.error.message() : out.failure));
             failed = true;
             continue;
         }
         auto& conn = *out.conn;
         emit(V::hello_event(conn));
-        const auto r = serve<V>(conn, s, received);
+        const auto r = serve<V>(conn, out.peer, s, received);
         if (r == outcome::count_reached) return exit_ok;
         if (r == outcome::failed) failed = true;
     }

@@ -1,6 +1,9 @@
 #include "tools/cli/variant.hpp"
 
+#include <charconv>
+
 #include "rlpx/p2p/capabilities.hpp"
+#include "rlpx/p2p/disconnect.hpp"
 
 namespace polywire::cli {
 
@@ -29,6 +32,48 @@ std::string variant_names() {
     std::apply([&](auto... v) { ((s += (s.empty() ? "" : ", ") + std::string(decltype(v)::name)), ...); },
                variant_table{});
     return s;
+}
+
+std::optional<std::uint8_t> devp2p_reasons::parse_reason(std::string_view text) {
+    auto r = p2p::parse_reason(text);
+    if (!r) return std::nullopt;
+    return static_cast<std::uint8_t>(*r);
+}
+
+// ---- x25519-xchacha --------------------------------------------------------
+
+namespace {
+constexpr std::string_view x25519_reason_names[] = {"requested", "protocol_error", "authentication_failure", "timeout"};
+}  // namespace
+
+std::optional<std::uint8_t> x25519_reasons::parse_reason(std::string_view text) {
+    for (std::size_t i = 0; i < std::size(x25519_reason_names); ++i)
+        if (text == x25519_reason_names[i]) return static_cast<std::uint8_t>(i);
+    unsigned v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || v > 255) return std::nullopt;
+    return static_cast<std::uint8_t>(v);
+}
+
+std::string x25519_reasons::describe_reason(std::uint8_t r) {
+    return "reason " + std::to_string(r) + " (" +
+           (r < std::size(x25519_reason_names) ? std::string(x25519_reason_names[r]) : std::string("unknown")) + ")";
+}
+
+std::optional<ed25519_key::private_key> ed25519_key::load_key(const args& a) {
+    const auto in = read_key_input(a);
+    if (!in) return std::nullopt;
+    secret<32> seed;
+    if (decode_hex32(in->text, std::span<std::uint8_t, 32>(seed.data(), 32))) {
+        auto k = private_key::from_seed(seed.view());
+        if (!k) throw usage_error("invalid private key from " + in->source + ": " + k.error().message());
+        return k.value();
+    }
+    if (!in->path) throw usage_error("invalid private key from " + in->source + ": expected 64 hex digits (an Ed25519 seed)");
+    // Not hex: an OpenSSH id_ed25519 or a raw 32- or 64-byte key file.
+    auto k = xx::load_private_key(*in->path);
+    if (!k) throw usage_error("invalid private key from " + in->source + ": " + k.error().message());
+    return k.value();
 }
 
 // ---- rlpx ------------------------------------------------------------------

@@ -1,7 +1,8 @@
-// aes_ctr<KeyBytes>: a Cipher model — AES-CTR as a stream cipher, one
-// continuous keystream per direction, no tag (integrity comes from the
+// aes_ctr<KeyBytes, Backend>: a Cipher model — AES-CTR as a stream cipher,
+// one continuous keystream per direction, no tag (integrity comes from the
 // configuration's MacState). RLPx uses aes_ctr<32>; the 2016 c-lightning
-// transport aes_ctr<16>.
+// transport aes_ctr<16>. `Backend` picks the library (policies/crypto/
+// backend.hpp); the default is the measured fastest.
 //
 // The key and IV come from the configuration's secrets through two free
 // functions found by argument-dependent lookup next to the secrets type:
@@ -13,12 +14,12 @@
 #include <string_view>
 #include <system_error>
 
-#include "policies/crypto/aes.hpp"
+#include "policies/crypto/backend.hpp"
 #include "policies/key_agreement.hpp"
 
 namespace polywire::policies {
 
-template <std::size_t KeyBytes>
+template <std::size_t KeyBytes, class Backend = crypto::default_aes_ctr_backend>
 class aes_ctr {
     static_assert(KeyBytes == 16 || KeyBytes == 32, "AES-CTR takes a 16- or 32-byte key");
 
@@ -26,6 +27,7 @@ public:
     static constexpr std::string_view name = KeyBytes == 32 ? "AES-256-CTR" : "AES-128-CTR";
     static constexpr std::size_t key_size = KeyBytes;
     static constexpr std::size_t tag_size = 0;
+    using backend = Backend;
 
     template <class Secrets>
     aes_ctr(const Secrets& s, direction d) : ctr_(cipher_key(s, d).first(KeyBytes), cipher_iv(s, d)) {}
@@ -37,7 +39,7 @@ public:
     }
 
 private:
-    crypto::aes_ctr ctr_;
+    typename crypto::backend_traits<Backend>::aes_ctr ctr_;
 };
 
 }  // namespace polywire::policies

@@ -1,4 +1,4 @@
-// chacha20_poly1305<RekeyInterval>: a Cipher model — the IETF
+// chacha20_poly1305<RekeyInterval, Backend>: a Cipher model — the IETF
 // ChaCha20-Poly1305 AEAD (RFC 8439) with Noise's nonce layout
 //     nonce = 00000000 || LE64(n)
 // where n counts every seal (egress) or open (ingress) of the direction,
@@ -14,7 +14,8 @@
 //     byte_view cipher_key(const Secrets&, direction);    // 32 bytes
 //     byte_view chaining_key(const Secrets&, direction);  // 32 bytes, only
 //                                                         // when RekeyInterval > 0
-// `open` verifies the tag before anything is used; on a mismatch it returns
+// `Backend` picks the AEAD's library (policies/crypto/backend.hpp; the
+// default is the measured fastest). `open` verifies the tag before anything is used; on a mismatch it returns
 // crypto::aead_errc::tag_mismatch (condition authentication_failed) and the
 // bytes are wiped.
 #pragma once
@@ -25,7 +26,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "policies/crypto/chacha20_poly1305.hpp"
+#include "policies/crypto/backend.hpp"
 #include "policies/crypto/hkdf.hpp"
 #include "policies/key_agreement.hpp"
 #include "transport/bytes.hpp"
@@ -39,14 +40,17 @@ inline std::array<std::uint8_t, 12> le64_nonce(std::uint64_t n) noexcept {
     return out;
 }
 
-template <std::uint64_t RekeyInterval = 0>
+template <std::uint64_t RekeyInterval = 0, class Backend = crypto::default_chacha20_poly1305_backend>
 class chacha20_poly1305 {
+    using aead = typename crypto::backend_traits<Backend>::chacha20_poly1305;
+
 public:
     static constexpr std::string_view name =
         RekeyInterval == 0 ? "ChaCha20-Poly1305" : "ChaCha20-Poly1305, HKDF rekey";
-    static constexpr std::size_t key_size = crypto::chacha20_poly1305::key_size;
-    static constexpr std::size_t tag_size = crypto::chacha20_poly1305::tag_size;
+    static constexpr std::size_t key_size = aead::key_size;
+    static constexpr std::size_t tag_size = aead::tag_size;
     static constexpr std::uint64_t rekey_interval = RekeyInterval;
+    using backend = Backend;
 
     template <class Secrets>
     chacha20_poly1305(const Secrets& s, direction d) noexcept {
@@ -59,8 +63,8 @@ public:
         // On a (library) failure the wrapper zeroes both: the peer then
         // rejects the frame, and no plaintext leaves.
         if (error_ || aead_.seal(le64_nonce(n_), {}, inout, tag)) {
-            detail::wipe(inout.data(), inout.size());
-            detail::wipe(tag.data(), tag.size());
+            polywire::detail::wipe(inout.data(), inout.size());
+            polywire::detail::wipe(tag.data(), tag.size());
         }
         advance();
     }
@@ -96,7 +100,7 @@ private:
         error_ = aead_.set_key(key_);
     }
 
-    crypto::chacha20_poly1305 aead_;
+    aead aead_;
     secret<key_size> key_;
     secret<32> ck_;
     std::uint64_t n_ = 0;

@@ -92,5 +92,38 @@ TEST(ChaCha20Poly1305ModelTest, OpenRejectsForgeriesWithoutAdvancing) {
     EXPECT_EQ(rx.nonce(), 1u);
 }
 
+// The backend is a template parameter: Botan, OpenSSL and libsodium seal
+// the same frames, across a key rotation, and open each other's.
+template <class Backend>
+std::string frames_across_a_rotation() {
+    chacha20_poly1305<1000, Backend> c(bolt8_keys(), direction::egress);
+    std::string out;
+    for (int i = 0; i < 1002; ++i) {
+        std::uint8_t len[2] = {0x00, 0x05};
+        std::uint8_t tag[16];
+        c.seal(len, tag);
+        if (i == 0 || i >= 999) out += hx(byte_view(len)) + hx(byte_view(tag));
+    }
+    return out;
+}
+
+TEST(ChaCha20Poly1305ModelTest, EveryBackendSealsTheSameFramesAcrossARotation) {
+    static_assert(std::is_same_v<chacha20_poly1305<1000>::backend, crypto::default_chacha20_poly1305_backend>);
+    const std::string want = frames_across_a_rotation<crypto::botan_backend>();
+    EXPECT_EQ(want.substr(0, 36), "cf2b30ddf0cf3f80e7c35a6e6730b59fe802");  // BOLT 8 Appendix A
+    EXPECT_EQ(frames_across_a_rotation<crypto::openssl_backend>(), want);
+    EXPECT_EQ(frames_across_a_rotation<crypto::sodium_backend>(), want);
+
+    chacha20_poly1305<1000, crypto::openssl_backend> tx(bolt8_keys(), direction::egress);
+    chacha20_poly1305<1000, crypto::sodium_backend> rx(bolt8_keys(), direction::ingress);
+    for (int i = 0; i < 1005; ++i) {
+        bytes m = {1, 2, 3};
+        std::uint8_t tag[16];
+        tx.seal(m, tag);
+        ASSERT_FALSE(rx.open(m, byte_view(tag))) << i;
+        ASSERT_EQ(m, (bytes{1, 2, 3}));
+    }
+}
+
 }  // namespace
 }  // namespace polywire::policies

@@ -86,5 +86,31 @@ TEST(XChaCha20Poly1305ModelTest, SetKeyRekeysAndKeepsThePrefix) {
     EXPECT_EQ(hx(tag), std::string(32, '0'));
 }
 
+// The backend is a template parameter: every backend seals the same
+// packets as the reference, and opens the default's.
+template <class Backend>
+void matches_the_reference() {
+    fixed_secrets s;
+    basic_xchacha20_poly1305<Backend> c(s, direction::egress);
+    xchacha20_poly1305 d(s, direction::ingress);
+    for (std::uint64_t n : {0ull, 1ull, 0xffffffffffull}) {
+        const bytes ad = h("10000500");
+        bytes data = h("00112233445566778899");
+        std::array<std::uint8_t, 16> tag{}, want_tag{};
+        c.seal_packet(n, ad, data, tag);
+        EXPECT_EQ(hx(data), hx(reference_seal(s.key, n, ad, h("00112233445566778899"), want_tag))) << Backend::name;
+        EXPECT_EQ(hx(tag), hx(want_tag)) << Backend::name;
+        ASSERT_FALSE(d.open_packet(n, ad, data, tag)) << Backend::name;
+    }
+}
+
+TEST(XChaCha20Poly1305ModelTest, EveryBackendSealsTheSamePackets) {
+    static_assert(std::is_same_v<xchacha20_poly1305::backend, crypto::default_xchacha20_poly1305_backend>);
+    static_assert(Cipher<basic_xchacha20_poly1305<crypto::sodium_backend>>);
+    matches_the_reference<crypto::botan_backend>();
+    matches_the_reference<crypto::openssl_backend>();
+    matches_the_reference<crypto::sodium_backend>();
+}
+
 }  // namespace
 }  // namespace polywire::policies

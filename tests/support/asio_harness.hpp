@@ -1,7 +1,9 @@
 // Runs a test body written as a coroutine on an io_context, with a
-// watchdog, on one or more threads.
+// watchdog, on one or more threads; and the small waits such bodies need.
 //
 //   test::run_coroutine([&]() -> asio::awaitable<void> { ... co_return; }, 2);
+//   co_await test::sleep_for(5ms);
+//   CO_ASSERT(co_await test::wait_until([&] { return done == 4; }));
 //
 // gtest's ASSERT_* return from a function; in a coroutine use CO_ASSERT.
 #pragma once
@@ -17,7 +19,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
 /// ASSERT for coroutines: records a failure and co_returns.
@@ -59,6 +64,25 @@ inline void run_coroutine(const std::function<boost::asio::awaitable<void>()>& b
     for (int i = 1; i < threads; ++i) extra.emplace_back([&] { io.run(); });
     io.run();
     for (auto& t : extra) t.join();
+}
+
+/// Suspends the calling coroutine for `d`.
+inline boost::asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration d) {
+    boost::asio::steady_timer t(co_await boost::asio::this_coro::executor, d);
+    boost::system::error_code ec;
+    co_await t.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+}
+
+/// Checks `done()` every millisecond until it holds (true) or `limit`
+/// passes (false). `done` runs on the calling coroutine's executor.
+inline boost::asio::awaitable<bool> wait_until(std::function<bool()> done,
+                                               std::chrono::steady_clock::duration limit = std::chrono::seconds(10)) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() >= until) co_return false;
+        co_await sleep_for(std::chrono::milliseconds(1));
+    }
+    co_return true;
 }
 
 }  // namespace polywire::test

@@ -1,19 +1,36 @@
 // What the conformance suite needs to know about each configuration: how to
 // make the options of two peers (and of a peer expecting the wrong
-// identity), the code of an application message, and the largest message.
+// identity), the code of an application message, the largest message, and
+// what its frame layout promises about the network:
+//   datagrams           the input is whole datagrams (receive_datagram), and
+//                       what fails before authentication is discarded and
+//                       counted instead of closing the session;
+//   reorder_tolerated   packets may arrive in any order within a replay
+//                       window of `replay_window` ids, each delivered once;
+//                       a repeat is discarded as replayed(), an id the
+//                       window has passed as too_old().
 // One small struct per configuration; everything else is generic.
 #pragma once
 
 #include <optional>
+#include <system_error>
 
 #include "rlpx/config.hpp"
 #include "variants/noise_xk/config.hpp"
 #include "variants/sha256_per_side/config.hpp"
+#include "variants/x25519_xchacha/config.hpp"
 
 namespace polywire::conformance {
 namespace k1 = crypto::secp256k1;
+namespace ed = crypto::ed25519;
 
-struct rlpx_traits {
+/// A byte-stream configuration: ordered, reliable input; any failure closes.
+struct stream_layout_traits {
+    static constexpr bool datagrams = false;
+    static constexpr bool reorder_tolerated = false;
+};
+
+struct rlpx_traits : stream_layout_traits {
     using session = rlpx::session;
     static constexpr std::string_view name = "rlpx";
     static constexpr std::uint64_t app_code = 0x10;
@@ -32,7 +49,7 @@ struct rlpx_traits {
     session::options initiator_expecting_someone_else() { return make(a, k1::generate_private_key().value()); }
 };
 
-struct noise_xk_traits {
+struct noise_xk_traits : stream_layout_traits {
     using session = variants::noise_xk::session;
     static constexpr std::string_view name = "noise-xk";
     static constexpr std::uint64_t app_code = 0;
@@ -49,7 +66,7 @@ struct noise_xk_traits {
     session::options initiator_expecting_someone_else() { return make(a, k1::generate_private_key().value()); }
 };
 
-struct sha256_per_side_traits {
+struct sha256_per_side_traits : stream_layout_traits {
     using session = variants::sha256_per_side::session;
     static constexpr std::string_view name = "sha256-per-side";
     static constexpr std::uint64_t app_code = 0;
@@ -64,6 +81,42 @@ struct sha256_per_side_traits {
     session::options initiator() { return make(a, b); }
     session::options recipient() { return make(b, std::nullopt); }
     session::options initiator_expecting_someone_else() { return make(a, k1::generate_private_key().value()); }
+};
+
+// x25519-xchacha: one identity type and options shape for both layouts.
+template <class Session>
+struct x25519_xchacha_options {
+    ed::private_key a = ed::private_key::generate().value(), b = ed::private_key::generate().value();
+    typename Session::options make(const ed::private_key& self, std::optional<ed::private_key> expected) {
+        typename Session::options o;
+        o.handshake.identity = self;
+        if (expected) o.handshake.expected_remote = expected->public_key();
+        return o;
+    }
+    typename Session::options initiator() { return make(a, b); }
+    typename Session::options recipient() { return make(b, std::nullopt); }
+    typename Session::options initiator_expecting_someone_else() { return make(a, ed::private_key::generate().value()); }
+};
+
+/// Over a byte stream (TCP): length-prefixed packets whose ids follow each other.
+struct x25519_xchacha_traits : stream_layout_traits, x25519_xchacha_options<variants::x25519_xchacha::session> {
+    using session = variants::x25519_xchacha::session;
+    static constexpr std::string_view name = "x25519-xchacha";
+    static constexpr std::uint64_t app_code = 7;  // a channel
+    static constexpr std::size_t max_message = variants::x25519_xchacha::stream_wire::max_payload;  // 1 MiB
+};
+
+/// Over datagrams (UDP): one packet per datagram, a 256-id replay window.
+struct x25519_xchacha_udp_traits : x25519_xchacha_options<variants::x25519_xchacha::udp_session> {
+    using session = variants::x25519_xchacha::udp_session;
+    static constexpr std::string_view name = "x25519-xchacha-udp";
+    static constexpr std::uint64_t app_code = 7;
+    static constexpr std::size_t max_message = variants::x25519_xchacha::datagram_wire::max_payload;  // 1392 B
+    static constexpr bool datagrams = true;
+    static constexpr bool reorder_tolerated = true;
+    static constexpr std::uint64_t replay_window = variants::x25519_xchacha::datagram_wire::replay_bits;
+    static std::error_code replayed() { return variants::x25519_xchacha::errc::packet_replayed; }
+    static std::error_code too_old() { return variants::x25519_xchacha::errc::packet_too_old; }
 };
 
 }  // namespace polywire::conformance

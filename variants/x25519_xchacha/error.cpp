@@ -20,6 +20,8 @@ public:
             case errc::bad_packet_kind: return "a packet does not start with the data kind";
             case errc::packet_replayed: return "a packet id was received twice (replay)";
             case errc::packet_too_old: return "a packet id is below the replay window";
+            case errc::packet_out_of_sequence:
+                return "a packet id is not the next one of the stream: a packet was removed or reordered on the way";
             case errc::unknown_key_epoch: return "a packet was sealed under a key this side does not hold";
             case errc::malformed_message: return "a message inside a packet has a truncated or overlong header";
             case errc::unknown_channel: return "a message names a channel outside the application range";
@@ -47,6 +49,7 @@ public:
             case errc::key_confirmation_failed: return transport::condition::handshake_failed;
             case errc::packet_replayed:
             case errc::packet_too_old:
+            case errc::packet_out_of_sequence:
             case errc::unknown_key_epoch: return transport::condition::authentication_failed;
             case errc::bad_packet_kind:
             case errc::malformed_message:

@@ -1,10 +1,10 @@
 // x25519-xchacha error codes, category "polywire.x25519_xchacha". Each maps
 // to a transport::condition: handshake failures to `handshake_failed` (a bad
 // signature or key confirmation also compares equal to
-// `authentication_failed`), packets that fail replay protection or name no
-// key to `authentication_failed`, malformed content to
-// `protocol_violation`, and key-file problems to `misuse` (or
-// `system_failure` when the file system fails). A tampered packet fails in
+// `authentication_failed`), packets that fail replay protection, come out
+// of sequence on a stream or name no key to `authentication_failed`,
+// malformed content to `protocol_violation`, and key-file problems to
+// `misuse` (or `system_failure` when the file system fails). A tampered packet fails in
 // the cipher with crypto::aead_errc::tag_mismatch (`authentication_failed`).
 #pragma once
 
@@ -24,6 +24,7 @@ enum class errc {
     bad_packet_kind,           ///< a packet does not start with the data kind
     packet_replayed,           ///< a packet id already received
     packet_too_old,            ///< a packet id below the replay window
+    packet_out_of_sequence,    ///< stream layout: a packet id skips ahead of the next one (a packet removed or reordered)
     unknown_key_epoch,         ///< a packet sealed under a key this side does not hold
     malformed_message,         ///< a message header inside a packet is truncated or overlong
     unknown_channel,           ///< a message on a channel outside the application range

@@ -12,8 +12,9 @@
 // (application channels 0..2^31, secureio's MessageTypeChannel range; the
 // control protocol's channels are 0xffffff00 and up).
 //
-//   stream_wire    length-prefixed packets over a byte stream (TCP): packet
-//                  ids must strictly increase; bodies up to 1 MiB + 8.
+//   stream_wire    length-prefixed packets over a byte stream (TCP): each
+//                  packet id must be the one after the last (0, 1, 2, ...);
+//                  bodies up to 1 MiB + 8.
 //   datagram_wire  one packet per datagram (UDP): payloads up to 1392 bytes
 //                  (larger messages fail with message_too_large); loss,
 //                  duplication and reordering tolerated within a 256-id
@@ -61,7 +62,7 @@ struct stream_wire {
     static constexpr std::string_view name = "x25519-xchacha stream: kind | epoch | le32 length | le64 id | sealed body";
     static constexpr std::size_t length_size = 4;
     static constexpr std::size_t max_payload = std::size_t{1} << 20;
-    static constexpr std::size_t replay_bits = 0;  ///< strictly increasing ids
+    static constexpr std::size_t replay_bits = 0;  ///< ids in sequence (the codec checks there is no gap)
     static constexpr bool datagram = false;
 };
 
@@ -188,7 +189,7 @@ public:
     result<std::size_t> open_prefix(mutable_byte_view prefix) noexcept {
         auto h = Layout::read_header(prefix);
         if (!h) return h.error();
-        if (auto ec = window_.check(h.value().packet_id)) return ec;  // a cheap refusal first
+        if (auto ec = check_id(h.value().packet_id)) return ec;  // a cheap refusal first
         return h.value().length;
     }
 
@@ -196,7 +197,7 @@ public:
         auto h = Layout::read_header(frame.first(prefix_size));
         if (!h) return h.error();
         const std::uint64_t id = h.value().packet_id;
-        if (auto ec = window_.check(id)) return ec;
+        if (auto ec = check_id(id)) return ec;
         std::optional<slot>* s = find(h.value().epoch);
         if (!s) return errc::unknown_key_epoch;
         if (auto ec = (*s)->cipher.open_packet(id, frame.first(prefix_size), frame.subspan(body_offset, n),
@@ -246,6 +247,17 @@ private:
         Cipher cipher;
         std::optional<std::uint64_t> lowest_id{};  ///< lowest packet id authenticated under this epoch
     };
+
+    // The replay window's verdict; over a stream, also nothing but the next
+    // id: a gap is a packet removed (or held back) on the way, which an
+    // ordered, reliable stream never does by itself.
+    std::error_code check_id(std::uint64_t id) const noexcept {
+        if (auto ec = window_.check(id)) return ec;
+        if constexpr (Layout::replay_bits == 0) {
+            if (id != (window_.empty() ? 0 : window_.highest() + 1)) return errc::packet_out_of_sequence;
+        }
+        return {};
+    }
 
     std::optional<slot>* find(std::uint8_t epoch_byte) noexcept {
         for (auto& s : slots_)

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # End-to-end test of the polywire command-line tool over 127.0.0.1:
 # keygen, listen/dial with echo and ping, handshake and capability failures,
-# every --variant (keygen, URLs, echo, a wrong node id, usage errors),
+# every --variant (keygen, URLs, echo, a wrong node id, usage errors;
+# x25519-xchacha over TCP and UDP with OpenSSH key files, ping, close
+# reasons and UDP's message size limit),
 # listen --serve with concurrent dialers (dial --connections), its peer limit
 # and graceful shutdown on SIGTERM/SIGINT, the human-readable ping, usage
 # errors and the whole-run timeout.
 #
-# Usage: polywire_cli_test.sh PATH_TO_POLYWIRE
+# Usage: polywire_cli_test.sh PATH_TO_POLYWIRE [TESTDATA_DIR]
 set -uo pipefail
 
 polywire="$1"
+testdata="${2:-$(dirname "$0")/testdata}"
 [[ -x "$polywire" ]] || { echo "not executable: $polywire" >&2; exit 1; }
 tmp="${TEST_TMPDIR:-$(mktemp -d)}/polywire_cli_test.$$"
 mkdir -p "$tmp"
@@ -55,14 +58,14 @@ start_listener() {
         kill -0 "$listener_pid" 2>/dev/null || break
         sleep 0.05
     done
-    if [[ ! "$line" =~ ^LISTENING\ (enode://([0-9a-f]{128})|noise-xk://([0-9a-f]{66})|sha256-per-side://([0-9a-f]{66}))@127\.0\.0\.1:([0-9]+)$ ]]; then
+    if [[ ! "$line" =~ ^LISTENING\ (enode://([0-9a-f]{128})|noise-xk://([0-9a-f]{66})|sha256-per-side://([0-9a-f]{66})|x25519-xchacha://([0-9a-f]{64})|x25519-xchacha-udp://([0-9a-f]{64}))@127\.0\.0\.1:([0-9]+)$ ]]; then
         fail "$name: listener did not print its LISTENING line (got '$line'; stderr: $(cat "$tmp/$name.err"))"
         listener_enode="" listener_id="" listener_port=""
         return 1
     fi
     listener_enode="${line#LISTENING }"
-    listener_id="${BASH_REMATCH[2]}${BASH_REMATCH[3]}${BASH_REMATCH[4]}"
-    listener_port="${BASH_REMATCH[5]}"
+    listener_id="${BASH_REMATCH[2]}${BASH_REMATCH[3]}${BASH_REMATCH[4]}${BASH_REMATCH[5]}${BASH_REMATCH[6]}"
+    listener_port="${BASH_REMATCH[7]}"
 }
 
 # wait_listener: waits for the last listener and sets listener_rc.
@@ -300,9 +303,89 @@ for v in noise-xk sha256-per-side; do
     check "$v: dial --remote enode://... is a usage error" \
         bash -c '[[ $1 -eq 2 ]] && grep -q "invalid --remote" "$2"' _ $? "$tmp/$v.enode.out"
 done
+# ---- --variant: x25519-xchacha over TCP and over UDP ----------------------------
+
+# The public key of testdata/id_ed25519 (an OpenSSH key file), as hex.
+ssh_id="$(awk '{print $2}' "$testdata/id_ed25519.pub" | base64 -d | tail -c 32 | od -An -tx1 | tr -d ' \n')"
+for v in x25519-xchacha x25519-xchacha-udp; do
+    kv="$(pw keygen --variant "$v")"
+    check "$v: keygen prints a 32-byte Ed25519 seed and public key" \
+        grep -Eqx '\{"private_key":"[0-9a-f]{64}","node_id":"[0-9a-f]{64}"\}' <<<"$kv"
+    key_l="$(json_field private_key <<<"$kv")"
+    id_l="$(json_field node_id <<<"$kv")"
+    keyfile_l="$tmp/$v.key"
+    check "$v: keygen --out writes a key file with the same node id listen shows" \
+        bash -c '"$1" keygen --variant "$2" --out "$3" | grep -Eqx "\{\"node_id\":\"[0-9a-f]{64}\"\}"' _ "$polywire" "$v" "$keyfile_l"
+    # Three connections: messages, ping and close; then a message the
+    # session refuses (UDP) or a large one (TCP); then a wrong node id.
+    if start_listener "$v" --variant "$v" --key "$key_l" --port 0 --echo --connections 3 \
+        --handshake-timeout 1000 --timeout 10; then
+        url="$listener_enode"
+        check "$v: LISTENING prints $v://<keygen's node id>@host:port" test "$url" = "$v://$id_l@127.0.0.1:$listener_port"
+        pw dial --variant "$v" --key-file "$testdata/id_ed25519" --remote "$url" --send 20 --size 1392 --expect-echo \
+            --ping --disconnect timeout >"$tmp/$v.dial.out" 2>"$tmp/$v.dial.err"
+        check "$v: dial with an OpenSSH key file, echo, ping and close exits 0" test $? -eq 0
+        check "$v: dialer reports hello with the listener's id only" \
+            grep -qx "{\"event\":\"hello\",\"remote_id\":\"$id_l\"}" "$tmp/$v.dial.out"
+        check "$v: listener reports hello with the OpenSSH key's public key" \
+            grep -qx "{\"event\":\"hello\",\"remote_id\":\"$ssh_id\"}" "$tmp/$v.out"
+        check "$v: listener reports 20 messages of 1392 bytes on code (channel) 16" \
+            test "$(grep -Ec '^\{"event":"msg","code":16,"size":1392,"sha256":"[0-9a-f]{64}"\}$' "$tmp/$v.out")" -eq 20
+        check "$v: echoes match what the listener received" \
+            test "$(grep '"event":"msg"' "$tmp/$v.out" | json_field sha256)" = \
+            "$(grep '"event":"msg"' "$tmp/$v.dial.out" | json_field sha256)"
+        check "$v: listener reports the ping, dialer the pong" \
+            bash -c 'grep -qx "{\"event\":\"ping\"}" "$1" && grep -qx "{\"event\":\"pong\"}" "$2"' _ "$tmp/$v.out" "$tmp/$v.dial.out"
+        check "$v: listener reports the close with reason 3 (timeout)" grep -qx '{"event":"disconnect","reason":3}' "$tmp/$v.out"
+        if [[ "$v" == x25519-xchacha-udp ]]; then
+            pw dial --variant "$v" --key-file "$keyfile_l" --remote "$url" --send 1 --size 1393 >"$tmp/$v.big.out" 2>&1
+            check "$v: a message above a datagram's 1392 bytes fails with exit 1" test $? -eq 1
+            check "$v: ... with the session's message_too_large as an error event" \
+                grep -q '^{"event":"error","message":"sending message 1 failed: the message exceeds the configuration.s maximum message size"}$' \
+                "$tmp/$v.big.out"
+        else
+            pw dial --variant "$v" --key-file "$keyfile_l" --remote "$url" --send 2 --size 100000 --expect-echo \
+                >"$tmp/$v.big.out" 2>&1
+            check "$v: messages of 100000 bytes (more than a datagram) are echoed over TCP" \
+                bash -c '[[ $1 -eq 0 && $(grep -c "\"event\":\"msg\",\"code\":16,\"size\":100000," "$2") -eq 2 ]]' _ $? "$tmp/$v.big.out"
+        fi
+        check "$v: the listener sees that peer close with reason 0 and serves the next" \
+            test "$(grep -c '^{"event":"disconnect","reason":0}$' "$tmp/$v.out")" -eq 1
+        other="$(pw keygen --variant "$v" | json_field node_id)"
+        start=$(now_ms)
+        pw dial --variant "$v" --key "$key_l" --remote "$v://$other@127.0.0.1:$listener_port" --handshake-timeout 1000 \
+            >"$tmp/$v.wrong.out" 2>&1
+        rc=$?
+        elapsed=$(($(now_ms) - start))
+        wait_listener
+        check "$v: dial to a wrong node id fails with exit 1 within 2 s (took ${elapsed} ms)" \
+            test "$rc" -eq 1 -a "$elapsed" -lt 2000
+        check "$v: dial to a wrong node id prints the identity error event" \
+            grep -q '^{"event":"error","message":"handshake with .* failed: the peer.s Ed25519 identity is not the one expected"}$' \
+            "$tmp/$v.wrong.out"
+        check "$v: listener reports the failed handshake and exits 1" \
+            bash -c '[[ $1 -eq 1 ]] && grep -q "^{\"event\":\"error\",\"message\":\"connection from .* failed during the handshake" "$2"' \
+            _ "$listener_rc" "$tmp/$v.out"
+        check "$v: no key material in any output" bash -c '! grep -qi -e "$1" -e "$(cat "$2")" "$3" "$4" "$5"' _ \
+            "$key_l" "$keyfile_l" "$tmp/$v.out" "$tmp/$v.err" "$tmp/$v.dial.out"
+    fi
+    pw dial --variant "$v" --key-file "$testdata/id_ed25519_encrypted" --remote "$url" >"$tmp/$v.enc.out" 2>&1
+    check "$v: a passphrase-protected OpenSSH key is a usage error saying so" \
+        bash -c '[[ $1 -eq 2 ]] && grep -q "encrypted: a passphrase is required" "$2"' _ $? "$tmp/$v.enc.out"
+    pw dial --variant "$v" --key 1234 --remote "$url" >"$tmp/$v.badkey.out" 2>&1
+    check "$v: a malformed --key exits 2 without echoing it" \
+        bash -c '[[ $1 -eq 2 ]] && grep -q "invalid private key from --key" "$2" && ! grep -q 1234 "$2"' _ $? "$tmp/$v.badkey.out"
+    pw dial --variant "$v" --key "$key_l" --remote "$url" --disconnect client_quitting >"$tmp/$v.disc.out" 2>&1
+    check "$v: dial --disconnect with a devp2p reason name is a usage error" \
+        bash -c '[[ $1 -eq 2 ]] && grep -q "requested, protocol_error, authentication_failure, timeout" "$2"' _ $? "$tmp/$v.disc.out"
+    pw dial --variant "$v" --key "$key_l" --remote "noise-xk://02$id_l@127.0.0.1:1" >"$tmp/$v.url.out" 2>&1
+    check "$v: dial --remote of another variant is a usage error" \
+        bash -c '[[ $1 -eq 2 ]] && grep -q "invalid --remote" "$2"' _ $? "$tmp/$v.url.out"
+done
+
 pw keygen --variant nope >"$tmp/nope.out" 2>&1
 check "an unknown --variant exits 2 naming the variants" \
-    bash -c '[[ $1 -eq 2 ]] && grep -q "rlpx, noise-xk, sha256-per-side" "$2"' _ $? "$tmp/nope.out"
+    bash -c '[[ $1 -eq 2 ]] && grep -q "rlpx, noise-xk, sha256-per-side, x25519-xchacha, x25519-xchacha-udp" "$2"' _ $? "$tmp/nope.out"
 
 # ---- ping (for a person) -----------------------------------------------------
 

@@ -1,0 +1,432 @@
+// asio_datagram with x25519-xchacha's datagram configuration over loopback
+// UDP: handshake through the listener, paced messages and batches both ways
+// at once, retransmission of lost handshake datagrams, a lossy and
+// duplicating network losing only what it drops, keepalive and the idle
+// timeout, a silent peer, cancel/close/drop.
+//
+// Senders pace themselves (a millisecond between datagrams): loopback UDP
+// drops what does not fit the receiver's socket buffer. Loss is the test's
+// own: a relay between the two sockets drops or duplicates datagrams.
+#include "transport/adapters/asio_datagram.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+#include <thread>
+
+#include <boost/asio/detached.hpp>
+
+#include "tests/support/asio_harness.hpp"
+#include "variants/x25519_xchacha/config.hpp"
+
+namespace polywire::transport::adapters {
+namespace {
+using namespace std::chrono_literals;
+using test::sleep_for;
+using test::wait_until;
+namespace xx = variants::x25519_xchacha;
+using udp_session = xx::udp_session;
+using connection = asio_datagram<udp_session>;
+
+constexpr std::uint64_t channel = 5;
+constexpr std::size_t max_message = xx::datagram_wire::max_payload;  // one message alone in a datagram
+
+const crypto::ed25519::private_key& alice() {
+    static const auto k = crypto::ed25519::private_key::generate().value();
+    return k;
+}
+const crypto::ed25519::private_key& bob() {
+    static const auto k = crypto::ed25519::private_key::generate().value();
+    return k;
+}
+
+udp_session::options options(const crypto::ed25519::private_key& me, const crypto::ed25519::private_key& peer) {
+    udp_session::options o;
+    o.handshake.identity = me;
+    o.handshake.expected_remote = peer.public_key();
+    o.timeouts.retransmit = 100ms;
+    o.timeouts.handshake = 3s;
+    return o;
+}
+udp_session initiator(udp_session::options o = options(alice(), bob())) {
+    return udp_session(policies::handshake_role::initiator, std::move(o));
+}
+udp_session recipient(udp_session::options o = options(bob(), alice())) {
+    return udp_session(policies::handshake_role::recipient, std::move(o));
+}
+
+bytes pattern(std::size_t n, unsigned seed) {
+    bytes b(n);
+    for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<std::uint8_t>(i * 31 + seed);
+    return b;
+}
+
+udp::socket bound(const asio::any_io_executor& ex) {
+    return udp::socket(ex, udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+}
+
+// Runs `f()` on the connection's strand (where its session may be read).
+template <class F>
+awaitable<std::invoke_result_t<F>> on_strand_of(connection& c, F f) {
+    co_return co_await asio::co_spawn(
+        c.get_executor(), [](F g) -> awaitable<std::invoke_result_t<F>> { co_return g(); }(std::move(f)), asio::use_awaitable);
+}
+
+// Handshakes both at once (each needs the other's datagrams).
+awaitable<bool> handshake_both(connection& a, connection& b) {
+    std::atomic<int> done{0};
+    std::error_code ea, eb;
+    asio::co_spawn(a.get_executor(), a.handshake(), [&](std::exception_ptr, std::error_code ec) { ea = ec, ++done; });
+    asio::co_spawn(b.get_executor(), b.handshake(), [&](std::exception_ptr, std::error_code ec) { eb = ec, ++done; });
+    const bool finished = co_await wait_until([&] { return done == 2; });
+    EXPECT_FALSE(ea) << ea.message();
+    EXPECT_FALSE(eb) << eb.message();
+    co_return finished && !ea && !eb;
+}
+
+// The network between a and b when the test controls it: a's socket talks
+// to one relay socket and b's to the other; each datagram is forwarded
+// `copies(from_a, index, datagram)` times (0: lost; default once).
+struct relay {
+    udp::socket to_a, to_b;
+    std::function<int(bool from_a, int index, byte_view datagram)> copies;
+    int from_a = 0, from_b = 0, dropped = 0;
+
+    static awaitable<void> forward(std::shared_ptr<relay> r, bool from_a) {
+        std::array<std::uint8_t, 64 * 1024> buf;
+        udp::socket& in = from_a ? r->to_a : r->to_b;
+        udp::socket& out = from_a ? r->to_b : r->to_a;
+        for (;;) {
+            boost::system::error_code ec;
+            const std::size_t n = co_await in.async_receive(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec == asio::error::connection_refused) continue;
+            if (ec) co_return;
+            const int index = from_a ? r->from_a++ : r->from_b++;
+            const int k = r->copies ? r->copies(from_a, index, byte_view(buf.data(), n)) : 1;
+            if (k == 0) ++r->dropped;
+            for (int i = 0; i < k; ++i) (void)out.send(asio::buffer(buf.data(), n), 0, ec);
+        }
+    }
+};
+
+// Two sockets wired through a relay; closing the relay ends its coroutines.
+struct wired {
+    udp::socket a, b;
+    std::shared_ptr<relay> net;
+    wired(udp::socket sa, udp::socket sb, std::shared_ptr<relay> r) : a(std::move(sa)), b(std::move(sb)), net(std::move(r)) {}
+    wired(wired&&) = default;
+    ~wired() {
+        if (!net) return;
+        boost::system::error_code ec;
+        net->to_a.close(ec);
+        net->to_b.close(ec);
+    }
+};
+
+awaitable<wired> through_relay() {
+    auto ex = co_await asio::this_coro::executor;
+    udp::socket a = bound(ex), b = bound(ex);
+    auto r = std::make_shared<relay>(relay{bound(ex), bound(ex), {}});
+    a.connect(r->to_a.local_endpoint());
+    r->to_a.connect(a.local_endpoint());
+    b.connect(r->to_b.local_endpoint());
+    r->to_b.connect(b.local_endpoint());
+    asio::co_spawn(ex, relay::forward(r, true), asio::detached);
+    asio::co_spawn(ex, relay::forward(r, false), asio::detached);
+    co_return wired(std::move(a), std::move(b), std::move(r));
+}
+
+bool is_packet(byte_view d) { return xx::datagram_layout::carries_frame(d); }
+
+TEST(AsioDatagramTest, HandshakesThroughTheListenerAndExchangesPacedMessagesBothWays) {
+    test::run_coroutine(
+        [&]() -> awaitable<void> {
+            auto ex = co_await asio::this_coro::executor;
+            auto l = asio_udp_listener::listen(ex, "127.0.0.1", 0);
+            CO_ASSERT(l);
+            auto sock = co_await async_udp_connect("127.0.0.1", l.value().port());
+            CO_ASSERT(sock);
+            connection a(std::move(sock.value()), initiator());
+            std::atomic<bool> a_done{false};
+            std::error_code a_ec;
+            asio::co_spawn(a.get_executor(), a.handshake(), [&](std::exception_ptr, std::error_code ec) {
+                a_ec = ec;
+                a_done = true;
+            });
+            auto arrival = co_await l.value().accept();  // a's HELLO
+            CO_ASSERT(arrival);
+            EXPECT_FALSE(arrival.value().first.empty());
+            connection b(std::move(arrival.value().socket), recipient(), {}, {}, std::move(arrival.value().first));
+            EXPECT_EQ(a.peer(), "127.0.0.1:" + std::to_string(l.value().port()));
+            EXPECT_EQ(b.peer().rfind("127.0.0.1:", 0), 0u);
+            CO_ASSERT(!co_await b.handshake());
+            CO_ASSERT(co_await wait_until([&] { return a_done.load(); }));
+            CO_ASSERT(!a_ec);
+            // Fixed once handshake() returned: readable off the strand.
+            EXPECT_TRUE(a.session().remote_id() == bob().public_key());
+            EXPECT_TRUE(b.session().remote_id() == alice().public_key());
+
+            // 60 messages each way at once, every size up to a full datagram,
+            // then one batch of 12 packed into few datagrams.
+            constexpr int count = 60;
+            const std::vector<std::size_t> sizes = {0, 1, 200, 1000, max_message};
+            auto pump = [&sizes](connection& self, unsigned seed) -> awaitable<void> {
+                for (int i = 0; i < count; ++i) {
+                    const bytes m = pattern(sizes[static_cast<std::size_t>(i) % sizes.size()], seed + static_cast<unsigned>(i));
+                    if (auto ec = co_await self.send(channel, m)) {
+                        ADD_FAILURE() << ec.message();
+                        co_return;
+                    }
+                    co_await sleep_for(1ms);
+                }
+                std::vector<bytes> batch;
+                std::vector<outgoing_message> msgs;
+                for (int i = 0; i < 12; ++i) batch.push_back(pattern(100, seed + 1000 + static_cast<unsigned>(i)));
+                for (const auto& m : batch) msgs.push_back({channel + 1, m});
+                if (auto ec = co_await self.send_batch(msgs)) ADD_FAILURE() << ec.message();
+            };
+            auto drain = [&sizes](connection& self, std::atomic<int>& got, unsigned seed) -> awaitable<void> {
+                while (got < count + 12) {
+                    auto e = co_await self.receive();
+                    if (!e) co_return;
+                    if (e->kind != event_kind::message) continue;
+                    const int i = got.load();
+                    const bytes want = i < count ? pattern(sizes[static_cast<std::size_t>(i) % sizes.size()], seed + static_cast<unsigned>(i))
+                                                 : pattern(100, seed + 1000 + static_cast<unsigned>(i - count));
+                    EXPECT_EQ(e->code, i < count ? channel : channel + 1);
+                    EXPECT_TRUE(std::equal(e->payload.begin(), e->payload.end(), want.begin(), want.end())) << i;
+                    ++got;
+                }
+            };
+            std::atomic<int> a_got{0}, b_got{0}, done{0};
+            auto count_done = [&](std::exception_ptr) { ++done; };
+            asio::co_spawn(a.get_executor(), pump(a, 1), count_done);
+            asio::co_spawn(b.get_executor(), pump(b, 2), count_done);
+            asio::co_spawn(a.get_executor(), drain(a, a_got, 2), count_done);
+            asio::co_spawn(b.get_executor(), drain(b, b_got, 1), count_done);
+            CO_ASSERT(co_await wait_until([&] { return done == 4; }));
+            EXPECT_EQ(a_got, count + 12);
+            EXPECT_EQ(b_got, count + 12);
+            for (auto* c : {&a, &b}) {
+                EXPECT_EQ(c->metrics().messages_out, static_cast<std::uint64_t>(count + 12));
+                EXPECT_EQ(c->metrics().messages_in, static_cast<std::uint64_t>(count + 12));
+            }
+            // The batch took far fewer than 12 datagrams: bytes prove it
+            // only loosely, the counts above prove delivery.
+            EXPECT_EQ(a.metrics().bytes_out, b.metrics().bytes_in);
+            EXPECT_EQ(b.metrics().bytes_out, a.metrics().bytes_in);
+
+            // Too large for one datagram: refused, the session stays up.
+            EXPECT_EQ(co_await a.send(channel, pattern(max_message + 1, 0)), errc::message_too_large);
+
+            // close(): b hears the goodbye and its reason.
+            EXPECT_FALSE(co_await a.close(xx::reason::requested));
+            EXPECT_TRUE(a.finished());
+            EXPECT_FALSE(co_await a.receive());
+            EXPECT_EQ(co_await a.send(channel, pattern(1, 0)), errc::session_closed);
+            auto e = co_await b.receive();
+            CO_ASSERT(e && e->kind == event_kind::disconnected);
+            EXPECT_EQ(e->reason, xx::reason::requested);
+            EXPECT_FALSE(co_await b.receive());
+            EXPECT_TRUE(co_await wait_until([&] { return b.finished(); }, 1s));
+            l.value().close();
+        },
+        2);
+}
+
+TEST(AsioDatagramTest, LostHandshakeDatagramsAreResentByTheSessionsTimer) {
+    test::run_coroutine([&]() -> awaitable<void> {
+        auto w = co_await through_relay();
+        // The first datagram each way is lost: a's HELLO, then b's REPLY.
+        w.net->copies = [](bool, int index, byte_view) { return index == 0 ? 0 : 1; };
+        connection a(std::move(w.a), initiator());
+        connection b(std::move(w.b), recipient());
+        const auto t0 = clock::now();
+        CO_ASSERT(co_await handshake_both(a, b));
+        EXPECT_GE(clock::now() - t0, 200ms);  // two retransmission periods
+        EXPECT_LT(clock::now() - t0, 2s);
+        EXPECT_EQ(w.net->dropped, 2);
+        EXPECT_GE(w.net->from_a, 3);  // HELLO twice, then PROOF
+        // The session works after it.
+        CO_ASSERT(!co_await a.send(channel, pattern(300, 7)));
+        auto e = co_await b.receive();
+        CO_ASSERT(e && e->kind == event_kind::message);
+        const bytes want = pattern(300, 7);
+        EXPECT_TRUE(std::equal(e->payload.begin(), e->payload.end(), want.begin(), want.end()));
+        EXPECT_FALSE(co_await a.close(0));
+    });
+}
+
+TEST(AsioDatagramTest, ALossyDuplicatingNetworkLosesOnlyTheDroppedMessages) {
+    test::run_coroutine([&]() -> awaitable<void> {
+        auto w = co_await through_relay();
+        connection a(std::move(w.a), initiator());
+        connection b(std::move(w.b), recipient());
+        CO_ASSERT(co_await handshake_both(a, b));
+        // From now on every 4th packet from a is lost and every other one
+        // arrives twice.
+        int packets = 0;
+        std::vector<int> lost;
+        w.net->copies = [&](bool from_a, int, byte_view d) {
+            if (!from_a || !is_packet(d)) return 1;
+            const int i = packets++;
+            if (i % 4 == 3) {
+                lost.push_back(i);
+                return 0;
+            }
+            return 2;
+        };
+        constexpr int count = 40;
+        for (int i = 0; i < count; ++i) {
+            CO_ASSERT(!co_await a.send(channel, pattern(64, static_cast<unsigned>(i))));
+            co_await sleep_for(1ms);
+        }
+        CO_ASSERT(!co_await a.ping());  // a last packet: b has seen everything once its pong is back
+        std::vector<int> got;
+        bool pong = false;
+        asio::co_spawn(a.get_executor(), [](connection& c, bool& p) -> awaitable<void> {
+            while (auto e = co_await c.receive())
+                if (e->kind == event_kind::pong) p = true;
+        }(a, pong), asio::detached);
+        while (got.size() < static_cast<std::size_t>(count)) {
+            auto e = co_await b.receive();
+            CO_ASSERT(e);
+            if (e->kind == event_kind::ping) break;  // the ping came last
+            CO_ASSERT(e->kind == event_kind::message);
+            // Which message is it? Its payload says.
+            int which = -1;
+            for (int i = 0; i < count && which < 0; ++i) {
+                const bytes m = pattern(64, static_cast<unsigned>(i));
+                if (std::equal(e->payload.begin(), e->payload.end(), m.begin(), m.end())) which = i;
+            }
+            CO_ASSERT(which >= 0);
+            got.push_back(which);
+        }
+        CO_ASSERT(co_await wait_until([&] { return pong; }, 2s));
+        // Every message not lost, exactly once and in order.
+        std::vector<int> want;
+        for (int i = 0; i < count; ++i)
+            if (std::find(lost.begin(), lost.end(), i) == lost.end()) want.push_back(i);
+        EXPECT_EQ(got, want);
+        EXPECT_EQ(lost.size(), static_cast<std::size_t>(count / 4));
+        // The duplicates were discarded by the session, and it stayed up.
+        const auto [discarded, state] = co_await on_strand_of(b, [&] {
+            return std::pair{b.session().discarded_datagrams(), b.session().state()};
+        });
+        EXPECT_GE(discarded, static_cast<std::uint64_t>(count - count / 4));
+        EXPECT_EQ(state, session_state::established);
+        EXPECT_FALSE(co_await a.close(0));
+    });
+}
+
+TEST(AsioDatagramTest, KeepaliveHoldsAnIdleSessionAndASilentPeerTimesOut) {
+    test::run_coroutine([&]() -> awaitable<void> {
+        auto w = co_await through_relay();
+        auto ao = options(alice(), bob());
+        auto bo = options(bob(), alice());
+        for (auto* o : {&ao, &bo}) {
+            o->timeouts.ping_interval = 50ms;
+            o->timeouts.pong = 150ms;
+            o->timeouts.read = 250ms;
+        }
+        connection a(std::move(w.a), initiator(ao));
+        connection b(std::move(w.b), recipient(bo));
+        CO_ASSERT(co_await handshake_both(a, b));
+        std::atomic<int> pongs{0};
+        std::optional<event> a_end;
+        std::atomic<bool> a_over{false};
+        asio::co_spawn(a.get_executor(), [](connection& c, std::atomic<int>& n, std::optional<event>& end,
+                                            std::atomic<bool>& over) -> awaitable<void> {
+            while (auto e = co_await c.receive()) {
+                if (e->kind == event_kind::pong) ++n;
+                if (e->kind == event_kind::error || e->kind == event_kind::disconnected) end = e;
+            }
+            over = true;
+        }(a, pongs, a_end, a_over), asio::detached);
+        asio::co_spawn(b.get_executor(), [](connection& c) -> awaitable<void> {
+            while (co_await c.receive()) {
+            }
+        }(b), asio::detached);
+        // Idle for twice the read timeout: the pings keep both alive.
+        co_await sleep_for(500ms);
+        EXPECT_FALSE(a_over);
+        EXPECT_GE(pongs, 2);
+        // Then the network goes silent: a's pings go unanswered.
+        w.net->copies = [](bool, int, byte_view) { return 0; };
+        const auto t0 = clock::now();
+        CO_ASSERT(co_await wait_until([&] { return a_over.load(); }, 2s));
+        EXPECT_LT(clock::now() - t0, 1s);
+        CO_ASSERT(a_end && a_end->kind == event_kind::error);
+        EXPECT_EQ(a_end->error, condition::timed_out) << a_end->error.message();
+        EXPECT_TRUE(co_await wait_until([&] { return a.finished() && b.finished(); }, 2s));
+    });
+}
+
+TEST(AsioDatagramTest, ASilentPeerGetsTheHelloResentUntilTheHandshakeTimesOut) {
+    test::run_coroutine([&]() -> awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        udp::socket silent = bound(ex);
+        auto sock = co_await async_udp_connect("127.0.0.1", silent.local_endpoint().port());
+        CO_ASSERT(sock);
+        auto o = options(alice(), bob());
+        o.timeouts.handshake = 350ms;
+        connection a(std::move(sock.value()), initiator(o));
+        const auto t0 = clock::now();
+        EXPECT_EQ(co_await a.handshake(), errc::handshake_timeout);
+        EXPECT_GE(clock::now() - t0, 350ms);
+        EXPECT_LT(clock::now() - t0, 1500ms);
+        EXPECT_TRUE(co_await wait_until([&] { return a.finished(); }, 1s));
+        // The silent side received the same HELLO about every 100 ms.
+        silent.non_blocking(true);
+        std::vector<bytes> hellos;
+        std::array<std::uint8_t, 2048> buf;
+        for (;;) {
+            boost::system::error_code ec;
+            const std::size_t n = silent.receive(asio::buffer(buf), 0, ec);
+            if (ec) break;
+            hellos.emplace_back(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+        }
+        EXPECT_GE(hellos.size(), 3u);
+        EXPECT_LE(hellos.size(), 5u);
+        for (const auto& h : hellos) EXPECT_EQ(h, hellos.front());
+    });
+}
+
+TEST(AsioDatagramTest, CancelDuringTheHandshakeAndDroppingAnOpenHandleCloseCleanly) {
+    test::run_coroutine(
+        [&]() -> awaitable<void> {
+            {
+                auto ex = co_await asio::this_coro::executor;
+                udp::socket silent = bound(ex);
+                auto sock = co_await async_udp_connect("127.0.0.1", silent.local_endpoint().port());
+                CO_ASSERT(sock);
+                connection a(std::move(sock.value()), initiator());
+                std::thread canceller([&] {
+                    std::this_thread::sleep_for(30ms);
+                    a.cancel(0);
+                });
+                const auto t0 = clock::now();
+                EXPECT_EQ(co_await a.handshake(), std::errc::operation_canceled);
+                canceller.join();
+                EXPECT_LT(clock::now() - t0, 1s);  // not the 3 s handshake deadline
+                EXPECT_TRUE(co_await wait_until([&] { return a.finished(); }, 1s));
+                EXPECT_FALSE(co_await a.receive());
+            }
+            {
+                auto w = co_await through_relay();
+                auto a = std::make_unique<connection>(std::move(w.a), initiator(), asio_options{.cancel_reason = xx::reason::timeout});
+                connection b(std::move(w.b), recipient());
+                CO_ASSERT(co_await handshake_both(*a, b));
+                a.reset();  // an open handle: cancelled with its cancel_reason
+                auto e = co_await b.receive();
+                CO_ASSERT(e && e->kind == event_kind::disconnected);
+                EXPECT_EQ(e->reason, xx::reason::timeout);
+                EXPECT_FALSE(co_await b.receive());
+            }
+        },
+        2);
+}
+
+}  // namespace
+}  // namespace polywire::transport::adapters

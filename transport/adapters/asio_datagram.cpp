@@ -1,0 +1,123 @@
+// The non-template parts of the async datagram adapter: connected UDP
+// sockets, the one-socket-per-peer listener, addresses.
+#include "transport/adapters/asio_datagram.hpp"
+
+#include <sys/socket.h>
+
+#include <vector>
+
+#include "transport/adapters/udp_socket.hpp"  // max_udp_datagram
+
+namespace polywire::transport::adapters {
+
+namespace {
+
+std::error_code failed() noexcept { return make_error_code(errc::connection_failed); }
+
+// SO_REUSEPORT as an Asio socket option.
+struct reuse_port {
+    int value = 1;
+    template <class Protocol>
+    int level(const Protocol&) const noexcept { return SOL_SOCKET; }
+    template <class Protocol>
+    int name(const Protocol&) const noexcept { return SO_REUSEPORT; }
+    template <class Protocol>
+    const int* data(const Protocol&) const noexcept { return &value; }
+    template <class Protocol>
+    std::size_t size(const Protocol&) const noexcept { return sizeof value; }
+};
+
+}  // namespace
+
+awaitable<result<udp::socket>> async_udp_connect(std::string host, std::uint16_t port) {
+    auto ex = co_await asio::this_coro::executor;
+    boost::system::error_code ec;
+    std::vector<udp::endpoint> endpoints;
+    const auto address = asio::ip::make_address(host, ec);
+    if (!ec) {
+        endpoints.emplace_back(address, port);
+    } else {
+        udp::resolver resolver(ex);
+        auto found = co_await resolver.async_resolve(host, std::to_string(port),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return failed();
+        for (const auto& r : found) endpoints.push_back(r.endpoint());
+    }
+    for (const auto& ep : endpoints) {
+        udp::socket s(ex);
+        s.open(ep.protocol(), ec);
+        if (ec) continue;
+        s.connect(ep, ec);  // UDP: only fixes the peer's address, sends nothing
+        if (ec) continue;
+        co_return std::move(s);
+    }
+    co_return failed();
+}
+
+std::string remote_address(const udp::socket& s) {
+    boost::system::error_code ec;
+    const auto ep = s.remote_endpoint(ec);
+    if (ec) return "";
+    auto address = ep.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    std::string out = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+    return out + ":" + std::to_string(ep.port());
+}
+
+result<udp::socket> asio_udp_listener::bind(const asio::any_io_executor& ex, const udp::endpoint& at) {
+    boost::system::error_code ec;
+    udp::socket s(ex);
+    s.open(at.protocol(), ec);
+    if (ec) return failed();
+    s.set_option(udp::socket::reuse_address(true), ec);
+    s.set_option(reuse_port{}, ec);
+    s.bind(at, ec);
+    if (ec) return failed();
+    return s;
+}
+
+result<asio_udp_listener> asio_udp_listener::listen(const asio::any_io_executor& ex, const std::string& host,
+                                                    std::uint16_t port) {
+    boost::system::error_code ec;
+    udp::resolver resolver(ex);
+    const auto found = resolver.resolve(host.empty() ? std::string("0.0.0.0") : host, std::to_string(port),
+                                        udp::resolver::passive | udp::resolver::numeric_service, ec);
+    if (ec) return failed();
+    for (const auto& r : found) {
+        auto s = bind(ex, r.endpoint());
+        if (!s) continue;
+        const auto local = s.value().local_endpoint(ec);
+        if (ec) continue;
+        return asio_udp_listener(std::move(s.value()), local);
+    }
+    return failed();
+}
+
+awaitable<result<udp_arrival>> asio_udp_listener::accept() {
+    bytes first(max_udp_datagram + 1);  // one more: a larger datagram is seen as such
+    for (;;) {
+        udp::endpoint from;
+        boost::system::error_code ec;
+        const std::size_t n =
+            co_await socket_.async_receive_from(asio::buffer(first), from, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == asio::error::connection_refused || ec == asio::error::interrupted) continue;
+        if (ec) co_return failed();
+        if (n > max_udp_datagram) continue;  // not one of ours
+        socket_.connect(from, ec);
+        if (ec) co_return failed();
+        first.resize(n);
+        // The connected socket goes to the peer; a fresh one listens on.
+        udp::socket peer = std::move(socket_);
+        auto next = bind(peer.get_executor(), local_);
+        socket_ = next ? std::move(next.value()) : udp::socket(peer.get_executor());
+        co_return udp_arrival{std::move(peer), std::move(first)};
+    }
+}
+
+void asio_udp_listener::close() noexcept {
+    boost::system::error_code ec;
+    socket_.close(ec);
+}
+
+}  // namespace polywire::transport::adapters

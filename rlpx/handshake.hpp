@@ -89,6 +89,16 @@ public:
     /// nonce_for_testing_only must be the ones `auth` carries.
     void send_auth_for_testing_only(bytes auth) noexcept;
 
+    /// Test only: the keys this handshake holds now, for the key-dump hook
+    /// of transport/session.hpp (polywire::testing).
+    template <class F>
+    friend void dump_secrets(const ecies_handshake& h, F& f) {
+        f("static_private_key", h.options_.static_key.view());
+        f("ephemeral_private_key", h.ephemeral_key_.view());
+        f("initiator_nonce", h.initiator_nonce_.view());
+        f("recipient_nonce", h.recipient_nonce_.view());
+    }
+
 private:
     enum class state { initial, awaiting_auth, awaiting_ack, done, taken, failed };
     struct received;

@@ -15,6 +15,7 @@ std::error_code session<Config>::start(time_point now) noexcept {
     started_ = last_rx_ = last_activity_ = now;
     const std::size_t before = out_.size();
     if (auto ec = ka_.start(out_)) return fail(ec);
+    dump_keys_for_testing_only(nullptr);
     if constexpr (datagrams) {
         end_datagram();
         if (out_.size() > before) remember_flight(before, now);
@@ -231,6 +232,20 @@ std::error_code session<Config>::fail(std::error_code ec) noexcept {
 }
 
 template <class Config>
+void session<Config>::dump_keys_for_testing_only(const secrets* s) const noexcept {
+    const testing::key_dump_hook hook = testing::detail::key_dump_hook_.load(std::memory_order_relaxed);
+    if (hook == nullptr) return;  // always so outside tests
+    testing::detail::secret_collector c;
+    if constexpr (requires { dump_secrets(ka_, c); }) dump_secrets(ka_, c);
+    if constexpr (requires { dump_secrets(opts_.handshake, c); }) dump_secrets(opts_.handshake, c);
+    if constexpr (requires { dump_secrets(opts_.protocol, c); }) dump_secrets(opts_.protocol, c);
+    if (s != nullptr) {
+        if constexpr (requires { dump_secrets(*s, c); }) dump_secrets(*s, c);
+    }
+    hook(Config::name, std::span<const testing::dumped_secret>(c.items.data(), c.count));
+}
+
+template <class Config>
 std::error_code session<Config>::process(time_point now) noexcept {
     while (state_ == session_state::handshaking || state_ == session_state::established) {
         if (!keys_ready()) {
@@ -238,6 +253,7 @@ std::error_code session<Config>::process(time_point now) noexcept {
             auto step = ka_.consume(byte_view(in_).subspan(parse_), out_);
             if (!step) return fail(step.error());
             parse_ += step.value().consumed;
+            if (step.value().consumed > 0 && !step.value().done) dump_keys_for_testing_only(nullptr);
             if constexpr (datagrams) {
                 end_datagram();
                 if (step.value().stale) {
@@ -270,6 +286,7 @@ template <class Config>
 std::error_code session<Config>::on_keys(time_point now) noexcept {
     {
         secrets s = ka_.take_secrets();
+        dump_keys_for_testing_only(&s);
         egress_.emplace(s, policies::direction::egress);
         ingress_.emplace(s, policies::direction::ingress);
         remote_id_ = s.remote_id;

@@ -53,6 +53,15 @@ inline byte_view cipher_key(const secrets& s, policies::direction d) noexcept {
 }
 inline byte_view chaining_key(const secrets& s, policies::direction) noexcept { return s.ck.view(); }
 
+/// Test only: every key of `s`, for the key-dump hook of
+/// transport/session.hpp (polywire::testing).
+template <class F>
+void dump_secrets(const secrets& s, F& f) {
+    f("sk", s.sk.view());
+    f("rk", s.rk.view());
+    f("ck", s.ck.view());
+}
+
 class noise_xk_handshake {
 public:
     static constexpr std::string_view name = "Noise_XK_secp256k1_ChaChaPoly_SHA256 (BOLT 8 acts)";
@@ -85,6 +94,15 @@ public:
 
     /// The transport keys, once, after done (all-zero otherwise).
     secrets take_secrets() noexcept;
+
+    /// Test only: the keys this handshake holds now (key-dump hook).
+    template <class F>
+    friend void dump_secrets(const noise_xk_handshake& h, F& f) {
+        f("static_private_key", h.options_.static_key.view());
+        f("ephemeral_private_key", h.e_.view());
+        f("handshake_ck", h.ck_.view());
+        f("handshake_temp_k2", h.temp_k2_.view());
+    }
 
 private:
     enum class state { initial, awaiting_act1, awaiting_act2, awaiting_act3, done, taken, failed };

@@ -18,6 +18,7 @@
 #include "policies/crypto/secp256k1.hpp"
 #include "policies/key_agreement.hpp"
 #include "transport/result.hpp"
+#include "variants/sha256_per_side/authenticate.hpp"
 #include "variants/sha256_per_side/key_schedule.hpp"
 
 namespace polywire::variants::sha256_per_side {
@@ -41,6 +42,13 @@ public:
     result<policies::handshake_step> consume(byte_view in, bytes& out) noexcept;
     secrets take_secrets() noexcept;
 
+    /// Test only: the keys this exchange holds now (key-dump hook of
+    /// transport/session.hpp, polywire::testing).
+    template <class F>
+    friend void dump_secrets(const session_key_exchange& k, F& f) {
+        f("session_private_key", k.session_key_.view());
+    }
+
 private:
     options opts_;
     crypto::secp256k1::private_key session_key_;
@@ -49,5 +57,23 @@ private:
     bool started_ = false;
     bool done_ = false;
 };
+
+/// Test only: every key of `s` (key-dump hook).
+template <class F>
+void dump_secrets(const secrets& s, F& f) {
+    f("egress_aes_key", s.egress.aes_key.view());
+    f("egress_hmac_key", s.egress.hmac_key.view());
+    f("egress_iv", s.egress.iv.view());
+    f("ingress_aes_key", s.ingress.aes_key.view());
+    f("ingress_hmac_key", s.ingress.hmac_key.view());
+    f("ingress_iv", s.ingress.iv.view());
+}
+
+/// Test only: the node's static key, held by the Authenticate protocol's
+/// options (key-dump hook).
+template <class F>
+void dump_secrets(const authenticate_protocol::options& o, F& f) {
+    f("static_private_key", o.node_key.view());
+}
 
 }  // namespace polywire::variants::sha256_per_side

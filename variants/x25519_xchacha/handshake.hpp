@@ -85,6 +85,15 @@ inline byte_view nonce_prefix(const secrets& s, policies::direction d) noexcept 
     return initiators ? byte_view(s.initiator_sid) : byte_view(s.responder_sid);
 }
 
+/// Test only: every key of `s`, for the key-dump hook of
+/// transport/session.hpp (polywire::testing).
+template <class F>
+void dump_secrets(const secrets& s, F& f) {
+    f("initiator_key", s.initiator_key.view());
+    f("responder_key", s.responder_key.view());
+    f("chaining_key", s.chaining_key.view());
+}
+
 class handshake {
 public:
     static constexpr std::string_view name =
@@ -121,6 +130,16 @@ public:
 
     /// The transcript hash so far (for tests and the golden transcript).
     const crypto::digest32& transcript_hash() const noexcept { return h_; }
+
+    /// Test only: the keys this handshake holds now (key-dump hook).
+    template <class F>
+    friend void dump_secrets(const handshake& k, F& f) {
+        f("identity_seed", k.options_.identity.seed());
+        if (k.options_.psk) f("psk", k.options_.psk->view());
+        f("ephemeral_private_key", k.e_.view());
+        f("confirm_r_key", k.confirm_r_key_.view());
+        f("confirm_i_key", k.confirm_i_key_.view());
+    }
 
 private:
     enum class state { initial, awaiting_hello, awaiting_reply, awaiting_proof, awaiting_finished, done, taken, failed };

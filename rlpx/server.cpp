@@ -16,6 +16,9 @@ result<server> server::open(const boost::asio::any_io_executor& ex, node_config 
     so.max_peers = opts.max_peers;
     so.session = opts.session;
     so.on_handshake_failure = std::move(opts.on_handshake_failure);
+    so.max_pending_handshakes = opts.max_pending_handshakes;
+    so.max_handshakes_per_source_per_second = opts.max_handshakes_per_source_per_second;
+    so.source_key = std::move(opts.source_key);
     so.session.cancel_reason = static_cast<std::uint8_t>(reason::client_quitting);
     so.too_many_peers_reason = static_cast<std::uint8_t>(reason::too_many_peers);
     so.shutdown_reason = static_cast<std::uint8_t>(reason::client_quitting);

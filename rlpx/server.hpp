@@ -13,7 +13,9 @@
 //   asio::co_spawn(io, srv.value().run(), asio::detached);
 //   io.run();                                                // until stop() and the last goodbye
 //
-// Peers beyond max_peers are handshaken, then sent Disconnect
+// Connections beyond the inbound limits (handshakes in progress, handshakes
+// per source per second) are closed at once, before any key work. Peers
+// beyond max_peers are handshaken, then sent Disconnect
 // "too many peers" (0x04); stop() sends every peer Disconnect "client
 // quitting" (0x08). Pings are answered, keepalive pings sent every
 // timeouts.ping_interval (15 s) and a peer whose Pong does not come within
@@ -39,6 +41,16 @@ struct server_options {
     transport::adapters::asio_options session{};
     /// Called for each failed handshake (see transport::adapters::server_options).
     decltype(transport::adapters::server_options::on_handshake_failure) on_handshake_failure{};
+    /// Inbound limits (see transport::adapters::server_options): handshakes
+    /// in progress at once (go-ethereum's 50) and new handshakes per source
+    /// per second; a connection beyond either is closed before any key work
+    /// and counted in metrics().rejected_inbound_limit. 0: no limit.
+    std::size_t max_pending_handshakes = 50;
+    std::uint32_t max_handshakes_per_source_per_second = 10;
+    /// The source a connection counts against (default: its address,
+    /// loopback exempt; std::nullopt exempts).
+    decltype(transport::adapters::server_options::source_key) source_key =
+        transport::adapters::server_options::default_source_key;
 };
 
 /// Serves one established peer; `id` numbers connections from 1. Return when

@@ -140,7 +140,8 @@ TEST(RlpxServerLoadTest, AThousandConcurrentSessionsLoseAndCorruptNothing) {
                     if (id < accounted.size()) accounted[id] = c.peer_memory();
                 }
             };
-            auto srv = server::open(ex, server_cfg, "127.0.0.1", 0, handler);
+            // 1,000 handshakes at once from one address: no inbound limit.
+            auto srv = server::open(ex, server_cfg, "127.0.0.1", 0, handler, {.max_pending_handshakes = 0});
             CO_ASSERT(srv);
             bool stopped = false;
             asio::co_spawn(ex, srv.value().run(), [&](std::exception_ptr) { stopped = true; });

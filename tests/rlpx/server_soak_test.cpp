@@ -270,7 +270,7 @@ TEST(RlpxServerSoakTest, TwoThousandSlotsForTenMinutes) {
                 }
             };
             // A few more peers than honest slots, so rejections happen now and then.
-            auto srv = server::open(ex, server_cfg, "127.0.0.1", 0, handler, {.max_peers = slots - hostile_slots});
+            auto srv = server::open(ex, server_cfg, "127.0.0.1", 0, handler, {.max_peers = slots - hostile_slots, .max_pending_handshakes = 0});
             CO_ASSERT(srv);
             bool stopped = false;
             asio::co_spawn(ex, srv.value().run(), [&](std::exception_ptr) { stopped = true; });

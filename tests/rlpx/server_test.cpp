@@ -1,9 +1,13 @@
 // rlpx::server and rlpx::async_dial over loopback: echo with metrics, the
 // peer limit, graceful shutdown, keepalive and dropping silent peers,
-// cancellation, hostile connections, and backpressure on a slow reader.
+// cancellation, hostile connections, backpressure on a slow reader, and the
+// inbound limits (handshakes in progress, handshakes per source per second).
 #include "rlpx/server.hpp"
 
+#include <algorithm>
+#include <array>
 #include <atomic>
+#include <memory>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -377,6 +381,144 @@ TEST(RlpxServerTest, ASlowReaderSlowsTheWriterInsteadOfGrowingMemory) {
     EXPECT_EQ(last, transport::errc::session_closed);
     EXPECT_LT(queued, 64u << 20) << "the writer was not slowed down";
     EXPECT_LE(most_held, queue_limit + message + 1024);
+}
+
+// Reads `sock` until the server closes it or `limit` passes: the bytes read,
+// and whether it was closed (rather than timed out).
+awaitable<std::pair<std::size_t, bool>> read_until_closed(transport::adapters::tcp::socket& sock,
+                                                          std::chrono::milliseconds limit) {
+    asio::steady_timer guard(co_await asio::this_coro::executor, limit);
+    auto timed_out = std::make_shared<bool>(false);
+    guard.async_wait([timed_out, &sock](boost::system::error_code ec) {
+        if (ec) return;
+        *timed_out = true;
+        sock.cancel();
+    });
+    std::size_t total = 0;
+    std::array<char, 512> buf{};
+    for (;;) {
+        boost::system::error_code ec;
+        total += co_await sock.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break;
+    }
+    const bool closed = !*timed_out;
+    guard.cancel();
+    co_return std::pair{total, closed};
+}
+
+awaitable<transport::adapters::tcp::socket> connect_mute(std::uint16_t port) {
+    auto s = co_await transport::adapters::async_tcp_connect("127.0.0.1", port, transport::clock::now() + 1s);
+    EXPECT_TRUE(s);
+    co_return std::move(s.value());
+}
+
+TEST(RlpxServerTest, AtMostMaxPendingHandshakesAndTheNextIsClosedAtOnce) {
+    constexpr std::size_t pending_limit = 4;
+    auto server_cfg = make_node();
+    server_cfg.timeouts.handshake = 400ms;
+    std::vector<std::string> logged;
+    server_cfg.log = [&](transport::log_level, std::string_view event, std::string_view peer) {
+        logged.push_back(std::string(event) + " | " + std::string(peer));
+    };
+    test::run_coroutine([&]() -> awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto srv = server::open(ex, server_cfg, "127.0.0.1", 0, echo,
+                                {.max_pending_handshakes = pending_limit, .max_handshakes_per_source_per_second = 0});
+        CO_ASSERT(srv);
+        asio::co_spawn(ex, srv.value().run(), asio::detached);
+        // A flood of connections that never send anything.
+        std::vector<transport::adapters::tcp::socket> flood;
+        for (std::size_t i = 0; i < pending_limit; ++i) flood.push_back(co_await connect_mute(srv.value().port()));
+        CO_ASSERT(co_await eventually([&] { return srv.value().metrics().pending_handshakes == pending_limit; }, 1000ms));
+        // The next one is closed at once: long before any handshake deadline,
+        // with nothing written to it, and no session made for it.
+        auto extra = co_await connect_mute(srv.value().port());
+        const auto t0 = transport::clock::now();
+        const auto [read, closed] = co_await read_until_closed(extra, 1000ms);
+        EXPECT_TRUE(closed);
+        EXPECT_EQ(read, 0u);
+        EXPECT_LT(transport::clock::now() - t0, 300ms);
+        auto m = srv.value().metrics();
+        EXPECT_EQ(m.pending_handshakes, pending_limit);
+        EXPECT_EQ(m.connections, pending_limit);
+        EXPECT_EQ(m.accepted, pending_limit + 1);
+        EXPECT_EQ(count(m.rejected_inbound_limit, transport::adapters::inbound_limit::pending_handshakes), 1u);
+        EXPECT_EQ(count(m.rejected_inbound_limit, transport::adapters::inbound_limit::source_rate), 0u);
+        EXPECT_EQ(m.handshakes_failed, 0u);
+        // The flood's handshakes time out; then an honest peer gets through.
+        CO_ASSERT(co_await eventually([&] { return srv.value().metrics().pending_handshakes == 0; }, 2000ms));
+        auto c = co_await async_dial(make_node(), address_of(srv.value(), server_cfg));
+        CO_ASSERT(c);
+        CO_ASSERT(!co_await c.value().send(0x10, bytes(10, 1)));
+        auto e = co_await c.value().receive();
+        CO_ASSERT(e && e->kind == event_kind::message);
+        m = srv.value().metrics();
+        EXPECT_EQ(count(m.handshake_failures, "timed_out"), pending_limit);
+        EXPECT_EQ(m.handshakes_completed, 1u);
+        EXPECT_EQ(count(m.rejected_inbound_limit, transport::adapters::inbound_limit::pending_handshakes), 1u);
+        srv.value().stop();
+    });
+    const auto refusals = std::count_if(logged.begin(), logged.end(), [](const std::string& l) {
+        return l.starts_with("inbound connection refused before its handshake: pending_handshakes | 127.0.0.1:");
+    });
+    EXPECT_EQ(refusals, 1);
+}
+
+TEST(RlpxServerTest, HandshakesPerSourcePerSecondAreLimited) {
+    constexpr std::uint32_t rate = 3;
+    auto server_cfg = make_node();
+    server_cfg.timeouts.handshake = 300ms;
+    test::run_coroutine([&]() -> awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        server_options so;
+        so.max_pending_handshakes = 0;
+        so.max_handshakes_per_source_per_second = rate;
+        so.source_key = [](const asio::ip::address& a) -> std::optional<std::string> { return a.to_string(); };
+        auto srv = server::open(ex, server_cfg, "127.0.0.1", 0, echo, so);
+        CO_ASSERT(srv);
+        asio::co_spawn(ex, srv.value().run(), asio::detached);
+        // A burst of `rate` is let in; the next is closed at once.
+        std::vector<transport::adapters::tcp::socket> burst;
+        for (std::uint32_t i = 0; i < rate; ++i) burst.push_back(co_await connect_mute(srv.value().port()));
+        auto extra = co_await connect_mute(srv.value().port());
+        const auto [read, closed] = co_await read_until_closed(extra, 250ms);
+        EXPECT_TRUE(closed);
+        EXPECT_EQ(read, 0u);
+        auto m = srv.value().metrics();
+        EXPECT_EQ(count(m.rejected_inbound_limit, transport::adapters::inbound_limit::source_rate), 1u);
+        EXPECT_EQ(m.connections, rate);
+        // An honest peer from the same source fails while the bucket is
+        // empty, and gets through once it has refilled.
+        auto refused = co_await async_dial(make_node(), address_of(srv.value(), server_cfg));
+        EXPECT_FALSE(refused);
+        co_await sleep_for(std::chrono::milliseconds(1000 / rate + 50));
+        auto c = co_await async_dial(make_node(), address_of(srv.value(), server_cfg));
+        CO_ASSERT(c);
+        CO_ASSERT(!co_await c.value().send(0x10, bytes(10, 1)));
+        auto e = co_await c.value().receive();
+        CO_ASSERT(e && e->kind == event_kind::message);
+        m = srv.value().metrics();
+        EXPECT_EQ(count(m.rejected_inbound_limit, transport::adapters::inbound_limit::source_rate), 2u);
+        EXPECT_EQ(count(m.rejected_inbound_limit, transport::adapters::inbound_limit::pending_handshakes), 0u);
+        srv.value().stop();
+    });
+}
+
+TEST(RlpxServerTest, LoopbackIsExemptFromTheSourceRateByDefault) {
+    auto server_cfg = make_node();
+    server_cfg.timeouts.handshake = 300ms;
+    test::run_coroutine([&]() -> awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto srv = server::open(ex, server_cfg, "127.0.0.1", 0, echo,
+                                {.max_pending_handshakes = 0, .max_handshakes_per_source_per_second = 1});
+        CO_ASSERT(srv);
+        asio::co_spawn(ex, srv.value().run(), asio::detached);
+        std::vector<transport::adapters::tcp::socket> burst;
+        for (int i = 0; i < 5; ++i) burst.push_back(co_await connect_mute(srv.value().port()));
+        CO_ASSERT(co_await eventually([&] { return srv.value().metrics().pending_handshakes == 5; }, 1000ms));
+        EXPECT_TRUE(srv.value().metrics().rejected_inbound_limit.empty());
+        srv.value().stop();
+    });
 }
 
 }  // namespace

@@ -6,7 +6,16 @@
 //   asio::co_spawn(io, srv->run(), asio::detached);
 //   ... srv->stop();   // any thread: every session says goodbye, run() completes
 //
-// For each connection: a new strand, a session from the factory, the
+// INBOUND LIMITS, checked as a connection is accepted, before anything else
+// happens to it: at most max_pending_handshakes handshakes in progress (50,
+// as go-ethereum), and at most max_handshakes_per_source_per_second new
+// handshakes per source (a token bucket per key of source_key: the address;
+// loopback is exempt by default, as go-ethereum exempts LAN addresses from
+// its inbound throttle). A connection beyond either is closed at once: no
+// session is made (no key is generated, no ECDH), nothing is written, and
+// server_metrics::rejected_inbound_limit counts it by reason.
+//
+// For each admitted connection: a new strand, a session from the factory, the
 // handshake; then, if fewer than max_peers peers are being served, the
 // handler; otherwise the session is closed with too_many_peers_reason (so
 // the peer learns why: the goodbye needs the keys the handshake made). When
@@ -27,11 +36,14 @@
 // session's linger time).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "transport/adapters/asio_session.hpp"
@@ -51,7 +63,31 @@ struct server_options {
     /// one (for logs; the counters are in server_metrics either way).
     std::function<void(const std::string& peer, std::error_code why, std::optional<std::uint8_t> peer_reason)>
         on_handshake_failure{};
+
+    /// Handshakes in progress at once (go-ethereum: 50); a connection beyond
+    /// it is closed at once, before any key work. 0: no limit.
+    std::size_t max_pending_handshakes = 50;
+    /// New handshakes one source may start per second (a token bucket of that
+    /// many tokens, refilled at that rate); beyond it a connection is closed
+    /// at once, before any key work. 0: no limit.
+    std::uint32_t max_handshakes_per_source_per_second = 10;
+    /// The source a connection counts against (its remote address), or
+    /// std::nullopt for a source the rate does not apply to. Default: the
+    /// address as text, loopback exempt.
+    std::function<std::optional<std::string>(const asio::ip::address& remote)> source_key = default_source_key;
+
+    static std::optional<std::string> default_source_key(const asio::ip::address& remote) {
+        if (remote.is_loopback()) return std::nullopt;
+        return remote.to_string();
+    }
 };
+
+/// Why an inbound connection was closed before its handshake (the keys of
+/// server_metrics::rejected_inbound_limit).
+namespace inbound_limit {
+inline constexpr std::string_view pending_handshakes = "pending_handshakes";
+inline constexpr std::string_view source_rate = "source_rate";
+}  // namespace inbound_limit
 
 /// Counters of a server; reasons and failure kinds only, never key material
 /// or payloads.
@@ -63,6 +99,10 @@ struct server_metrics {
     /// Failed handshakes by failure_kind() ("timed_out", "peer_closed"...).
     std::map<std::string, std::uint64_t, std::less<>> handshake_failures;
     std::uint64_t rejected_too_many_peers = 0;  ///< handshaken, then turned away
+    /// Connections closed on accept by an inbound limit, by inbound_limit
+    /// reason (never handshaken; counted in `accepted`, not in `connections`).
+    std::map<std::string, std::uint64_t, std::less<>> rejected_inbound_limit;
+    std::uint64_t pending_handshakes = 0;       ///< handshakes in progress now
     std::uint64_t connections = 0;              ///< open now (handshaking or served)
     std::uint64_t peers = 0;                    ///< being served now
     std::uint64_t peak_peers = 0;
@@ -189,12 +229,78 @@ private:
         while (self->live_ > 0) co_await self->drained_.wait();
     }
 
-    // On strand_: starts serving an accepted connection on a new strand.
-    void spawn(const std::shared_ptr<asio_server>& self, tcp::socket sock) {
+    // On strand_: the inbound limit `sock` is over, if any (and if not, its
+    // handshake is counted as pending).
+    std::optional<std::string_view> over_inbound_limit(const tcp::socket& sock) {
         {
             std::lock_guard lock(mutex_);
             ++totals_.accepted;
-            ++totals_.connections;
+            if (opts_.max_pending_handshakes != 0 && totals_.pending_handshakes >= opts_.max_pending_handshakes)
+                return inbound_limit::pending_handshakes;
+        }
+        if (opts_.max_handshakes_per_source_per_second != 0 && opts_.source_key) {
+            boost::system::error_code ec;
+            const auto remote = sock.remote_endpoint(ec);
+            if (!ec) {
+                if (auto key = opts_.source_key(remote.address())) {
+                    if (!take_token(*key)) return inbound_limit::source_rate;
+                }
+            }
+        }
+        std::lock_guard lock(mutex_);
+        ++totals_.pending_handshakes;
+        ++totals_.connections;
+        return std::nullopt;
+    }
+
+    // On strand_: one token of `source`'s bucket, if it has one.
+    bool take_token(const std::string& source) {
+        using namespace std::chrono;
+        const double rate = opts_.max_handshakes_per_source_per_second;
+        const auto now = steady_clock::now();
+        if (buckets_.size() >= prune_at_) {
+            // A bucket untouched for a second is full again: it says nothing.
+            std::erase_if(buckets_, [&](const auto& b) { return now - b.second.last >= seconds(1); });
+            if (buckets_.size() >= max_buckets) buckets_.clear();  // the pending cap still holds
+            prune_at_ = std::max<std::size_t>(min_prune_at, 2 * buckets_.size());
+        }
+        auto [it, fresh] = buckets_.try_emplace(source, bucket{rate, now});
+        bucket& b = it->second;
+        if (!fresh) b.tokens = std::min(rate, b.tokens + std::chrono::duration<double>(now - b.last).count() * rate);
+        b.last = now;
+        if (b.tokens < 1) return false;
+        b.tokens -= 1;
+        return true;
+    }
+
+    // On strand_: closes a connection over an inbound limit.
+    void refuse(tcp::socket sock, std::string_view why) {
+        boost::system::error_code ec;
+        std::string peer;
+        if (log_) {
+            const auto remote = sock.remote_endpoint(ec);
+            if (!ec) peer = remote.address().to_string() + ":" + std::to_string(remote.port());
+        }
+        sock.close(ec);
+        {
+            std::lock_guard lock(mutex_);
+            ++totals_.rejected_inbound_limit[std::string(why)];
+        }
+        if (log_) log_(log_level::warning, "inbound connection refused before its handshake: " + std::string(why), peer);
+    }
+
+    // On the session's strand: its handshake ended, one way or the other.
+    void handshake_ended() {
+        std::lock_guard lock(mutex_);
+        --totals_.pending_handshakes;
+    }
+
+    // On strand_: starts serving an accepted connection on a new strand,
+    // unless an inbound limit refuses it.
+    void spawn(const std::shared_ptr<asio_server>& self, tcp::socket sock) {
+        if (auto why = over_inbound_limit(sock)) {
+            refuse(std::move(sock), *why);
+            return;
         }
         ++live_;
         auto strand = asio::make_strand(ex_);
@@ -208,7 +314,9 @@ private:
             connection conn(strand, std::move(sock), std::move(made.value()), self->opts_.session, self->log_);
             self->enroll(id, conn);
             bool admitted = false;
-            if (auto ec = co_await conn.handshake()) {
+            const std::error_code handshake_error = co_await conn.handshake();
+            self->handshake_ended();
+            if (auto ec = handshake_error) {
                 {
                     std::lock_guard lock(self->mutex_);
                     ++self->totals_.handshakes_failed;
@@ -235,6 +343,7 @@ private:
             ++self->totals_.handshakes_failed;
             ++self->totals_.handshake_failures[std::string(failure_kind(made.error()))];
             --self->totals_.connections;
+            --self->totals_.pending_handshakes;
         }
         asio::post(self->strand_, [self] {
             if (--self->live_ == 0) self->drained_.notify();
@@ -286,6 +395,14 @@ private:
     log_hook log_;
     std::atomic<bool> stopping_{false};
     std::uint64_t next_id_ = 0;  // strand_ only
+    struct bucket {
+        double tokens;
+        std::chrono::steady_clock::time_point last;
+    };
+    static constexpr std::size_t min_prune_at = 4096;
+    static constexpr std::size_t max_buckets = 65536;
+    std::unordered_map<std::string, bucket> buckets_;  // strand_ only: per-source handshake rate
+    std::size_t prune_at_ = min_prune_at;              // strand_ only
     std::size_t live_ = 0;       // strand_ only: serve() coroutines not yet ended
     detail::wakeup drained_;     // strand_ only
 

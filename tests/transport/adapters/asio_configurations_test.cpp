@@ -176,7 +176,9 @@ TYPED_TEST(AsioConfigurationsTest, ExchangesMessagesOfEverySizeBothWaysAtOnce) {
     using connection = typename TestFixture::connection;
     test::run_coroutine(
         [&]() -> awaitable<void> {
-            auto [a, b] = co_await this->established(this->traits.initiator(), this->traits.recipient());
+            auto pair = co_await this->established(this->traits.initiator(), this->traits.recipient());
+            auto& a = pair.first;  // (clang 14 cannot capture structured bindings)
+            auto& b = pair.second;
             CO_ASSERT(a && b);
             const auto sizes = TestFixture::sizes();
             constexpr int count = 20;
@@ -265,7 +267,9 @@ TYPED_TEST(AsioConfigurationsTest, AnIdlePeerTimesTheReadOut) {
     test::run_coroutine([&]() -> awaitable<void> {
         auto bo = this->traits.recipient();
         bo.timeouts.read = 200ms;
-        auto [a, b] = co_await this->established(this->traits.initiator(), std::move(bo));
+        auto pair = co_await this->established(this->traits.initiator(), std::move(bo));
+        auto& a = pair.first;
+        auto& b = pair.second;
         CO_ASSERT(a && b);
         const auto t0 = clock::now();
         auto e = co_await b->receive();
@@ -288,7 +292,9 @@ TYPED_TEST(AsioConfigurationsTest, AnIdlePeerTimesTheReadOut) {
 TYPED_TEST(AsioConfigurationsTest, CancelFromAnotherThreadEndsPendingCallsAndTellsThePeer) {
     test::run_coroutine(
         [&]() -> awaitable<void> {
-            auto [a, b] = co_await this->established(this->traits.initiator(), this->traits.recipient());
+            auto pair = co_await this->established(this->traits.initiator(), this->traits.recipient());
+            auto& a = pair.first;
+            auto& b = pair.second;
             CO_ASSERT(a && b);
             // A receive() waiting on a, cancelled from a thread of its own.
             std::atomic<bool> returned{false};
@@ -331,7 +337,9 @@ TYPED_TEST(AsioConfigurationsTest, CancelDuringTheHandshakeAndDroppingAnOpenHand
         }
         {
             // An established handle destroyed while open says goodbye.
-            auto [a, b] = co_await this->established(this->traits.initiator(), this->traits.recipient());
+            auto pair = co_await this->established(this->traits.initiator(), this->traits.recipient());
+            auto& a = pair.first;
+            auto& b = pair.second;
             CO_ASSERT(a && b);
             a.reset();
             TestFixture::expect_closed_by_peer(co_await b->receive(), 0);

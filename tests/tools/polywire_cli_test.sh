@@ -5,7 +5,7 @@
 # x25519-xchacha over TCP and UDP with OpenSSH key files, ping, close
 # reasons and UDP's message size limit),
 # listen --serve with concurrent dialers (dial --connections), its peer limit
-# and graceful shutdown on SIGTERM/SIGINT, the human-readable ping, usage
+# and graceful shutdown on SIGTERM/SIGINT (RLPx, x25519-xchacha, noise-xk), the human-readable ping, usage
 # errors and the whole-run timeout.
 #
 # Usage: polywire_cli_test.sh PATH_TO_POLYWIRE [TESTDATA_DIR]
@@ -246,6 +246,38 @@ if start_listener servecount --key "$key_a" --port 0 --cap test/1:8 --serve --co
         bash -c '[[ $1 -eq 0 && $(grep -c "\"event\":\"msg\"" "$2") -eq 6 ]] && grep -q "^{\"event\":\"shutdown\"" "$2"' \
         _ "$listener_rc" "$tmp/servecount.out"
 fi
+
+# ---- listen --serve for the other TCP variants (the generic async server) -------
+
+for v in x25519-xchacha noise-xk; do
+    kv="$(pw keygen --variant "$v")"
+    if start_listener "serve-$v" --variant "$v" --key "$(json_field private_key <<<"$kv")" --port 0 --serve --echo; then
+        check "$v --serve: LISTENING shows its $v:// URL" test "$listener_id" = "$(json_field node_id <<<"$kv")"
+        ping_opt=()
+        [[ "$v" == x25519-xchacha ]] && ping_opt=(--ping)
+        pw dial --variant "$v" --key "$(pw keygen --variant "$v" | json_field private_key)" --remote "$listener_enode" \
+            --connections 3 --send 3 --size 2000 --expect-echo "${ping_opt[@]}" >"$tmp/serve-$v.dial.out" 2>&1
+        check "$v --serve: dial --connections 3 with echoes exits 0" test $? -eq 0
+        check "$v --serve: 9 echoes come back" test "$(grep -c '"event":"msg","code":16,"size":2000,' "$tmp/serve-$v.dial.out")" -eq 9
+        kill -TERM "$listener_pid"
+        wait_listener
+        so="$tmp/serve-$v.out"
+        check "$v --serve: exits 0 on SIGTERM" test "$listener_rc" -eq 0
+        check "$v --serve: 3 peers, each hello tagged with its own address" \
+            test "$(grep '"event":"hello"' "$so" | grep -o '"peer":"127\.0\.0\.1:[0-9]*"' | sort -u | wc -l)" -eq 3
+        check "$v --serve: every peer's close is a disconnect event with reason 0" \
+            test "$(grep -c '^{"event":"disconnect","reason":0,"peer":"127\.0\.0\.1:[0-9]*"}$' "$so")" -eq 3
+        check "$v --serve: sums up at shutdown" \
+            grep -qx '{"event":"shutdown","peers_served":3,"rejected":0,"handshakes_failed":0,"messages_in":9,"messages_out":9}' "$so"
+        if [[ "$v" == x25519-xchacha ]]; then
+            check "$v --serve: pings are answered" test "$(grep -c '^{"event":"pong","connection":[123]}$' "$tmp/serve-$v.dial.out")" -eq 3
+        fi
+    fi
+done
+pw listen --variant x25519-xchacha-udp --key "$(pw keygen --variant x25519-xchacha-udp | json_field private_key)" --port 0 \
+    --serve >"$tmp/serve-udp.out" 2>&1
+check "listen --serve over UDP is a usage error (one peer at a time)" \
+    bash -c '[[ $1 -eq 2 ]] && grep -q "runs over UDP, one peer at a time" "$2"' _ $? "$tmp/serve-udp.out"
 
 # ---- --variant: noise-xk and sha256-per-side ----------------------------------
 

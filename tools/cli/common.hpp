@@ -179,7 +179,8 @@ json message_event(std::uint64_t code, byte_view payload);
 
 int run_keygen(std::span<const std::string> words);
 int run_listen(std::span<const std::string> words);
-/// listen --serve (RLPx): many peers at once over rlpx::server (tools/cli/serve.cpp).
+/// listen --serve: many peers at once over the async server, for every TCP
+/// variant (tools/cli/serve.cpp).
 int run_listen_serve(const args& a);
 int run_dial(std::span<const std::string> words);
 int run_ping(std::span<const std::string> words);

@@ -144,11 +144,7 @@ int run_listen(std::span<const std::string> words) {
         print_line(usage());
         return exit_ok;
     }
-    if (a.has("serve")) {
-        if (variant_name(a) != rlpx_variant::name)
-            throw usage_error("--serve: only --variant rlpx is served concurrently so far");
-        return run_listen_serve(a);
-    }
+    if (a.has("serve")) return run_listen_serve(a);
     return with_variant(variant_name(a), [&](auto v) { return listen_with<decltype(v)>(a); });
 }
 

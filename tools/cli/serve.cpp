@@ -1,25 +1,32 @@
-// polywire listen --serve: serves many RLPx peers at once over rlpx::server
-// (Boost.Asio, C++20 coroutines) until SIGINT/SIGTERM or --count messages,
-// then shuts down gracefully (every peer gets Disconnect "client quitting")
-// and exits 0. Events are listen's, each tagged with the peer's address.
+// polywire listen --serve: serves many peers at once over the generic
+// async server (transport::adapters::asio_server: Boost.Asio, C++20
+// coroutines) until SIGINT/SIGTERM or --count messages, then shuts down
+// gracefully (every peer gets the variant's goodbye: RLPx Disconnect
+// "client quitting", x25519-xchacha close "requested"; an end of stream for
+// variants without one) and exits 0. Events are listen's, each tagged with
+// the peer's address. One implementation for every variant over TCP
+// (tools/cli/variant.hpp); datagram variants serve one peer at a time
+// (listen without --serve).
 #include <utility>  // before Asio (Boost 1.74's awaitable.hpp needs it)
 
 #include <pthread.h>
 
 #include <csignal>
+#include <memory>
 #include <optional>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
-#include "rlpx/server.hpp"
-#include "tools/cli/common.hpp"
+#include "policies/frame_layout.hpp"
+#include "tools/cli/variant.hpp"
+#include "transport/adapters/asio_server.hpp"
 
 namespace polywire::cli {
 
 namespace asio = boost::asio;
-namespace p2p = rlpx::p2p;
+namespace adapters = transport::adapters;
 using transport::event_kind;
 using transport::session_state;
 using transport::adapters::awaitable;
@@ -29,13 +36,15 @@ json tagged(json j, const std::string& peer) {
     j["peer"] = peer;
     return j;
 }
-}  // namespace
 
-int run_listen_serve(const args& a) {
-    rlpx::node_config cfg;
-    cfg.key = require_key(a);
-    cfg.capabilities = parse_caps(a, true);
-    cfg.client_id = "polywire/" + std::string(version);
+template <class V>
+int serve_with(const args& a) {
+    using server = adapters::asio_server<typename V::session>;
+    node_settings<V> cfg;
+    auto key = V::load_key(a);
+    if (!key) throw usage_error("a private key is required: --key HEX, --key-file PATH or the POLYWIRE_KEY environment variable");
+    cfg.key = *key;
+    cfg.caps = parse_caps(a, V::has_capabilities);
     const auto port_text = a.value("port");
     if (!port_text) throw usage_error("listen needs --port P (0 lets the system choose)");
     const auto port = static_cast<std::uint16_t>(parse_uint("port", *port_text, 0, 65535));
@@ -43,23 +52,38 @@ int run_listen_serve(const args& a) {
     const bool echo = a.has("echo");
     std::optional<std::uint64_t> count;
     if (auto v = a.value("count")) count = parse_uint("count", *v, 1, UINT64_MAX);
-    rlpx::server_options so;
+    adapters::server_options so;
     if (auto v = a.value("connections")) so.max_peers = parse_uint("connections", *v, 1, UINT64_MAX);
     if (auto v = a.value("handshake-timeout"))
         cfg.timeouts.handshake = std::chrono::milliseconds(parse_uint("handshake-timeout", *v, 1, 3'600'000));
     // A server runs until it is told to stop: no whole-run limit unless asked.
     if (auto v = a.value("timeout")) start_watchdog(parse_seconds("timeout", *v), output_mode::json_events);
 
+    auto id = V::node_id(cfg.key);
+    if (!id) {
+        emit_error("invalid private key: " + id.error().message());
+        return exit_failure;
+    }
+    // Checked once here, so the factory below cannot fail on the key.
+    if (auto s = V::recipient_session(cfg); !s) {
+        emit_error("invalid node settings: " + s.error().message());
+        return exit_failure;
+    }
+
+    so.session.cancel_reason = V::quit_reason;
+    so.too_many_peers_reason = V::too_many_peers_reason;
+    so.shutdown_reason = V::quit_reason;
+    so.handler_done_reason = V::default_reason;
     so.on_handshake_failure = [](const std::string& peer, std::error_code ec, std::optional<std::uint8_t> reason) {
         if (reason) emit(tagged(json{{"event", "disconnect"}, {"reason", *reason}}, peer));
         emit(tagged(json{{"event", "error"},
                          {"message", "connection from " + peer + " failed during the handshake: " +
-                                         (reason ? "the remote disconnected, " + describe_reason(*reason) : ec.message())}},
+                                         (reason ? "the remote disconnected, " + V::describe_reason(*reason) : ec.message())}},
                     peer));
     };
 
     asio::io_context io(1);
-    std::optional<rlpx::server> srv;
+    std::shared_ptr<server> srv;
     std::uint64_t received = 0;  // one thread runs io: no lock needed
     bool stopping = false;
     auto stop = [&] {
@@ -68,14 +92,20 @@ int run_listen_serve(const args& a) {
         srv->stop();
     };
 
-    auto handler = [&](rlpx::async_connection& c, std::uint64_t) -> awaitable<void> {
+    auto handler = [&](typename server::connection& c, std::uint64_t) -> awaitable<void> {
         const std::string peer = c.peer();
-        emit(tagged(hello_event(c.session()), peer));
+        emit(tagged(V::hello_event(c), peer));
         while (auto e = co_await c.receive()) {
             switch (e->kind) {
                 case event_kind::handshake_complete: break;
-                case event_kind::message:
-                    emit(tagged(message_event(e->code, e->payload), peer));
+                case event_kind::message: {
+                    const auto m = V::decode(e->code, e->payload);
+                    if (!m) {
+                        emit(tagged(json{{"event", "error"}, {"message", "connection from " + peer + " sent a message without a code byte"}},
+                                    peer));
+                        co_return;  // the server closes the session
+                    }
+                    emit(tagged(message_event(m->first, m->second), peer));
                     ++received;
                     if (echo && c.session().state() == session_state::established) {
                         // The payload is the connection's copy: valid until the next receive().
@@ -84,12 +114,19 @@ int run_listen_serve(const args& a) {
                     }
                     if (count && received >= *count) stop();
                     break;
+                }
                 case event_kind::ping: emit(tagged(json{{"event", "ping"}}, peer)); break;
                 case event_kind::pong: emit(tagged(json{{"event", "pong"}}, peer)); break;
                 case event_kind::disconnected:
                     emit(tagged(json{{"event", "disconnect"}, {"reason", e->reason}}, peer));
                     break;
                 case event_kind::error:
+                    if (!V::has_goodbye && e->error == transport::errc::peer_closed) {
+                        // No goodbye message in this variant: the end of
+                        // stream between messages is the peer's close.
+                        emit(tagged(json{{"event", "disconnect"}, {"reason", 0}}, peer));
+                        break;
+                    }
                     emit(tagged(json{{"event", "error"}, {"message", "connection from " + peer + " failed: " + e->error.message()}},
                                 peer));
                     break;
@@ -97,18 +134,19 @@ int run_listen_serve(const args& a) {
         }
     };
 
-    auto opened = rlpx::server::open(io.get_executor(), cfg, host, port, handler, so);
+    auto factory = [cfg]() { return V::recipient_session(cfg); };
+    auto opened = server::listen(io.get_executor(), host, port, factory, handler, so);
     if (!opened) {
         emit_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + opened.error().message());
         return exit_failure;
     }
-    srv.emplace(std::move(opened.value()));
+    srv = std::move(opened.value());
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int) {
         if (!ec) stop();
     });
-    print_line("LISTENING " + srv->enode_url());
+    print_line("LISTENING " + V::url(id.value(), srv->host().empty() ? "0.0.0.0" : srv->host(), srv->port()));
 
     asio::co_spawn(io, srv->run(), [&](std::exception_ptr) { signals.cancel(); });
     io.run();
@@ -129,6 +167,20 @@ int run_listen_serve(const args& a) {
               {"messages_in", m.traffic.messages_in},
               {"messages_out", m.traffic.messages_out}});
     return exit_ok;
+}
+}  // namespace
+
+int run_listen_serve(const args& a) {
+    return with_variant(variant_name(a), [&](auto v) {
+        using V = decltype(v);
+        if constexpr (policies::is_datagram<typename V::session::frame_layout>()) {
+            throw usage_error("--serve: --variant " + std::string(V::name) +
+                              " runs over UDP, one peer at a time (listen without --serve)");
+            return exit_usage;
+        } else {
+            return serve_with<V>(a);
+        }
+    });
 }
 
 }  // namespace polywire::cli

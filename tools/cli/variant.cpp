@@ -138,6 +138,12 @@ connect_outcome<rlpx_variant> rlpx_variant::accept(transport::adapters::socket_f
     return r;
 }
 
+result<rlpx_variant::session> rlpx_variant::recipient_session(const node_settings<rlpx_variant>& s) {
+    auto o = rlpx::make_options(rlpx_config(s), std::nullopt);
+    if (!o) return o.error();
+    return session(policies::handshake_role::recipient, std::move(o.value()));
+}
+
 std::optional<std::uint64_t> rlpx_variant::first_code(connection& conn, const std::vector<p2p::local_capability>& caps,
                                                       std::string& why) {
     const auto& first = caps.front();

@@ -13,11 +13,14 @@
 //   parse_url(text, why), url(id, host, port)
 //   has_capabilities, has_ping, has_goodbye
 //   dial(settings, url) -> connect_outcome<V>
+//   recipient_session(settings) -> result<session>
+//                                a listener's session (listen --serve makes one per peer)
 //   acceptor                     where listen takes connections from: open(settings, host,
 //                                port) -> result<acceptor>, port(), accept() -> connect_outcome<V>
 //                                (tcp_acceptor<V> over V::accept(fd, settings) for TCP variants)
-//   parse_reason(text), describe_reason(r), reason_help, default_reason, quit_reason
-//                                the goodbye's reasons (--disconnect, events, listen --count)
+//   parse_reason(text), describe_reason(r), reason_help, default_reason, quit_reason,
+//   too_many_peers_reason        the goodbye's reasons (--disconnect, events, listen --count
+//                                and --serve)
 //   hello_event(conn)            {"event":"hello",...}
 //   first_code(conn, caps, why)  the code dial sends on (the first --cap's first code)
 //   encode(code, payload, scratch) / decode(code, payload)
@@ -85,6 +88,8 @@ struct secp256k1_key {
 struct devp2p_reasons {
     static constexpr std::uint8_t default_reason = static_cast<std::uint8_t>(rlpx::p2p::disconnect_reason::requested);
     static constexpr std::uint8_t quit_reason = static_cast<std::uint8_t>(rlpx::p2p::disconnect_reason::client_quitting);
+    static constexpr std::uint8_t too_many_peers_reason =
+        static_cast<std::uint8_t>(rlpx::p2p::disconnect_reason::too_many_peers);
     static constexpr std::string_view reason_help = "a reason number (0-10, 16) or name such as client_quitting";
     static std::optional<std::uint8_t> parse_reason(std::string_view text);
     static std::string describe_reason(std::uint8_t r) { return cli::describe_reason(r); }
@@ -268,7 +273,11 @@ struct rlpx_variant : secp256k1_key, devp2p_reasons {
     static std::string url(const remote_id& id, const std::string& host, std::uint16_t port);
     static connect_outcome<rlpx_variant> dial(const node_settings<rlpx_variant>& s, const node_url& url);
     static connect_outcome<rlpx_variant> accept(transport::adapters::socket_fd fd, const node_settings<rlpx_variant>& s);
-    static json hello_event(connection& conn) { return cli::hello_event(conn); }
+    static result<session> recipient_session(const node_settings<rlpx_variant>& s);
+    template <class Conn>
+    static json hello_event(Conn& conn) {
+        return cli::hello_event(conn.session());
+    }
     static std::optional<std::uint64_t> first_code(connection& conn, const std::vector<rlpx::p2p::local_capability>& caps,
                                                    std::string& why);
     static std::pair<std::uint64_t, byte_view> encode(std::uint64_t code, byte_view payload, bytes&) {
@@ -301,6 +310,9 @@ struct noise_xk_variant : secp256k1_key, devp2p_reasons, code_in_first_byte, com
         return establish_session<noise_xk_variant>(std::move(fd), policies::handshake_role::recipient,
                                                    options(s, std::nullopt));
     }
+    static result<session> recipient_session(const node_settings<noise_xk_variant>& s) {
+        return session(policies::handshake_role::recipient, options(s, std::nullopt));
+    }
 };
 
 /// sha256-per-side (c-lightning 2016): the node id is authenticated by the
@@ -331,6 +343,9 @@ struct sha256_per_side_variant : secp256k1_key,
         return establish_session<sha256_per_side_variant>(std::move(fd), policies::handshake_role::recipient,
                                                           options(s, std::nullopt));
     }
+    static result<session> recipient_session(const node_settings<sha256_per_side_variant>& s) {
+        return session(policies::handshake_role::recipient, options(s, std::nullopt));
+    }
 };
 
 // ---- x25519-xchacha ---------------------------------------------------------
@@ -352,6 +367,7 @@ struct ed25519_key {
 struct x25519_reasons {
     static constexpr std::uint8_t default_reason = xx::reason::requested;
     static constexpr std::uint8_t quit_reason = xx::reason::requested;
+    static constexpr std::uint8_t too_many_peers_reason = xx::reason::requested;  ///< the protocol has no such reason
     static constexpr std::string_view reason_help =
         "a reason number (0-255) or name: requested, protocol_error, authentication_failure, timeout";
     static std::optional<std::uint8_t> parse_reason(std::string_view text);
@@ -468,6 +484,9 @@ struct x25519_xchacha_variant : ed25519_key, x25519_reasons, code_is_channel, ed
                                                           const node_settings<x25519_xchacha_variant>& s) {
         return establish_session<x25519_xchacha_variant>(std::move(fd), policies::handshake_role::recipient,
                                                          xx::make_options(x25519_config(s), std::nullopt));
+    }
+    static result<session> recipient_session(const node_settings<x25519_xchacha_variant>& s) {
+        return session(policies::handshake_role::recipient, xx::make_options(x25519_config(s), std::nullopt));
     }
 };
 

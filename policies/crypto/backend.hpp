@@ -4,21 +4,27 @@
 // template parameter (policies/models: aes_ctr<32, openssl_backend>,
 // chacha20_poly1305<1000, botan_backend>, basic_xchacha20_poly1305<sodium_backend>).
 //
-//   primitive            Botan 2                OpenSSL 3                    libsodium
-//   AES-CTR              aes_ctr                openssl_aes_ctr              —
-//   ChaCha20-Poly1305    chacha20_poly1305      openssl_chacha20_poly1305    sodium_chacha20_poly1305
-//   XChaCha20-Poly1305   xchacha20_poly1305     openssl_xchacha20_poly1305   sodium_xchacha20_poly1305
-//                                               (HChaCha20 from libsodium)
+//   primitive            Botan 2              OpenSSL 3                   libsodium                  size_switched
+//   AES-CTR              aes_ctr              openssl_aes_ctr             —                          (OpenSSL's)
+//   ChaCha20-Poly1305    chacha20_poly1305    openssl_chacha20_poly1305   sodium_chacha20_poly1305   libsodium < 512 B <= OpenSSL
+//   XChaCha20-Poly1305   xchacha20_poly1305   openssl_xchacha20_poly1305  sodium_xchacha20_poly1305  libsodium < 256 B <= OpenSSL
+//                                             (HChaCha20 from libsodium)
 //
 // Every wrapper of a row has the same interface and passes the same known
-// answers (tests/policies/crypto). The defaults below are chosen by the
-// benchmark suite (tools/bench, docs/performance.md, "Backends"): a library
-// replaces Botan only where it is measurably faster on the target machine.
+// answers (tests/policies/crypto). The defaults at the bottom are chosen by
+// the benchmark suite (tools/bench; docs/performance.md, "Backends"): a
+// library replaces Botan only where it is measurably faster. OpenSSL's
+// ChaCha20-Poly1305 is the fastest from a few hundred bytes up, but each
+// EVP message costs about half a microsecond more set-up than libsodium's,
+// so short messages are faster in libsodium: `size_switched_backend` picks
+// per message, by its size.
 // Keccak-256, AES single blocks, hashes, key agreement and signatures stay
 // with Botan and libsecp256k1 (no Debian library was faster; see the doc).
 #pragma once
 
+#include <cstddef>
 #include <string_view>
+#include <system_error>
 
 #include "policies/crypto/aes.hpp"
 #include "policies/crypto/chacha20_poly1305.hpp"
@@ -37,6 +43,45 @@ struct openssl_backend {
 };
 struct sodium_backend {
     static constexpr std::string_view name = "libsodium";
+};
+
+/// libsodium for short AEAD messages, OpenSSL for long ones (the AES-CTR
+/// keystream is OpenSSL's throughout).
+struct size_switched_backend {
+    static constexpr std::string_view name = "libsodium/OpenSSL by size";
+};
+
+/// An AEAD that seals and opens messages shorter than `Threshold` bytes with
+/// `Small`, the others with `Large`: two implementations of one primitive,
+/// so each side may pick either and the bytes on the wire are the same.
+template <class Small, class Large, std::size_t Threshold>
+class size_switched_aead {
+    static_assert(Small::key_size == Large::key_size && Small::nonce_size == Large::nonce_size &&
+                      Small::tag_size == Large::tag_size,
+                  "both implementations must be of one primitive");
+
+public:
+    static constexpr std::size_t key_size = Large::key_size;
+    static constexpr std::size_t nonce_size = Large::nonce_size;
+    static constexpr std::size_t tag_size = Large::tag_size;
+    static constexpr std::size_t threshold = Threshold;
+
+    /// Keys both implementations (the previous keys are wiped).
+    std::error_code set_key(byte_view key) noexcept {
+        if (auto ec = small_.set_key(key)) return ec;
+        return large_.set_key(key);
+    }
+    bool has_key() const noexcept { return small_.has_key() && large_.has_key(); }
+    std::error_code seal(byte_view nonce, byte_view ad, mutable_byte_view inout, mutable_byte_view tag) noexcept {
+        return inout.size() < Threshold ? small_.seal(nonce, ad, inout, tag) : large_.seal(nonce, ad, inout, tag);
+    }
+    std::error_code open(byte_view nonce, byte_view ad, mutable_byte_view inout, byte_view tag) noexcept {
+        return inout.size() < Threshold ? small_.open(nonce, ad, inout, tag) : large_.open(nonce, ad, inout, tag);
+    }
+
+private:
+    Small small_;
+    Large large_;
 };
 
 template <class Backend>
@@ -62,16 +107,26 @@ struct backend_traits<sodium_backend> {
     using xchacha20_poly1305 = sodium_xchacha20_poly1305;
 };
 
+template <>
+struct backend_traits<size_switched_backend> {
+    using aes_ctr = openssl_aes_ctr;
+    // About where the two cost the same per message (preliminary:
+    // docs/performance.md, "Backends").
+    using chacha20_poly1305 = size_switched_aead<sodium_chacha20_poly1305, openssl_chacha20_poly1305, 512>;
+    using xchacha20_poly1305 = size_switched_aead<sodium_xchacha20_poly1305, openssl_xchacha20_poly1305, 256>;
+};
+
 // ---- defaults, by measurement (docs/performance.md, "Backends") ----------
-// OpenSSL's AES-CTR (AES-NI, 8 blocks at a time) and ChaCha20-Poly1305
-// (AVX2/AVX-512) are several times Botan 2.19's on x86-64; libsodium's
-// AEADs sit in between.
+// On x86-64 with AES-NI and AVX2/AVX-512, OpenSSL's AES-CTR is about 1.2-2x
+// Botan 2.19's from 1 KiB up and its ChaCha20-Poly1305 about 3x from 16 KiB
+// up, while below a few hundred bytes libsodium (and Botan) beat OpenSSL's
+// per-message cost.
 
 /// AES-CTR (RLPx's AES-256-CTR, c-lightning 2016's AES-128-CTR).
 using default_aes_ctr_backend = openssl_backend;
-/// ChaCha20-Poly1305 (BOLT 8).
-using default_chacha20_poly1305_backend = openssl_backend;
+/// ChaCha20-Poly1305 (BOLT 8: a 2-byte length and a body per message).
+using default_chacha20_poly1305_backend = size_switched_backend;
 /// XChaCha20-Poly1305 (x25519-xchacha).
-using default_xchacha20_poly1305_backend = openssl_backend;
+using default_xchacha20_poly1305_backend = size_switched_backend;
 
 }  // namespace polywire::crypto

@@ -1,6 +1,6 @@
 // ChaCha20-Poly1305 (RFC 8439) on every backend: crypto::chacha20_poly1305
-// (Botan), crypto::openssl_chacha20_poly1305 and
-// crypto::sodium_chacha20_poly1305 pass the same known answers, refuse every
+// (Botan), crypto::openssl_chacha20_poly1305, crypto::sodium_chacha20_poly1305
+// and the size-switched pair of the last two pass the same known answers, refuse every
 // flipped bit with the output wiped, and report misuse alike.
 #include "policies/crypto/chacha20_poly1305.hpp"
 
@@ -36,7 +36,8 @@ template <class Aead>
 class ChaCha20Poly1305Test : public ::testing::Test {};
 using backends = ::testing::Types<backend_traits<botan_backend>::chacha20_poly1305,
                                   backend_traits<openssl_backend>::chacha20_poly1305,
-                                  backend_traits<sodium_backend>::chacha20_poly1305>;
+                                  backend_traits<sodium_backend>::chacha20_poly1305,
+                                  backend_traits<size_switched_backend>::chacha20_poly1305>;
 TYPED_TEST_SUITE(ChaCha20Poly1305Test, backends);
 
 TYPED_TEST(ChaCha20Poly1305Test, SealsRfc8439Vector) {

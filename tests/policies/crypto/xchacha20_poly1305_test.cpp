@@ -1,5 +1,6 @@
 // XChaCha20-Poly1305 on every backend (crypto::xchacha20_poly1305 from
-// Botan, crypto::openssl_xchacha20_poly1305, crypto::sodium_xchacha20_poly1305)
+// Botan, crypto::openssl_xchacha20_poly1305, crypto::sodium_xchacha20_poly1305,
+// and the size-switched pair of the last two)
 // against draft-irtf-cfrg-xchacha-03 §A.3.1 (the AEAD_XChaCha20_Poly1305
 // example): seal, open, every flipped bit refused with the output wiped, and
 // misuse reported.
@@ -38,7 +39,8 @@ template <class Aead>
 class XChaCha20Poly1305Test : public ::testing::Test {};
 using backends = ::testing::Types<backend_traits<botan_backend>::xchacha20_poly1305,
                                   backend_traits<openssl_backend>::xchacha20_poly1305,
-                                  backend_traits<sodium_backend>::xchacha20_poly1305>;
+                                  backend_traits<sodium_backend>::xchacha20_poly1305,
+                                  backend_traits<size_switched_backend>::xchacha20_poly1305>;
 TYPED_TEST_SUITE(XChaCha20Poly1305Test, backends);
 
 TYPED_TEST(XChaCha20Poly1305Test, SealsDraftA31Vector) {

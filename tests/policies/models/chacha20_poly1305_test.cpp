@@ -113,6 +113,7 @@ TEST(ChaCha20Poly1305ModelTest, EveryBackendSealsTheSameFramesAcrossARotation) {
     EXPECT_EQ(want.substr(0, 36), "cf2b30ddf0cf3f80e7c35a6e6730b59fe802");  // BOLT 8 Appendix A
     EXPECT_EQ(frames_across_a_rotation<crypto::openssl_backend>(), want);
     EXPECT_EQ(frames_across_a_rotation<crypto::sodium_backend>(), want);
+    EXPECT_EQ(frames_across_a_rotation<crypto::size_switched_backend>(), want);
 
     chacha20_poly1305<1000, crypto::openssl_backend> tx(bolt8_keys(), direction::egress);
     chacha20_poly1305<1000, crypto::sodium_backend> rx(bolt8_keys(), direction::ingress);

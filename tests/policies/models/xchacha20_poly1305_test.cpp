@@ -110,6 +110,7 @@ TEST(XChaCha20Poly1305ModelTest, EveryBackendSealsTheSamePackets) {
     matches_the_reference<crypto::botan_backend>();
     matches_the_reference<crypto::openssl_backend>();
     matches_the_reference<crypto::sodium_backend>();
+    matches_the_reference<crypto::size_switched_backend>();
 }
 
 }  // namespace

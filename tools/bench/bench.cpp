@@ -1,30 +1,64 @@
-// polywire's benchmark suite: the raw primitives a configuration uses (its
-// limit), measured in the same run as seal+open through the real session
-// code and complete handshakes, each reported as a ratio to that limit,
-// plus heap allocations per message and memory per idle session.
+// polywire's benchmark suite. In one run it measures
+//   * the raw primitives every configuration uses, on every backend
+//     (primitive/...): the limit;
+//   * seal+open of one message through the real session, for every
+//     configuration and backend (<config>@<backend>/seal_open/<size>), with
+//     heap allocations per message;
+//   * complete handshakes (<config>/handshake_pair) against the public-key
+//     operations they need, and the heap an idle session holds;
+//   * loopback TCP throughput through the blocking adapter, sender and
+//     receiver on separate threads (tcp/...), next to raw loopback TCP;
+// and prints each through-the-session figure as a ratio to its limit.
 //
 //   ./bazelw run --config=opt //tools/bench -- [--benchmark_out=bench.json --benchmark_out_format=json]
+//
+// docs/performance.md describes the limit models; tools/bench/chart.py draws
+// the JSON.
 #include <benchmark/benchmark.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
-#include "policies/crypto/aes.hpp"
+#include "policies/crypto/backend.hpp"
+#include "policies/crypto/ed25519.hpp"
 #include "policies/crypto/hash.hpp"
 #include "policies/crypto/random.hpp"
 #include "policies/crypto/secp256k1.hpp"
 #include "policies/crypto/snappy.hpp"
-#include "rlpx/config.hpp"
+#include "policies/crypto/x25519.hpp"
+#include "policies/models/hmac_sha256.hpp"
+#include "rlpx/node.hpp"
 #include "tools/bench/alloc_counter.hpp"
-#include "tools/bench/rlpx_fixture.hpp"
+#include "tools/bench/variants_fixture.hpp"
+#include "transport/adapters/blocking_socket.hpp"
+#include "variants/x25519_xchacha/node.hpp"
 
 namespace polywire::bench {
 namespace {
 namespace k1 = crypto::secp256k1;
+using crypto::botan_backend;
+using crypto::openssl_backend;
+using crypto::size_switched_backend;
+using crypto::sodium_backend;
+using clock = transport::clock;
 
-constexpr std::int64_t sizes[] = {64, 1024, 16 * 1024, 1024 * 1024};
+// Message sizes through the sessions, and the sizes the primitives are
+// timed at (the limit of any other size is interpolated between them).
+const std::vector<std::size_t> message_sizes = {64, 1024, 16 * 1024, 1024 * 1024};
+const std::vector<std::size_t> primitive_sizes = {16, 64, 1024, 16 * 1024, 64 * 1024, 1024 * 1024};
+// Each protocol's largest message: sizes above it are capped to it.
+constexpr std::size_t noise_xk_max = 65535;   // BOLT 8: 16-bit length
+constexpr std::size_t datagram_max = 1392;    // x25519-xchacha over UDP: one packet per datagram
+constexpr std::size_t packet_header = 14;     // x25519-xchacha stream packet header (the AEAD's associated data)
+constexpr std::size_t message_header = 8;     // x25519-xchacha channel | length in front of each message
 
 bytes random_payload(std::size_t n) {
     bytes b(n);
@@ -32,103 +66,198 @@ bytes random_payload(std::size_t n) {
     return b;
 }
 
-// ---- primitives: the limit --------------------------------------------
+std::string backend_suffix(std::string_view backend_name) {
+    if (backend_name == openssl_backend::name) return "@openssl";
+    if (backend_name == sodium_backend::name) return "@sodium";
+    if (backend_name == size_switched_backend::name) return "@switched";
+    return "@botan";
+}
 
-void keccak_absorb(benchmark::State& st) {
-    const bytes data = random_payload(static_cast<std::size_t>(st.range(0)));
-    crypto::keccak256 k;
-    for (auto _ : st) {
-        k.update(data);
-        benchmark::ClobberMemory();
+template <class F>
+benchmark::internal::Benchmark* add(const std::string& name, F f) {
+    return benchmark::RegisterBenchmark(name.c_str(), std::move(f));
+}
+
+// ---- primitives: the limit ------------------------------------------------
+
+template <class Ctr>
+void register_ctr(const std::string& name, std::size_t key_size) {
+    for (std::size_t n : primitive_sizes)
+        add(name + "/" + std::to_string(n), [n, key_size](benchmark::State& st) {
+            bytes data = random_payload(n);
+            Ctr c(bytes(key_size, 1), bytes(16, 0));
+            for (auto _ : st) {
+                c.apply(data);
+                benchmark::ClobberMemory();
+            }
+            st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * n));
+        });
+}
+
+// Seal then open of one n-byte message (`ad_size` bytes of associated
+// data), the way the configurations call the AEAD: one key, a nonce that
+// only changes in its counter bytes.
+template <class Aead>
+void register_aead(const std::string& name, std::size_t ad_size) {
+    for (std::size_t n : primitive_sizes)
+        add(name + "/" + std::to_string(n), [n, ad_size](benchmark::State& st) {
+            Aead enc, dec;
+            const bytes key = random_payload(32), ad = random_payload(ad_size);
+            (void)enc.set_key(key);
+            (void)dec.set_key(key);
+            bytes nonce = random_payload(Aead::nonce_size), data = random_payload(n);
+            std::array<std::uint8_t, 16> tag{};
+            std::uint64_t counter = 0;
+            for (auto _ : st) {
+                for (std::size_t i = 0; i < 8; ++i)
+                    nonce[Aead::nonce_size - 8 + i] = static_cast<std::uint8_t>(counter >> (8 * i));
+                ++counter;
+                (void)enc.seal(nonce, ad, data, tag);
+                if (dec.open(nonce, ad, data, tag)) st.SkipWithError("open failed");
+            }
+            st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * n));
+        });
+}
+
+void register_primitives() {
+    register_ctr<crypto::backend_traits<botan_backend>::aes_ctr>("primitive/aes256_ctr@botan", 32);
+    register_ctr<crypto::backend_traits<openssl_backend>::aes_ctr>("primitive/aes256_ctr@openssl", 32);
+    register_ctr<crypto::backend_traits<botan_backend>::aes_ctr>("primitive/aes128_ctr@botan", 16);
+    register_ctr<crypto::backend_traits<openssl_backend>::aes_ctr>("primitive/aes128_ctr@openssl", 16);
+    register_aead<crypto::backend_traits<botan_backend>::chacha20_poly1305>("primitive/chacha20_poly1305@botan", 0);
+    register_aead<crypto::backend_traits<openssl_backend>::chacha20_poly1305>("primitive/chacha20_poly1305@openssl", 0);
+    register_aead<crypto::backend_traits<sodium_backend>::chacha20_poly1305>("primitive/chacha20_poly1305@sodium", 0);
+    register_aead<crypto::backend_traits<size_switched_backend>::chacha20_poly1305>(
+        "primitive/chacha20_poly1305@switched", 0);
+    register_aead<crypto::backend_traits<size_switched_backend>::xchacha20_poly1305>(
+        "primitive/xchacha20_poly1305@switched", packet_header);
+    register_aead<crypto::backend_traits<botan_backend>::xchacha20_poly1305>("primitive/xchacha20_poly1305@botan",
+                                                                           packet_header);
+    register_aead<crypto::backend_traits<openssl_backend>::xchacha20_poly1305>("primitive/xchacha20_poly1305@openssl",
+                                                                             packet_header);
+    register_aead<crypto::backend_traits<sodium_backend>::xchacha20_poly1305>("primitive/xchacha20_poly1305@sodium",
+                                                                            packet_header);
+
+    for (std::size_t n : primitive_sizes) {
+        add("primitive/keccak256_absorb@botan/" + std::to_string(n), [n](benchmark::State& st) {
+            const bytes data = random_payload(n);
+            crypto::keccak256 k;
+            for (auto _ : st) {
+                k.update(data);
+                benchmark::ClobberMemory();
+            }
+            st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * n));
+        });
+        add("primitive/hmac_sha256@botan/" + std::to_string(n), [n](benchmark::State& st) {
+            const bytes data = random_payload(n);
+            policies::detail::keyed_hmac_sha256 m(random_payload(32));
+            std::array<std::uint8_t, 32> tag{};
+            for (auto _ : st) {
+                m.tag(data, tag);
+                benchmark::DoNotOptimize(tag);
+            }
+            st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * n));
+        });
     }
-    st.SetBytesProcessed(st.iterations() * st.range(0));
-}
-BENCHMARK(keccak_absorb)->Name("primitive/keccak256_absorb")->Arg(16 * 1024);
+    add("primitive/keccak256_clone_finalize@botan", [](benchmark::State& st) {
+        crypto::keccak256 k, scratch;
+        k.update(as_bytes("state"));
+        for (auto _ : st) {
+            scratch.copy_state_from(k);
+            benchmark::DoNotOptimize(scratch.digest());
+        }
+    });
+    add("primitive/aes256_block@botan", [](benchmark::State& st) {
+        crypto::aes256_block b(bytes(32, 1));
+        std::uint8_t block[16] = {};
+        for (auto _ : st) {
+            b.encrypt(block);
+            benchmark::ClobberMemory();
+        }
+    });
+    add("primitive/snappy_roundtrip_random/16384", [](benchmark::State& st) {
+        const bytes data = random_payload(16384);
+        bytes z(crypto::snappy::max_compressed_length(data.size())), out(data.size());
+        for (auto _ : st) {
+            const std::size_t n = crypto::snappy::compress(data, z);
+            benchmark::DoNotOptimize(crypto::snappy::uncompress(byte_view(z).first(n), out));
+        }
+        st.SetBytesProcessed(st.iterations() * 16384);
+    });
 
-void keccak_clone_finalize(benchmark::State& st) {
-    crypto::keccak256 k, scratch;
-    k.update(as_bytes("state"));
-    for (auto _ : st) {
-        scratch.copy_state_from(k);
-        benchmark::DoNotOptimize(scratch.digest());
-    }
+    // Public-key operations (the handshakes' limit).
+    add("primitive/secp256k1_keygen", [](benchmark::State& st) {
+        for (auto _ : st) {
+            auto k = k1::generate_private_key();
+            benchmark::DoNotOptimize(k1::derive_public_key(k.value()));
+        }
+    });
+    add("primitive/secp256k1_ecdh", [](benchmark::State& st) {
+        auto k = k1::generate_private_key().value();
+        auto p = k1::derive_public_key(k1::generate_private_key().value()).value();
+        for (auto _ : st) benchmark::DoNotOptimize(k1::ecdh_x(k, p));
+    });
+    add("primitive/secp256k1_sign_recoverable", [](benchmark::State& st) {
+        auto k = k1::generate_private_key().value();
+        auto d = crypto::keccak256::hash(as_bytes("digest"));
+        for (auto _ : st) benchmark::DoNotOptimize(k1::sign_recoverable(k, d));
+    });
+    add("primitive/secp256k1_recover", [](benchmark::State& st) {
+        auto k = k1::generate_private_key().value();
+        auto d = crypto::keccak256::hash(as_bytes("digest"));
+        auto sig = k1::sign_recoverable(k, d).value();
+        for (auto _ : st) benchmark::DoNotOptimize(k1::recover(sig, d));
+    });
+    add("primitive/secp256k1_sign", [](benchmark::State& st) {
+        auto k = k1::generate_private_key().value();
+        auto d = crypto::sha256(as_bytes("digest"));
+        for (auto _ : st) benchmark::DoNotOptimize(k1::sign(k, d));
+    });
+    add("primitive/secp256k1_verify", [](benchmark::State& st) {
+        auto k = k1::generate_private_key().value();
+        auto p = k1::derive_public_key(k).value();
+        auto d = crypto::sha256(as_bytes("digest"));
+        auto sig = k1::sign(k, d).value();
+        for (auto _ : st) benchmark::DoNotOptimize(k1::verify(sig, d, p));
+    });
+    add("primitive/x25519_keygen", [](benchmark::State& st) {
+        for (auto _ : st) {
+            auto k = crypto::x25519::generate();
+            benchmark::DoNotOptimize(crypto::x25519::public_key_of(k.value()));
+        }
+    });
+    add("primitive/x25519_dh", [](benchmark::State& st) {
+        auto k = crypto::x25519::generate().value();
+        auto p = crypto::x25519::public_key_of(crypto::x25519::generate().value());
+        for (auto _ : st) benchmark::DoNotOptimize(crypto::x25519::shared_secret(k, p));
+    });
+    add("primitive/ed25519_sign", [](benchmark::State& st) {
+        auto k = crypto::ed25519::private_key::generate().value();
+        for (auto _ : st) benchmark::DoNotOptimize(k.sign(as_bytes("a transcript hash of 32 bytes...")));
+    });
+    add("primitive/ed25519_verify", [](benchmark::State& st) {
+        auto k = crypto::ed25519::private_key::generate().value();
+        auto sig = k.sign(as_bytes("a transcript hash of 32 bytes..."));
+        for (auto _ : st)
+            benchmark::DoNotOptimize(crypto::ed25519::verify(k.public_key(), as_bytes("a transcript hash of 32 bytes..."), sig));
+    });
 }
-BENCHMARK(keccak_clone_finalize)->Name("primitive/keccak256_clone_finalize");
 
-void aes256_ctr(benchmark::State& st) {
-    bytes data = random_payload(static_cast<std::size_t>(st.range(0)));
-    crypto::aes_ctr c(bytes(32, 1), bytes(16, 0));
-    for (auto _ : st) {
-        c.apply(data);
-        benchmark::ClobberMemory();
-    }
-    st.SetBytesProcessed(st.iterations() * st.range(0));
-}
-BENCHMARK(aes256_ctr)->Name("primitive/aes256_ctr")->Arg(16 * 1024);
-
-void aes256_block(benchmark::State& st) {
-    crypto::aes256_block b(bytes(32, 1));
-    std::uint8_t block[16] = {};
-    for (auto _ : st) {
-        b.encrypt(block);
-        benchmark::ClobberMemory();
-    }
-}
-BENCHMARK(aes256_block)->Name("primitive/aes256_block");
-
-void snappy_roundtrip(benchmark::State& st) {
-    const bytes data = random_payload(static_cast<std::size_t>(st.range(0)));
-    bytes z(crypto::snappy::max_compressed_length(data.size())), out(data.size());
-    for (auto _ : st) {
-        const std::size_t n = crypto::snappy::compress(data, z);
-        benchmark::DoNotOptimize(crypto::snappy::uncompress(byte_view(z).first(n), out));
-    }
-    st.SetBytesProcessed(st.iterations() * st.range(0));
-}
-BENCHMARK(snappy_roundtrip)->Name("primitive/snappy_roundtrip_random")->Arg(16 * 1024);
-
-void secp_keygen(benchmark::State& st) {
-    for (auto _ : st) {
-        auto k = k1::generate_private_key();
-        benchmark::DoNotOptimize(k1::derive_public_key(k.value()));
-    }
-}
-BENCHMARK(secp_keygen)->Name("primitive/secp256k1_keygen");
-
-void secp_ecdh(benchmark::State& st) {
-    auto k = k1::generate_private_key().value();
-    auto p = k1::derive_public_key(k1::generate_private_key().value()).value();
-    for (auto _ : st) benchmark::DoNotOptimize(k1::ecdh_x(k, p));
-}
-BENCHMARK(secp_ecdh)->Name("primitive/secp256k1_ecdh");
-
-void secp_sign(benchmark::State& st) {
-    auto k = k1::generate_private_key().value();
-    auto d = crypto::keccak256::hash(as_bytes("digest"));
-    for (auto _ : st) benchmark::DoNotOptimize(k1::sign_recoverable(k, d));
-}
-BENCHMARK(secp_sign)->Name("primitive/secp256k1_sign_recoverable");
-
-void secp_recover(benchmark::State& st) {
-    auto k = k1::generate_private_key().value();
-    auto d = crypto::keccak256::hash(as_bytes("digest"));
-    auto sig = k1::sign_recoverable(k, d).value();
-    for (auto _ : st) benchmark::DoNotOptimize(k1::recover(sig, d));
-}
-BENCHMARK(secp_recover)->Name("primitive/secp256k1_recover");
-
-// ---- through the session ---------------------------------------------
+// ---- through the session ----------------------------------------------------
 
 template <class Pair>
-void seal_open(benchmark::State& st, Pair& p) {
-    const bytes payload = random_payload(static_cast<std::size_t>(st.range(0)));
+void seal_open(benchmark::State& st, Pair& p, std::size_t size) {
+    const bytes payload = random_payload(size);
+    std::error_code failure;
     auto one = [&] {
-        (void)p.a.send(0x10, payload, p.now);
-        auto out = p.a.pending_output();
-        (void)p.b.receive(out, p.now);
-        p.a.consume_output(out.size());
-        auto e = p.b.next_event();
-        benchmark::DoNotOptimize(e);
+        if (auto ec = p.a.send(Pair::peers::code, payload, p.now)) failure = ec;
+        Pair::move(p.a, p.b);
+        bool delivered = false;
+        while (auto e = p.b.next_event()) {
+            delivered = delivered || e->kind == transport::event_kind::message;
+            benchmark::DoNotOptimize(e);
+        }
+        if (!delivered && !failure) failure = make_error_code(transport::errc::session_closed);
     };
     for (int i = 0; i < 4; ++i) one();  // warm the buffers
     const auto before = current_alloc_stats();
@@ -138,98 +267,464 @@ void seal_open(benchmark::State& st, Pair& p) {
         ++n;
     }
     const auto after = current_alloc_stats();
-    st.SetBytesProcessed(st.iterations() * st.range(0));
+    if (failure) st.SkipWithError(failure.message().c_str());
+    st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * size));
     st.counters["allocs_per_msg"] = static_cast<double>(after.allocations - before.allocations) / static_cast<double>(n);
 }
 
-void rlpx_seal_open(benchmark::State& st) {
-    rlpx_pair p;
-    seal_open(st, p);
-}
-BENCHMARK(rlpx_seal_open)->Name("rlpx/seal_open")->Apply([](auto* b) {
-    for (auto s : sizes) b->Arg(s);
-});
-
-void rlpx_seal_open_nosnappy(benchmark::State& st) {
-    rlpx_frames_pair p;
-    seal_open(st, p);
-}
-BENCHMARK(rlpx_seal_open_nosnappy)->Name("rlpx_nosnappy/seal_open")->Apply([](auto* b) {
-    for (auto s : sizes) b->Arg(s);
-});
-
-void rlpx_handshake(benchmark::State& st) {
-    const auto ka = k1::generate_private_key().value(), kb = k1::generate_private_key().value();
-    for (auto _ : st) {
-        rlpx_pair p(ka, kb);
-        benchmark::DoNotOptimize(p.a.state());
+template <class Pair>
+void register_session(const std::string& name, std::size_t max_message, bool handshakes) {
+    std::vector<std::size_t> sizes;
+    for (std::size_t n : message_sizes) {
+        const std::size_t capped = std::min(n, max_message);
+        if (sizes.empty() || sizes.back() != capped) sizes.push_back(capped);
     }
-}
-BENCHMARK(rlpx_handshake)->Name("rlpx/handshake_pair");
-
-void rlpx_idle_session_memory(benchmark::State& st) {
-    std::int64_t bytes_per_session = 0;
-    for (auto _ : st) {
-        const auto before = current_alloc_stats();
-        {
-            auto* p = new rlpx_pair();
+    for (std::size_t n : sizes)
+        add(name + "/seal_open/" + std::to_string(n), [n](benchmark::State& st) {
+            Pair p;
+            seal_open(st, p, n);
+        });
+    add(name + "/idle_session_memory", [](benchmark::State& st) {
+        std::int64_t bytes_per_session = 0;
+        for (auto _ : st) {
+            const auto before = current_alloc_stats();
+            auto* p = new Pair();
             const auto during = current_alloc_stats();
             bytes_per_session = (during.live_bytes - before.live_bytes) / 2;
             delete p;
         }
-    }
-    st.counters["bytes_per_idle_session"] = static_cast<double>(bytes_per_session);
+        st.counters["bytes_per_idle_session"] = static_cast<double>(bytes_per_session);
+    })->Iterations(20);
+    if (!handshakes) return;
+    const std::string base = name.substr(0, name.find('@'));
+    add(base + "/handshake_pair", [](benchmark::State& st) {
+        for (auto _ : st) {
+            Pair p;
+            if (p.a.state() != transport::session_state::established ||
+                p.b.state() != transport::session_state::established)
+                st.SkipWithError("the handshake did not complete");
+        }
+    });
 }
-BENCHMARK(rlpx_idle_session_memory)->Name("rlpx/idle_session_memory")->Iterations(20);
 
-// ---- the ratio table ---------------------------------------------------
+template <class Backend>
+std::string at() {
+    return backend_suffix(Backend::name);
+}
+
+void register_sessions() {
+    // RLPx: snappy on (as shipped) and off; AES-256-CTR from each backend.
+    register_session<config_pair<rlpx_config<openssl_backend>, rlpx_peers>>("rlpx" + at<openssl_backend>(), SIZE_MAX, true);
+    register_session<config_pair<rlpx_config<botan_backend>, rlpx_peers>>("rlpx" + at<botan_backend>(), SIZE_MAX, false);
+    register_session<config_pair<rlpx_nosnappy_config<openssl_backend>, rlpx_peers>>("rlpx_nosnappy" + at<openssl_backend>(),
+                                                                                     SIZE_MAX, false);
+    register_session<config_pair<rlpx_nosnappy_config<botan_backend>, rlpx_peers>>("rlpx_nosnappy" + at<botan_backend>(),
+                                                                                   SIZE_MAX, false);
+    // noise-xk (BOLT 8): ChaCha20-Poly1305 from each backend; 65535 B at most.
+    // The first of each configuration is its default backend.
+    register_session<config_pair<noise_xk_config<size_switched_backend>, noise_xk_peers>>(
+        "noise_xk" + at<size_switched_backend>(), noise_xk_max, true);
+    register_session<config_pair<noise_xk_config<openssl_backend>, noise_xk_peers>>("noise_xk" + at<openssl_backend>(),
+                                                                                   noise_xk_max, false);
+    register_session<config_pair<noise_xk_config<botan_backend>, noise_xk_peers>>("noise_xk" + at<botan_backend>(),
+                                                                                 noise_xk_max, false);
+    register_session<config_pair<noise_xk_config<sodium_backend>, noise_xk_peers>>("noise_xk" + at<sodium_backend>(),
+                                                                                  noise_xk_max, false);
+    // sha256-per-side (c-lightning 2016): AES-128-CTR from each backend.
+    register_session<config_pair<sha256_per_side_config<openssl_backend>, sha256_per_side_peers>>(
+        "sha256_per_side" + at<openssl_backend>(), SIZE_MAX, true);
+    register_session<config_pair<sha256_per_side_config<botan_backend>, sha256_per_side_peers>>(
+        "sha256_per_side" + at<botan_backend>(), SIZE_MAX, false);
+    // x25519-xchacha: stream layout, XChaCha20-Poly1305 from each backend.
+    register_session<config_pair<x25519_xchacha_config<size_switched_backend>, x25519_xchacha_peers>>(
+        "x25519_xchacha" + at<size_switched_backend>(), SIZE_MAX, true);
+    register_session<config_pair<x25519_xchacha_config<openssl_backend>, x25519_xchacha_peers>>(
+        "x25519_xchacha" + at<openssl_backend>(), SIZE_MAX, false);
+    register_session<config_pair<x25519_xchacha_config<botan_backend>, x25519_xchacha_peers>>(
+        "x25519_xchacha" + at<botan_backend>(), SIZE_MAX, false);
+    register_session<config_pair<x25519_xchacha_config<sodium_backend>, x25519_xchacha_peers>>(
+        "x25519_xchacha" + at<sodium_backend>(), SIZE_MAX, false);
+    // x25519-xchacha over datagrams: one packet per datagram, 1392 B at most.
+    register_session<config_pair<x25519_xchacha_udp_config<size_switched_backend>, x25519_xchacha_peers>>(
+        "x25519_xchacha_udp" + at<size_switched_backend>(), datagram_max, true);
+    register_session<config_pair<x25519_xchacha_udp_config<openssl_backend>, x25519_xchacha_peers>>(
+        "x25519_xchacha_udp" + at<openssl_backend>(), datagram_max, false);
+    register_session<config_pair<x25519_xchacha_udp_config<botan_backend>, x25519_xchacha_peers>>(
+        "x25519_xchacha_udp" + at<botan_backend>(), datagram_max, false);
+}
+
+// ---- loopback TCP -----------------------------------------------------------
+//
+// One connection per benchmark; each iteration sends a chunk of messages
+// (about 1 MiB, at least 16) from this thread and waits until the receiver
+// thread has taken all of them, so an iteration's time covers sealing,
+// writing, reading, opening and delivery. The receiver ends when the sender
+// says goodbye.
+
+std::size_t chunk_messages(std::size_t size) { return std::max<std::size_t>(16, (1u << 20) / std::max<std::size_t>(size, 1)); }
+
+template <class Conn>
+struct tcp_link {
+    std::unique_ptr<Conn> sender, receiver_conn;
+    std::thread receiver;
+    std::atomic<std::uint64_t> received{0};
+    std::atomic<bool> failed{false};
+
+    void start_receiving() {
+        receiver = std::thread([this] {
+            while (auto e = receiver_conn->next_event()) {
+                if (e->kind == transport::event_kind::message) received.fetch_add(1, std::memory_order_release);
+                if (e->kind == transport::event_kind::error) {
+                    failed = true;
+                    break;
+                }
+                if (e->kind == transport::event_kind::disconnected) break;
+            }
+            receiver_conn.reset();  // closes the socket: the sender's close() stops lingering
+        });
+    }
+
+    bool wait_for(std::uint64_t n) const {
+        const auto deadline = clock::now() + std::chrono::seconds(30);
+        while (received.load(std::memory_order_acquire) < n) {
+            if (failed || clock::now() > deadline) return false;
+            std::this_thread::yield();
+        }
+        return true;
+    }
+};
+
+void report_tcp(benchmark::State& st, std::uint64_t messages, std::size_t size, double seconds) {
+    st.counters["msgs_per_s"] = static_cast<double>(messages) / seconds;
+    st.counters["MB_per_s"] = static_cast<double>(messages) * static_cast<double>(size) / seconds / 1e6;
+}
+
+// Runs the iterations over an established link; `send_chunk(payload, n)`
+// queues n messages and flushes.
+template <class Link, class SendChunk>
+void tcp_loop(benchmark::State& st, Link& link, std::size_t size, SendChunk send_chunk) {
+    const bytes payload = random_payload(size);
+    const std::size_t chunk = chunk_messages(size);
+    std::uint64_t sent = 0;
+    double total = 0;
+    for (auto _ : st) {
+        const auto t0 = clock::now();
+        if (auto ec = send_chunk(payload, chunk)) {
+            st.SkipWithError(ec.message().c_str());
+            break;
+        }
+        sent += chunk;
+        if (!link.wait_for(sent)) {
+            st.SkipWithError("the receiver failed or stalled");
+            break;
+        }
+        const double secs = std::chrono::duration<double>(clock::now() - t0).count();
+        total += secs;
+        st.SetIterationTime(secs);
+    }
+    st.SetBytesProcessed(static_cast<std::int64_t>(sent * size));
+    if (total > 0) report_tcp(st, sent, size, total);
+}
+
+rlpx::node_config rlpx_node(bool snappy) {
+    rlpx::node_config c;
+    c.key = k1::generate_private_key().value();
+    c.capabilities = {{"bench", 1, 4}};
+    c.protocol_version = snappy ? 5 : 4;  // snappy only after a version-5 Hello
+    c.limits.max_input_buffer = 64u << 20;
+    return c;
+}
+
+void rlpx_tcp(benchmark::State& st, std::size_t size, bool snappy) {
+    auto server_cfg = rlpx_node(snappy);
+    auto l = rlpx::listener::open(server_cfg, "127.0.0.1", 0);
+    if (!l) return st.SkipWithError(l.error().message().c_str());
+    tcp_link<rlpx::connection> link;
+    std::thread acceptor([&] {
+        auto c = l.value().accept(clock::now() + std::chrono::seconds(10));
+        if (c) link.receiver_conn = std::move(c.value());
+    });
+    rlpx::enode remote{k1::derive_public_key(server_cfg.key).value(), "127.0.0.1", l.value().port()};
+    auto conn = rlpx::dial(rlpx_node(snappy), remote);
+    acceptor.join();
+    if (!conn || !link.receiver_conn) return st.SkipWithError("the RLPx connection failed");
+    link.sender = std::move(conn.value());
+    link.start_receiving();
+    tcp_loop(st, link, size, [&](const bytes& payload, std::size_t n) -> std::error_code {
+        for (std::size_t i = 0; i < n; ++i)
+            if (auto ec = link.sender->queue(0x10, payload)) return ec;
+        return link.sender->flush();
+    });
+    (void)link.sender->close(rlpx::p2p::disconnect_reason::client_quitting);
+    link.receiver.join();
+}
+
+void x25519_tcp(benchmark::State& st, std::size_t size, bool batch) {
+    namespace xx = variants::x25519_xchacha;
+    xx::node_config server_cfg;
+    server_cfg.identity = crypto::ed25519::private_key::generate().value();
+    server_cfg.limits.max_input_buffer = 64u << 20;
+    const auto server_id = server_cfg.identity.public_key();
+    auto l = xx::listener::open(server_cfg, "127.0.0.1", 0);
+    if (!l) return st.SkipWithError(l.error().message().c_str());
+    tcp_link<xx::connection> link;
+    std::thread acceptor([&] {
+        auto c = l.value().accept(clock::now() + std::chrono::seconds(10));
+        if (c) link.receiver_conn = std::move(c.value());
+    });
+    xx::node_config client_cfg;
+    client_cfg.identity = crypto::ed25519::private_key::generate().value();
+    auto conn = xx::dial(client_cfg, "127.0.0.1", l.value().port(), server_id);
+    acceptor.join();
+    if (!conn || !link.receiver_conn) return st.SkipWithError("the x25519-xchacha connection failed");
+    link.sender = std::move(conn.value());
+    link.start_receiving();
+    std::vector<transport::outgoing_message> messages;
+    tcp_loop(st, link, size, [&](const bytes& payload, std::size_t n) -> std::error_code {
+        if (batch) {
+            // Merged: as many messages per packet as fit (connection::send_batch).
+            messages.assign(std::min<std::size_t>(n, 256), transport::outgoing_message{1, payload});
+            for (std::size_t done = 0; done < n; done += messages.size())
+                if (auto ec = link.sender->send_batch(messages)) return ec;
+            return {};
+        }
+        for (std::size_t i = 0; i < n; ++i)
+            if (auto ec = link.sender->queue(1, payload)) return ec;
+        return link.sender->flush();
+    });
+    (void)link.sender->close(0);
+    link.receiver.join();
+}
+
+// Raw loopback TCP: 256 KiB writes, no protocol. Each iteration moves 8 MiB.
+void raw_tcp(benchmark::State& st) {
+    namespace io = transport::adapters;
+    auto l = io::tcp_listener::listen("127.0.0.1", 0);
+    if (!l) return st.SkipWithError(l.error().message().c_str());
+    std::atomic<std::uint64_t> got{0};
+    std::atomic<bool> done{false};
+    std::thread reader([&] {
+        auto fd = l.value().accept(clock::now() + std::chrono::seconds(10));
+        if (!fd) return;
+        bytes buf(256 * 1024);
+        while (!done) {
+            auto r = io::wait(fd.value(), true, false, clock::now() + std::chrono::milliseconds(100));
+            if (!r) return;
+            if (r.value() == 0) continue;
+            auto n = io::read_some(fd.value(), buf);
+            if (!n) {
+                if (n.error() == std::errc::resource_unavailable_try_again) continue;
+                return;
+            }
+            if (n.value() == 0) return;
+            got.fetch_add(n.value(), std::memory_order_release);
+        }
+    });
+    auto fd = io::tcp_connect("127.0.0.1", l.value().port(), clock::now() + std::chrono::seconds(5));
+    if (!fd) {
+        done = true;
+        reader.join();
+        return st.SkipWithError(fd.error().message().c_str());
+    }
+    const bytes buf(256 * 1024, 0x5a);
+    constexpr std::uint64_t per_iteration = 8u << 20;
+    std::uint64_t sent = 0;
+    double total = 0;
+    for (auto _ : st) {
+        const auto t0 = clock::now();
+        const std::uint64_t target = sent + per_iteration;
+        while (sent < target) {
+            auto r = io::wait(fd.value(), false, true, clock::now() + std::chrono::seconds(10));
+            if (!r || r.value() == 0) break;
+            auto n = io::write_some(fd.value(), byte_view(buf).first(std::min<std::uint64_t>(buf.size(), target - sent)));
+            if (!n) {
+                if (n.error() == std::errc::resource_unavailable_try_again) continue;
+                break;
+            }
+            sent += n.value();
+        }
+        const auto deadline = clock::now() + std::chrono::seconds(30);
+        while (got.load(std::memory_order_acquire) < sent && clock::now() < deadline) std::this_thread::yield();
+        const double secs = std::chrono::duration<double>(clock::now() - t0).count();
+        total += secs;
+        st.SetIterationTime(secs);
+        if (sent < target || got.load() < sent) {
+            st.SkipWithError("loopback transfer failed");
+            break;
+        }
+    }
+    done = true;
+    fd.value().reset();
+    reader.join();
+    st.SetBytesProcessed(static_cast<std::int64_t>(sent));
+    if (total > 0) st.counters["MB_per_s"] = static_cast<double>(sent) / total / 1e6;
+}
+
+const std::vector<std::size_t> tcp_sizes = {64, 1024, 16 * 1024, 1024 * 1024};
+
+// The configurations as shipped (default backends) over the real adapters.
+void register_tcp() {
+    add("tcp/raw", raw_tcp)->UseManualTime()->Unit(benchmark::kMillisecond);
+    const std::string rlpx_at = at<crypto::default_aes_ctr_backend>();
+    const std::string xx_at = at<crypto::default_xchacha20_poly1305_backend>();
+    for (std::size_t n : tcp_sizes) {
+        const std::string s = "/" + std::to_string(n);
+        add("tcp/rlpx" + rlpx_at + s, [n](benchmark::State& st) { rlpx_tcp(st, n, true); })
+            ->UseManualTime()->Unit(benchmark::kMillisecond);
+        add("tcp/rlpx_nosnappy" + rlpx_at + s, [n](benchmark::State& st) { rlpx_tcp(st, n, false); })
+            ->UseManualTime()->Unit(benchmark::kMillisecond);
+        add("tcp/x25519_xchacha" + xx_at + s, [n](benchmark::State& st) { x25519_tcp(st, n, false); })
+            ->UseManualTime()->Unit(benchmark::kMillisecond);
+        add("tcp/x25519_xchacha_batch" + xx_at + s, [n](benchmark::State& st) { x25519_tcp(st, n, true); })
+            ->UseManualTime()->Unit(benchmark::kMillisecond);
+    }
+}
+
+// ---- the ratio table ----------------------------------------------------------
 
 class ratio_reporter : public benchmark::ConsoleReporter {
 public:
     void ReportRuns(const std::vector<Run>& runs) override {
         ConsoleReporter::ReportRuns(runs);
         for (const auto& r : runs) {
-            if (r.run_type != Run::RT_Iteration) continue;
-            times_[r.benchmark_name()] = r.GetAdjustedRealTime() * 1e-9 /
-                                         (r.time_unit == benchmark::kMicrosecond   ? 1e-3
-                                          : r.time_unit == benchmark::kMillisecond ? 1e-6
-                                                                                   : 1.0);
-            for (const auto& [k, c] : r.counters) counters_[r.benchmark_name() + ":" + k] = c.value;
+            if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
+            const double unit = r.time_unit == benchmark::kMicrosecond   ? 1e-6
+                                : r.time_unit == benchmark::kMillisecond ? 1e-3
+                                : r.time_unit == benchmark::kSecond      ? 1.0
+                                                                         : 1e-9;
+            std::string name = r.benchmark_name();
+            if (auto at = name.find("/iterations:"); at != std::string::npos) name.resize(at);
+            if (auto at = name.find("/manual_time"); at != std::string::npos) name.resize(at);
+            if (!times_.count(name)) order_.push_back(name);
+            times_[name] = r.GetAdjustedRealTime() * unit;
+            for (const auto& [k, c] : r.counters) counters_[name + ":" + k] = c.value;
         }
     }
 
     void Finalize() override {
         ConsoleReporter::Finalize();
-        auto t = [&](const std::string& n) { return times_.count(n) ? times_[n] : NAN; };
-        const double keccak_per_byte = t("primitive/keccak256_absorb/16384") / 16384;
-        const double aes_per_byte = t("primitive/aes256_ctr/16384") / 16384;
-        const double fin = t("primitive/keccak256_clone_finalize");
-        const double blk = t("primitive/aes256_block");
-        std::printf("\nRatios to the primitive limit (same run)\n");
-        std::printf("%-28s %10s %12s %12s %8s %14s\n", "benchmark", "size", "MB/s", "limit MB/s", "ratio", "allocs/msg");
-        for (const char* cfg : {"rlpx", "rlpx_nosnappy"}) {
-            for (auto n : sizes) {
-                const std::string name = std::string(cfg) + "/seal_open/" + std::to_string(n);
-                const double body = static_cast<double>((n + 1 + 15) / 16 * 16);
-                // per side: AES-CTR over header + body, Keccak over header-seed,
-                // body and body-seed, four clone+finalize, two AES blocks.
-                const double limit = 2 * (aes_per_byte * (16 + body) + keccak_per_byte * (32 + body) + 4 * fin + 2 * blk);
-                const double measured = t(name);
-                std::printf("%-28s %10lld %12.1f %12.1f %7.0f%% %14.2f\n", cfg, static_cast<long long>(n),
-                            static_cast<double>(n) / measured / 1e6, static_cast<double>(n) / limit / 1e6,
-                            100 * limit / measured, counters_[name + ":allocs_per_msg"]);
-            }
-        }
-        const double pk_limit = 4 * t("primitive/secp256k1_keygen") + 8 * t("primitive/secp256k1_ecdh") +
-                                t("primitive/secp256k1_sign_recoverable") + t("primitive/secp256k1_recover");
-        const double hs = t("rlpx/handshake_pair");
-        std::printf("%-28s %10s %12.0f %12.0f %7.0f%%   (handshake pairs/s incl. Hello)\n", "rlpx/handshake_pair", "-",
-                    1 / hs, 1 / pk_limit, 100 * pk_limit / hs);
-        std::printf("%-28s %10s %12.0f bytes held per idle established session\n", "rlpx/idle_session", "-",
-                    counters_["rlpx/idle_session_memory/iterations:20:bytes_per_idle_session"]);
+        seal_open_table();
+        handshake_table();
+        tcp_table();
     }
 
 private:
+    double t(const std::string& n) const {
+        auto it = times_.find(n);
+        return it == times_.end() ? NAN : it->second;
+    }
+    double counter(const std::string& n) const {
+        auto it = counters_.find(n);
+        return it == counters_.end() ? NAN : it->second;
+    }
+
+    // The time of primitive `p` on n bytes, interpolated linearly between
+    // the sizes it was timed at (extrapolated by the last slope above them).
+    double cost(const std::string& p, double n) const {
+        std::vector<std::pair<double, double>> pts;
+        for (std::size_t s : primitive_sizes) {
+            const double v = t(p + "/" + std::to_string(s));
+            if (!std::isnan(v)) pts.emplace_back(static_cast<double>(s), v);
+        }
+        if (pts.empty()) return NAN;
+        if (n <= pts.front().first) return pts.front().second;
+        for (std::size_t i = 1; i < pts.size(); ++i)
+            if (n <= pts[i].first || i + 1 == pts.size()) {
+                const auto [x0, y0] = pts[i - 1];
+                const auto [x1, y1] = pts[i];
+                return y0 + (y1 - y0) * (n - x0) / (x1 - x0);
+            }
+        return pts.back().second;
+    }
+
+    // Seal+open of one n-byte message, both sides, from the primitives alone.
+    double limit(const std::string& config, const std::string& backend, double n) const {
+        if (config == "rlpx" || config == "rlpx_nosnappy") {
+            // Per side: AES-256-CTR over the header and the padded body,
+            // Keccak-256 over header-MAC seed, body ciphertext and body-MAC
+            // seed, four clone+finalize and two AES blocks.
+            const double body = std::ceil((n + 1) / 16) * 16;
+            const std::string aes = "primitive/aes256_ctr" + backend, keccak = "primitive/keccak256_absorb@botan";
+            return 2 * (cost(aes, 16) + cost(aes, body) + 2 * cost(keccak, 16) + cost(keccak, body) +
+                        4 * t("primitive/keccak256_clone_finalize@botan") + 2 * t("primitive/aes256_block@botan"));
+        }
+        if (config == "noise_xk")  // the 2-byte length and the body, each sealed and opened
+            return cost("primitive/chacha20_poly1305" + backend, 2) + cost("primitive/chacha20_poly1305" + backend, n);
+        if (config == "sha256_per_side") {
+            // Per side: AES-128-CTR over the padded data, HMAC-SHA256 over le64 totlen and it.
+            const double padded = std::ceil(n / 16) * 16;
+            return 2 * (cost("primitive/aes128_ctr" + backend, padded) + cost("primitive/hmac_sha256@botan", 8 + padded));
+        }
+        if (config == "x25519_xchacha" || config == "x25519_xchacha_udp")  // one packet: channel | length | payload
+            return cost("primitive/xchacha20_poly1305" + backend, message_header + n);
+        return NAN;
+    }
+
+    void seal_open_table() const {
+        std::printf("\nSeal+open through the session vs the raw primitives it uses (same run; both sides, one thread)\n");
+        std::printf("%-34s %10s %12s %12s %8s %12s\n", "configuration@backend", "size", "MB/s", "limit MB/s", "ratio",
+                    "allocs/msg");
+        for (const auto& name : order_) {
+            const auto at = name.find("/seal_open/");
+            if (at == std::string::npos) continue;
+            const double secs = t(name);
+            const std::string cfg_backend = name.substr(0, at);
+            const auto sep = cfg_backend.find('@');
+            const std::string config = cfg_backend.substr(0, sep), backend = cfg_backend.substr(sep);
+            const double n = std::stod(name.substr(at + 11));
+            const double lim = limit(config, backend, n);
+            std::printf("%-34s %10.0f %12.1f %12.1f %7.0f%% %12.2f\n", cfg_backend.c_str(), n, n / secs / 1e6,
+                        n / lim / 1e6, 100 * lim / secs, counter(name + ":allocs_per_msg"));
+        }
+        std::printf("\nHeap held by an idle established session\n");
+        for (const auto& name : order_) {
+            const auto at = name.find("/idle_session_memory");
+            if (at != std::string::npos)
+                std::printf("%-34s %10.0f bytes\n", name.substr(0, at).c_str(),
+                            counter(name + ":bytes_per_idle_session"));
+        }
+    }
+
+    void handshake_table() const {
+        const double keygen = t("primitive/secp256k1_keygen"), ecdh = t("primitive/secp256k1_ecdh");
+        const double x_keygen = t("primitive/x25519_keygen"), x_dh = t("primitive/x25519_dh");
+        // The public-key operations each handshake needs, both sides.
+        const std::vector<std::pair<std::string, double>> pk = {
+            // 4 key generations (2 ephemeral, 2 derived public keys of the
+            // ECIES encryptions), 8 ECDH, one recoverable signature and one
+            // recovery.
+            {"rlpx", 4 * keygen + 8 * ecdh + t("primitive/secp256k1_sign_recoverable") + t("primitive/secp256k1_recover")},
+            // Noise XK: 2 ephemeral keys, 6 ECDH (es, ee, se on each side).
+            {"noise_xk", 2 * keygen + 6 * ecdh},
+            // 2 session keys, 2 ECDH, 2 ECDSA signatures and 2 verifications.
+            {"sha256_per_side", 2 * keygen + 2 * ecdh + 2 * t("primitive/secp256k1_sign") + 2 * t("primitive/secp256k1_verify")},
+            // 2 X25519 ephemerals and DH, 2 Ed25519 signatures and verifications.
+            {"x25519_xchacha", 2 * x_keygen + 2 * x_dh + 2 * t("primitive/ed25519_sign") + 2 * t("primitive/ed25519_verify")},
+            {"x25519_xchacha_udp", 2 * x_keygen + 2 * x_dh + 2 * t("primitive/ed25519_sign") + 2 * t("primitive/ed25519_verify")},
+        };
+        std::printf("\nComplete handshakes in memory (both sides, one thread) vs their public-key operations\n");
+        std::printf("%-34s %12s %12s %8s\n", "configuration", "pairs/s", "limit/s", "ratio");
+        for (const auto& [config, lim] : pk) {
+            const double hs = t(config + "/handshake_pair");
+            if (std::isnan(hs)) continue;
+            std::printf("%-34s %12.0f %12.0f %7.0f%%\n", config.c_str(), 1 / hs, 1 / lim, 100 * lim / hs);
+        }
+    }
+
+    void tcp_table() const {
+        const double raw = counter("tcp/raw:MB_per_s");
+        std::printf("\nLoopback TCP (sender and receiver threads) vs raw loopback TCP %.0f MB/s (same run)\n", raw);
+        std::printf("%-34s %10s %12s %12s %8s\n", "configuration", "size", "msgs/s", "MB/s", "of raw");
+        for (const auto& run : order_) {
+            if (run.rfind("tcp/", 0) != 0 || run == "tcp/raw") continue;
+            const double v = counter(run + ":MB_per_s");
+            const auto slash = run.rfind('/');
+            std::printf("%-34s %10s %12.0f %12.1f %7.0f%%\n", run.substr(4, slash - 4).c_str(), run.substr(slash + 1).c_str(),
+                        counter(run + ":msgs_per_s"), v, 100 * v / raw);
+        }
+    }
+
+    std::vector<std::string> order_;  // names in the order they ran
     std::map<std::string, double> times_;
     std::map<std::string, double> counters_;
 };
@@ -240,6 +735,9 @@ private:
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    polywire::bench::register_primitives();
+    polywire::bench::register_sessions();
+    polywire::bench::register_tcp();
     polywire::bench::ratio_reporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();

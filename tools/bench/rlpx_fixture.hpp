@@ -1,7 +1,9 @@
-// Two RLPx sessions established in memory (real handshake and Hello), for
-// benchmarks: `a` initiates, `b` accepts.
+// Two sessions established in memory (real handshake, and Hello for RLPx),
+// for benchmarks: `a` initiates, `b` accepts. pair_of serves every
+// configuration (tools/bench/variants_fixture.hpp has the variants').
 #pragma once
 
+#include "policies/frame_layout.hpp"
 #include "rlpx/config.hpp"
 
 namespace polywire::bench {
@@ -25,11 +27,20 @@ struct pair_of {
         }
     }
 
+    /// Hands everything `from` has to send to `to`: as one piece of a byte
+    /// stream, or datagram by datagram with a datagram layout.
     static void move(Session& from, Session& to) {
-        auto out = from.pending_output();
-        if (out.empty()) return;
-        (void)to.receive(out, transport::clock::now());
-        from.consume_output(out.size());
+        if constexpr (policies::is_datagram<typename Session::frame_layout>()) {
+            for (auto out = from.pending_output(); !out.empty(); out = from.pending_output()) {
+                (void)to.receive_datagram(out, transport::clock::now());
+                from.consume_output(out.size());
+            }
+        } else {
+            auto out = from.pending_output();
+            if (out.empty()) return;
+            (void)to.receive(out, transport::clock::now());
+            from.consume_output(out.size());
+        }
     }
 };
 

@@ -326,9 +326,11 @@ TEST(AsioDatagramTest, KeepaliveHoldsAnIdleSessionAndASilentPeerTimesOut) {
         auto ao = options(alice(), bob());
         auto bo = options(bob(), alice());
         for (auto* o : {&ao, &bo}) {
+            // Margins for a loaded machine: a late timer must not look
+            // like a silent peer.
             o->timeouts.ping_interval = 50ms;
-            o->timeouts.pong = 150ms;
-            o->timeouts.read = 250ms;
+            o->timeouts.pong = 300ms;
+            o->timeouts.read = 500ms;
         }
         connection a(std::move(w.a), initiator(ao));
         connection b(std::move(w.b), recipient(bo));
@@ -349,14 +351,14 @@ TEST(AsioDatagramTest, KeepaliveHoldsAnIdleSessionAndASilentPeerTimesOut) {
             }
         }(b), asio::detached);
         // Idle for twice the read timeout: the pings keep both alive.
-        co_await sleep_for(500ms);
+        co_await sleep_for(1000ms);
         EXPECT_FALSE(a_over);
-        EXPECT_GE(pongs, 2);
+        EXPECT_GE(pongs, 3);
         // Then the network goes silent: a's pings go unanswered.
         w.net->copies = [](bool, int, byte_view) { return 0; };
         const auto t0 = clock::now();
-        CO_ASSERT(co_await wait_until([&] { return a_over.load(); }, 2s));
-        EXPECT_LT(clock::now() - t0, 1s);
+        CO_ASSERT(co_await wait_until([&] { return a_over.load(); }, 3s));
+        EXPECT_LT(clock::now() - t0, 2s);
         CO_ASSERT(a_end && a_end->kind == event_kind::error);
         EXPECT_EQ(a_end->error, condition::timed_out) << a_end->error.message();
         EXPECT_TRUE(co_await wait_until([&] { return a.finished() && b.finished(); }, 2s));
@@ -377,7 +379,8 @@ TEST(AsioDatagramTest, ASilentPeerGetsTheHelloResentUntilTheHandshakeTimesOut) {
         EXPECT_GE(clock::now() - t0, 350ms);
         EXPECT_LT(clock::now() - t0, 1500ms);
         EXPECT_TRUE(co_await wait_until([&] { return a.finished(); }, 1s));
-        // The silent side received the same HELLO about every 100 ms.
+        // The silent side received the same HELLO every 100 ms or so (at
+        // least once more than sent by start(); at most 4 in 350 ms).
         silent.non_blocking(true);
         std::vector<bytes> hellos;
         std::array<std::uint8_t, 2048> buf;
@@ -387,8 +390,8 @@ TEST(AsioDatagramTest, ASilentPeerGetsTheHelloResentUntilTheHandshakeTimesOut) {
             if (ec) break;
             hellos.emplace_back(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
         }
-        EXPECT_GE(hellos.size(), 3u);
-        EXPECT_LE(hellos.size(), 5u);
+        EXPECT_GE(hellos.size(), 2u);
+        EXPECT_LE(hellos.size(), 4u);
         for (const auto& h : hellos) EXPECT_EQ(h, hellos.front());
     });
 }

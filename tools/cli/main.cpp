@@ -2,7 +2,7 @@
 // the same commands for every other variant (--variant, tools/cli/variant.hpp).
 //
 //   polywire keygen [--variant V] [--out PATH]
-//   polywire listen [--variant V] --key HEX --port P --cap eth/68:17 [--echo] ...
+//   polywire listen [--variant V] --key HEX --port P --cap eth/68:17 [--echo] [--serve] ...
 //   polywire dial [--variant V] --key HEX --remote URL --cap eth/68:17 [--send N --size B] ...
 //   polywire ping ENODE
 //   polywire version
@@ -36,41 +36,56 @@ Usage:
   polywire version
   polywire --help
 
---variant V     the protocol: rlpx (default), noise-xk (Lightning BOLT 8) or
-                sha256-per-side (c-lightning 2016). Both sides must use the same.
-                URLs are enode://<128 hex>@host:port for rlpx and
+--variant V     the protocol: rlpx (default), noise-xk (Lightning BOLT 8),
+                sha256-per-side (c-lightning 2016), x25519-xchacha (over TCP)
+                or x25519-xchacha-udp (the same over UDP). Both sides must use
+                the same. URLs are enode://<128 hex>@host:port for rlpx,
                 noise-xk://<66 hex>@host:port, sha256-per-side://<66 hex>@host:port
-                (the 33-byte compressed key) for the others. Variants without
-                message codes carry the code as the first byte of each message
-                (the first --cap's codes start at 16, as in RLPx); --cap is then
-                optional, and --ping and --disconnect are usage errors (they have
-                no ping or goodbye: a close is an end of stream, reported as
-                {"event":"disconnect","reason":0}).
+                (the 33-byte compressed key), x25519-xchacha://<64 hex>@host:port
+                and x25519-xchacha-udp://<64 hex>@host:port (the Ed25519 key).
+                Variants other than rlpx have no capabilities: --cap is optional
+                and dial sends on code 16, as RLPx numbers the first --cap's
+                first code. noise-xk and sha256-per-side carry the code as the
+                first byte of each message, and --ping and --disconnect are usage
+                errors (no ping or goodbye: a close is an end of stream, reported
+                as {"event":"disconnect","reason":0}). x25519-xchacha sends each
+                message on the channel numbered by its code, answers --ping, and
+                closes with a reason: 0 requested (default), 1 protocol_error,
+                2 authentication_failure, 3 timeout. Over UDP a message holds at
+                most 1392 bytes (more fails with the session's message_too_large
+                error), nothing is retransmitted, and dial --expect-echo keeps at
+                most 16 KiB unechoed.
 
-KEY is a secp256k1 private key: --key HEX, --key-file PATH (as written by
-keygen --out) or the POLYWIRE_KEY environment variable. Only keygen prints it.
+KEY is a secp256k1 private key (an Ed25519 seed for x25519-xchacha and
+x25519-xchacha-udp): --key HEX, --key-file PATH (as written by keygen --out;
+for the Ed25519 variants also an unencrypted OpenSSH id_ed25519 or a raw
+32- or 64-byte key file) or the POLYWIRE_KEY environment variable. Only
+keygen prints it.
 
 keygen          prints {"private_key":"<64 hex>","node_id":"<128 hex>"} (66 hex,
-                the compressed key, for noise-xk and sha256-per-side); with
-                --out writes the key to a new file (mode 0600) and prints only
-                {"node_id":...}.
+                the compressed key, for noise-xk and sha256-per-side; 64 hex,
+                the Ed25519 public key, for x25519-xchacha*); with --out writes
+                the key to a new file (mode 0600) and prints only {"node_id":...}.
 listen          prints "LISTENING <URL>", e.g. enode://<node id>@<host>:<port> (the chosen
                 port with --port 0), then one JSON event per line. --echo sends
                 every application message back; --connections K serves K
                 connections one after another (default 1); --count N exits after
                 N messages in all. Exits when the last connection ends: 0 if
                 none failed.
-                --serve (rlpx): serves connections concurrently, up to
-                --connections K at once (unlimited by default; peers beyond it
-                get Disconnect "too many peers"), until SIGINT/SIGTERM or
-                --count N messages, then says "client quitting" to every peer,
-                prints {"event":"shutdown",...} and exits 0. Every event carries
-                "peer":"<host:port>". No whole-run limit unless --timeout.
+                --serve (every variant but x25519-xchacha-udp): serves
+                connections concurrently, up to --connections K at once
+                (unlimited by default; peers beyond it are handshaken and sent
+                away: RLPx Disconnect "too many peers"), until SIGINT/SIGTERM or
+                --count N messages, then says goodbye to every peer (RLPx:
+                "client quitting"), prints {"event":"shutdown",...} and exits 0.
+                Every event carries "peer":"<host:port>". No whole-run limit
+                unless --timeout.
 dial            prints the same events; --send N --size BYTES sends N random
                 messages on the first --cap's first code; --expect-echo waits
                 for them to come back and checks their SHA-256; --ping waits for
                 the Pong; then disconnects with REASON (number or name, default
-                requested). The first --cap must be shared with the remote.
+                requested). With rlpx the first --cap must be shared with the
+                remote.
                 --connections K: K connections at once, each doing all that,
                 their events tagged "connection":1..K; exits 0 only if all
                 succeed.
@@ -85,7 +100,8 @@ bench           prints one JSON line: {"variant":..,"size":..,"count":..,
                 --config=opt for meaningful figures.
 
 --cap           a capability NAME/VERSION:LENGTH, e.g. eth/68:17 (LENGTH is the
-                number of message codes); listen and dial need at least one.
+                number of message codes); listen and dial need at least one
+                with rlpx.
 --timeout S     bounds the whole run (default 30 s).
 --handshake-timeout MS
                 bounds the connection, handshake and Hello (default 5000 ms).

@@ -46,6 +46,11 @@
 // timeouts.retransmit until the peer answers. See docs/architecture.md,
 // "Datagrams".
 //
+// Keys: once the session is closed, or closing after its goodbye was sealed,
+// it holds no key (egress_codec()/ingress_codec() are null again, and the
+// key agreement is back to its initial state); every buffer that held one
+// was wiped.
+//
 // Errors: any wire error (bad MAC, malformed message, limit, timeout) latches
 // the session into `closed`, queues an error event, and — once keys exist —
 // queues the base protocol's goodbye (RLPx: Disconnect) in pending_output().
@@ -233,6 +238,9 @@ private:
         return !std::is_same_v<compressor, policies::no_compression> && base_.compression_active();
     }
     std::error_code fail(std::error_code ec) noexcept;
+    /// Destroys both codecs (their keys are wiped) and any key the key
+    /// agreement still holds: called as the session closes.
+    void wipe_keys() noexcept;
     /// The key-dump hook (tests only): a no-op unless one is installed.
     void dump_keys_for_testing_only(const secrets* s) const noexcept;
     std::error_code process(time_point now) noexcept;

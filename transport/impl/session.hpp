@@ -101,6 +101,7 @@ std::error_code session<Config>::receive_eof(time_point) noexcept {
     if (state_ == session_state::closed) return errc::session_closed;
     if (state_ == session_state::closing) {
         state_ = session_state::closed;
+        wipe_keys();
         return {};
     }
     return fail(errc::peer_closed);
@@ -228,7 +229,20 @@ std::error_code session<Config>::fail(std::error_code ec) noexcept {
     state_ = session_state::closed;
     error_ = ec;
     push({.kind = event_kind::error, .error = ec});
+    wipe_keys();
     return ec;
+}
+
+template <class Config>
+void session<Config>::wipe_keys() noexcept {
+    // Nothing is sealed or opened after a session closes (closing: the
+    // goodbye is already sealed, and input is only watched for the peer's).
+    egress_.reset();
+    ingress_.reset();
+    if constexpr (std::is_move_assignable_v<key_agreement>) {
+        // A handshake cut short may still hold an ephemeral key or a chaining key.
+        ka_ = key_agreement(role_, opts_.handshake);
+    }
 }
 
 template <class Config>
@@ -382,6 +396,7 @@ std::error_code session<Config>::dispatch(std::uint64_t code, std::size_t offset
                 state_ = session_state::closed;
                 peer_reason_ = r.value().reason;
                 push({.kind = event_kind::disconnected, .reason = r.value().reason});
+                wipe_keys();
                 break;
         }
         return {};
@@ -571,6 +586,7 @@ std::error_code session<Config>::close(std::uint8_t reason, time_point now) noex
     if (state_ == session_state::closed || state_ == session_state::closing) return errc::session_closed;
     if (!keys_ready()) {
         state_ = session_state::closed;
+        wipe_keys();
         return {};
     }
     auto w = writer();
@@ -578,6 +594,7 @@ std::error_code session<Config>::close(std::uint8_t reason, time_point now) noex
     base_.disconnect(reason, w);
     state_ = session_state::closing;
     linger_until_ = now + opts_.timeouts.linger;
+    wipe_keys();  // the goodbye is sealed: no key is needed any more
     return {};
 }
 
@@ -587,6 +604,7 @@ void session<Config>::abort(std::error_code ec) noexcept {
     state_ = session_state::closed;
     error_ = ec;
     push({.kind = event_kind::error, .error = ec});
+    wipe_keys();
 }
 
 template <class Config>

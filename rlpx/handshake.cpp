@@ -268,7 +268,8 @@ result<handshake_step> ecies_handshake::consume_auth(byte_view in, bytes& out) {
 
     auto initiator_id = secp::parse_public_key(auth->initiator_pubk);
     if (!initiator_id) return fail(errc::invalid_curve_point);
-    if (options_.remote_id && *options_.remote_id != initiator_id.value()) return fail(errc::wrong_remote_identity);
+    if (options_.remote_id && !constant_time_equal(*options_.remote_id, initiator_id.value()))
+        return fail(errc::wrong_remote_identity);
 
     // Recover the initiator's ephemeral key from sig over static-shared-secret ^ nonce.
     auto static_shared = secp::ecdh_x(options_.static_key, initiator_id.value());

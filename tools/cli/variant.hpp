@@ -154,7 +154,10 @@ std::error_code close_with(Conn& conn, std::uint8_t reason) {
     }
 }
 
-/// Bytes dial sends ahead of their echoes: V::echo_window, or 4 MiB.
+/// Bytes dial --expect-echo sends ahead of their echoes, so the peers'
+/// buffers stay bounded whatever --send and --size are: V::echo_window, or
+/// 4 MiB (TCP's flow control does the rest; a datagram variant sets a window
+/// its socket buffers hold, as nothing retransmits a dropped datagram).
 template <class V>
 constexpr std::size_t echo_window() {
     if constexpr (requires { V::echo_window; })

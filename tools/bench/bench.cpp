@@ -10,7 +10,7 @@
 //     receiver on separate threads (tcp/...), next to raw loopback TCP;
 // and prints each through-the-session figure as a ratio to its limit.
 //
-//   ./bazelw run --config=opt //tools/bench -- [--benchmark_out=bench.json --benchmark_out_format=json]
+//   ./bazelw run --config=opt //tools/bench -- [--benchmark_out="$PWD/bench.json" --benchmark_out_format=json]
 //
 // docs/performance.md describes the limit models; tools/bench/chart.py draws
 // the JSON.

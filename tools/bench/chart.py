@@ -3,7 +3,7 @@
 with its primitive limit, from the benchmark suite's JSON output (Python
 standard library only; writes SVG).
 
-    ./bazelw run --config=opt //tools/bench -- --benchmark_out=bench.json --benchmark_out_format=json
+    ./bazelw run --config=opt //tools/bench -- --benchmark_out="$PWD/bench.json" --benchmark_out_format=json
     python3 tools/bench/chart.py bench.json docs/performance.svg
 
 Each configuration is drawn on its default backend (the first of its

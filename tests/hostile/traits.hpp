@@ -228,14 +228,7 @@ struct sha256_per_side_traits : stream_traits {
 // stream, le16 datagram) | le64 id | sealed body | tag (16).
 /// Over a stream every packet id must be the next one: a gap is a packet
 /// removed or held back on the way.
-template <class E = variants::x25519_xchacha::errc>
-std::error_code out_of_sequence() {
-    if constexpr (requires { E::packet_out_of_sequence; }) {
-        return E::packet_out_of_sequence;
-    } else {
-        return E::packet_replayed;  // (older trees: ids only had to increase)
-    }
-}
+inline std::error_code out_of_sequence() { return variants::x25519_xchacha::errc::packet_out_of_sequence; }
 
 template <class Session, class Wire>
 struct x25519_xchacha_base {

@@ -39,6 +39,8 @@
 //     while a control frame is handled applies from the next frame read.
 //     What `K` holds is between the base protocol and the codec (the
 //     standard codec rebuilds its Cipher and MacState from it).
+//   * Key material of its own (a rekey chaining key): `wipe_keys() noexcept`,
+//     called when the session closes, alongside the codecs' destruction.
 #pragma once
 
 #include <concepts>

@@ -150,9 +150,9 @@ struct x25519_xchacha_config {
     using session = variants::x25519_xchacha::session;
     static constexpr std::uint64_t app_code = 7;
     static constexpr bool keys_inline = true;
-    // The control protocol (the base protocol) keeps the rekey chaining key
-    // until the session is destroyed (docs/security.md, "Secrets").
-    static constexpr std::array<std::string_view, 1> retained{"chaining_key"};
+    // The control protocol (the base protocol) wipes its rekey chaining key
+    // on close too (control_protocol::wipe_keys).
+    static constexpr std::array<std::string_view, 0> retained{};
     ed::private_key a = ed::private_key::generate().value(), b = ed::private_key::generate().value();
     session::options make(const ed::private_key& self, std::optional<ed::private_key> remote) {
         session::options o;

@@ -239,6 +239,7 @@ void session<Config>::wipe_keys() noexcept {
     // goodbye is already sealed, and input is only watched for the peer's).
     egress_.reset();
     ingress_.reset();
+    if constexpr (requires { base_.wipe_keys(); }) base_.wipe_keys();  // e.g. a rekey chaining key
     if constexpr (std::is_move_assignable_v<key_agreement>) {
         // A handshake cut short may still hold an ephemeral key or a chaining key.
         ka_ = key_agreement(role_, opts_.handshake);

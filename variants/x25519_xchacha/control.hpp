@@ -94,6 +94,18 @@ public:
     std::error_code on_tick(transport::time_point now, policies::frame_writer& w);
     std::optional<key_update> take_key_update() noexcept;
 
+    /// Forgets every key it holds (the session closed): the chaining key,
+    /// an exchange in progress, queued key updates.
+    void wipe_keys() noexcept {
+        chain_ = {};
+        own_ = {};
+        next_i_key_ = {};
+        next_r_key_ = {};
+        updates_.clear();
+        test_keys_.clear();
+        state_ = state::idle;
+    }
+
     // Diagnostics.
     /// The epoch both sides have switched to.
     std::uint32_t epoch() const noexcept { return epoch_; }

@@ -15,8 +15,21 @@
 //     whole datagram and appends at most one datagram to `out`; a repeated
 //     message (the peer retransmitted it because our answer was lost) is
 //     consumed with `step.stale` set, and the session resends our last
-//     flight (docs/architecture.md, "Datagrams"). An error closes the
-//     session; nothing after it is read.
+//     flight (docs/architecture.md, "Datagrams"). Over a stream an error
+//     closes the session; nothing after it is read.
+//   * Datagram configurations: a consume() that fails because of what it
+//     read (a wire error: a malformed, unexpected, forged or foreign
+//     message) must leave the KeyAgreement exactly as it was before the
+//     call, and `out` untouched — validate the whole message, then change
+//     state — because the session discards that datagram and the
+//     handshake goes on (anyone who can send from the peer's address could
+//     otherwise abort it; the handshake deadline bounds the wait). Only
+//     errors of condition misuse or system_failure (a failed primitive, the
+//     random generator, a call after the machine latched) stay fatal. A
+//     KeyAgreement that must behave differently over datagrams (keep
+//     several answered first messages, not latch on a refusal) takes
+//     `over_datagrams{}` as a third constructor argument; the session
+//     passes it when its FrameLayout is a datagram layout.
 //   * `take_secrets()` is called once, after `done`: it hands the session a
 //     value struct (`secrets`) from which the Cipher and MacState of each
 //     direction are built. The KeyAgreement wipes its own copies.
@@ -35,6 +48,11 @@ namespace polywire::policies {
 
 enum class handshake_role { initiator, recipient };
 enum class direction { egress, ingress };
+
+/// Tag: build a KeyAgreement for a datagram configuration (see above).
+struct over_datagrams {
+    explicit over_datagrams() = default;
+};
 
 struct handshake_step {
     std::size_t consumed = 0;  ///< bytes of `in` used

@@ -43,15 +43,19 @@
 // authentication (forged, replayed, too old, early or late) is discarded
 // and counted (discarded_datagrams(), last_discard()) instead of closing
 // the session, and the last handshake flight is resent every
-// timeouts.retransmit until the peer answers. See docs/architecture.md,
-// "Datagrams".
+// timeouts.retransmit until the peer answers. So is a handshake message the
+// key agreement refuses (malformed, forged, or naming another identity):
+// the handshake goes on, bounded by timeouts.handshake; if it runs out, the
+// error is handshake_timeout and last_discard() still says what the last
+// refused datagram was. See docs/architecture.md, "Datagrams".
 //
 // Keys: once the session is closed, or closing after its goodbye was sealed,
 // it holds no key (egress_codec()/ingress_codec() are null again, and the
 // key agreement is back to its initial state); every buffer that held one
 // was wiped.
 //
-// Errors: any wire error (bad MAC, malformed message, limit, timeout) latches
+// Errors: any wire error (bad MAC, malformed message, limit, timeout) — over
+// datagrams, any that is not discarded as above — latches
 // the session into `closed`, queues an error event, and — once keys exist —
 // queues the base protocol's goodbye (RLPx: Disconnect) in pending_output().
 // Every call after that returns errc::session_closed; send() before
@@ -218,7 +222,9 @@ public:
     const codec* egress_codec() const noexcept { return egress_ ? &*egress_ : nullptr; }
     const codec* ingress_codec() const noexcept { return ingress_ ? &*ingress_ : nullptr; }
 
-    /// Datagram layouts: datagrams discarded so far, and why the last one was.
+    /// Datagram layouts: datagrams discarded so far, and why the last one was
+    /// (kept after the session closed: after a handshake_timeout, the last
+    /// handshake message the key agreement refused, if any).
     std::uint64_t discarded_datagrams() const noexcept { return discarded_; }
     std::error_code last_discard() const noexcept { return last_discard_; }
 

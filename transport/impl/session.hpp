@@ -4,9 +4,32 @@
 
 namespace polywire::transport {
 
+namespace detail {
+/// The key agreement of a session: over datagrams built with
+/// policies::over_datagrams if it takes that (policies/key_agreement.hpp).
+template <class KeyAgreement, bool Datagrams, class Options>
+KeyAgreement make_key_agreement(policies::handshake_role role, const Options& o) {
+    if constexpr (Datagrams && std::is_constructible_v<KeyAgreement, policies::handshake_role, const Options&,
+                                                       policies::over_datagrams>) {
+        return KeyAgreement(role, o, policies::over_datagrams{});
+    } else {
+        return KeyAgreement(role, o);
+    }
+}
+
+/// Over datagrams: may a key agreement's refusal of a handshake message be
+/// discarded? Yes, unless it is misuse or a primitive's failure.
+inline bool discardable_handshake_error(std::error_code ec) noexcept {
+    return ec != condition::misuse && ec != condition::system_failure;
+}
+}  // namespace detail
+
 template <class Config>
 session<Config>::session(policies::handshake_role role, options opts)
-    : opts_(std::move(opts)), role_(role), ka_(role, opts_.handshake), base_(opts_.protocol) {}
+    : opts_(std::move(opts)),
+      role_(role),
+      ka_(detail::make_key_agreement<key_agreement, datagrams>(role, opts_.handshake)),
+      base_(opts_.protocol) {}
 
 template <class Config>
 std::error_code session<Config>::start(time_point now) noexcept {
@@ -242,7 +265,7 @@ void session<Config>::wipe_keys() noexcept {
     if constexpr (requires { base_.wipe_keys(); }) base_.wipe_keys();  // e.g. a rekey chaining key
     if constexpr (std::is_move_assignable_v<key_agreement>) {
         // A handshake cut short may still hold an ephemeral key or a chaining key.
-        ka_ = key_agreement(role_, opts_.handshake);
+        ka_ = detail::make_key_agreement<key_agreement, datagrams>(role_, opts_.handshake);
     }
 }
 
@@ -266,7 +289,19 @@ std::error_code session<Config>::process(time_point now) noexcept {
         if (!keys_ready()) {
             const std::size_t before = out_.size();
             auto step = ka_.consume(byte_view(in_).subspan(parse_), out_);
-            if (!step) return fail(step.error());
+            if (!step) {
+                if constexpr (datagrams) {
+                    // docs/architecture.md, "Datagrams": a handshake message
+                    // the key agreement refuses (forged, foreign, malformed)
+                    // is discarded; the genuine one may still come, and the
+                    // handshake deadline bounds the wait.
+                    if (detail::discardable_handshake_error(step.error())) {
+                        discard(step.error());
+                        break;
+                    }
+                }
+                return fail(step.error());
+            }
             parse_ += step.value().consumed;
             if (step.value().consumed > 0 && !step.value().done) dump_keys_for_testing_only(nullptr);
             if constexpr (datagrams) {

@@ -44,19 +44,34 @@ crypto::digest32 confirmation(const secret<32>& key, std::string_view what, cons
 
 handshake::handshake(policies::handshake_role role, const options& opts) noexcept : role_(role), options_(opts) {}
 
+handshake::handshake(policies::handshake_role role, const options& opts, policies::over_datagrams) noexcept
+    : role_(role), options_(opts), datagrams_(true) {}
+
 std::error_code handshake::fail(std::error_code ec) noexcept {
     state_ = state::failed;
     e_ = x::private_key();
     confirm_r_key_ = secret<32>();
     confirm_i_key_ = secret<32>();
     secrets_ = secrets();
+    answered_.clear();
     return ec;
 }
 
+// A message refused: nothing changed. Over a stream the handshake latches;
+// over datagrams it waits for the genuine message.
+std::error_code handshake::refuse(std::error_code ec) noexcept { return datagrams_ ? ec : fail(ec); }
+
 void handshake::mix(byte_view data) noexcept { h_ = crypto::sha256(h_, data); }
 
+namespace {
+bool starts_with(byte_view m, const bytes& prefix) noexcept {
+    return !prefix.empty() && m.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), m.begin());
+}
+}  // namespace
+
 bool handshake::repeats(byte_view m) const noexcept {
-    return !last_in_.empty() && m.size() >= last_in_.size() && std::equal(last_in_.begin(), last_in_.end(), m.begin());
+    if (state_ == state::awaiting_proof) return !answered_.empty() && starts_with(m, answered_.back().hello);
+    return starts_with(m, last_in_);
 }
 
 std::error_code handshake::start(bytes& out) noexcept {
@@ -98,7 +113,7 @@ result<policies::handshake_step> handshake::consume(byte_view in, bytes& out) no
             case state::awaiting_hello: return read_hello(in, out);
             case state::awaiting_reply: return read_reply(in, out);
             case state::awaiting_proof:
-                if (repeats(in)) return policies::handshake_step{.consumed = last_in_.size(), .stale = true};
+                if (repeats(in)) return policies::handshake_step{.consumed = hello_size, .stale = true};
                 return read_proof(in, out);
             case state::awaiting_finished:
                 if (repeats(in)) return policies::handshake_step{.consumed = last_in_.size(), .stale = true};
@@ -112,119 +127,157 @@ result<policies::handshake_step> handshake::consume(byte_view in, bytes& out) no
 
 // HKDF over the X25519 secret (and the pre-shared key) with the transcript
 // so far as the salt: the confirmation keys, both packet keys, the chain.
-std::error_code handshake::derive(const x::public_key& peer_e) {
+// Changes nothing: the caller keeps the keys once the message is accepted.
+std::error_code handshake::derive(const x::public_key& peer_e, const crypto::digest32& salt, derived& k) const {
     auto ss = x::shared_secret(e_, peer_e);
-    if (!ss) return fail(errc::low_order_key);
+    if (!ss) return errc::low_order_key;
     secure_bytes ikm(ss.value().view().begin(), ss.value().view().end());
     if (options_.psk) ikm.insert(ikm.end(), options_.psk->view().begin(), options_.psk->view().end());
     secret<160> okm;
-    if (auto ec = crypto::hkdf_sha256(okm.mutable_view(), ikm, h_, as_bytes(keys_info))) return fail(ec);
-    confirm_r_key_.assign(okm.view().subspan(0, 32));
-    confirm_i_key_.assign(okm.view().subspan(32, 32));
-    secrets_.initiator_key.assign(okm.view().subspan(64, 32));
-    secrets_.responder_key.assign(okm.view().subspan(96, 32));
-    secrets_.chaining_key.assign(okm.view().subspan(128, 32));
-    e_ = x::private_key();  // forward secrecy: the ephemeral is not needed any more
+    if (auto ec = crypto::hkdf_sha256(okm.mutable_view(), ikm, salt, as_bytes(keys_info))) return ec;
+    k.confirm_r.assign(okm.view().subspan(0, 32));
+    k.confirm_i.assign(okm.view().subspan(32, 32));
+    k.initiator_key.assign(okm.view().subspan(64, 32));
+    k.responder_key.assign(okm.view().subspan(96, 32));
+    k.chaining_key.assign(okm.view().subspan(128, 32));
     return {};
 }
 
-// Responder: HELLO -> REPLY.
+// Responder: HELLO -> REPLY. The answer is kept with what PROOF is checked
+// against; h_ stays the transcript before HELLO until a PROOF verifies.
 result<policies::handshake_step> handshake::read_hello(byte_view m, bytes& out) {
-    if (m[0] != kind::hello) return fail(errc::malformed_handshake);
+    if (m[0] != kind::hello) return refuse(errc::malformed_handshake);
     if (m.size() < hello_size) return policies::handshake_step{};
     m = m.first(hello_size);
-    const auto sid_i = take<16>(m, 1);
-    re_ = take<32>(m, 17);
-    rid_ = take<32>(m, 49);
-    if (options_.expected_remote && !constant_time_equal(*options_.expected_remote, rid_))
-        return fail(errc::wrong_remote_identity);
-    mix(m);
-    const std::size_t at = out.size();
-    out.push_back(kind::reply);
-    put(out, sid_);
-    put(out, e_pub_);
-    put(out, options_.identity.public_key());
-    mix(byte_view(out).subspan(at));
-    if (auto ec = derive(re_)) {
-        out.resize(at);
-        return ec;
-    }
-    const auto sig = options_.identity.sign(signed_message(responder_context, h_));
-    put(out, sig);
-    mix(sig);
-    const auto confirm = confirmation(confirm_r_key_, "confirm", h_);
-    put(out, confirm);
-    mix(confirm);
-    secrets_.initiator_sid = sid_i;
-    secrets_.responder_sid = sid_;
-    secrets_.remote_id = rid_;
-    last_in_.assign(m.begin(), m.end());
+    answered a;
+    a.sid_i = take<16>(m, 1);
+    const x::public_key e_i = take<32>(m, 17);
+    a.rid = take<32>(m, 49);
+    if (options_.expected_remote && !constant_time_equal(*options_.expected_remote, a.rid))
+        return refuse(errc::wrong_remote_identity);
+    a.hello.assign(m.begin(), m.end());
+    crypto::digest32 h = crypto::sha256(h_, m);
+    a.reply.push_back(kind::reply);
+    put(a.reply, sid_);
+    put(a.reply, e_pub_);
+    put(a.reply, options_.identity.public_key());
+    h = crypto::sha256(h, a.reply);
+    if (auto ec = derive(e_i, h, a.keys)) return ec == errc::low_order_key ? refuse(ec) : fail(ec);
+    const auto sig = options_.identity.sign(signed_message(responder_context, h));
+    put(a.reply, sig);
+    h = crypto::sha256(h, sig);
+    const auto confirm = confirmation(a.keys.confirm_r, "confirm", h);
+    put(a.reply, confirm);
+    a.h = crypto::sha256(h, confirm);
+    // Accepted.
+    out.insert(out.end(), a.reply.begin(), a.reply.end());
+    if (answered_.size() == max_answered_hellos) answered_.erase(answered_.begin());
+    answered_.push_back(std::move(a));
+    if (!datagrams_) e_ = x::private_key();  // forward secrecy: no other HELLO will be answered
     state_ = state::awaiting_proof;
     return policies::handshake_step{.consumed = hello_size};
 }
 
+// Responder over datagrams, after a REPLY: another HELLO. A repeat of one
+// answered earlier gets its REPLY again (and becomes the newest); a new one
+// is answered too — it may be the genuine one, whatever came first.
+result<policies::handshake_step> handshake::another_hello(byte_view m, bytes& out) {
+    if (m.size() < hello_size) return policies::handshake_step{};
+    for (auto it = answered_.begin(); it != answered_.end(); ++it) {
+        if (!starts_with(m, it->hello)) continue;
+        out.insert(out.end(), it->reply.begin(), it->reply.end());
+        std::rotate(it, it + 1, answered_.end());
+        return policies::handshake_step{.consumed = hello_size};
+    }
+    return read_hello(m, out);
+}
+
 // Initiator: REPLY -> PROOF.
 result<policies::handshake_step> handshake::read_reply(byte_view m, bytes& out) {
-    if (m[0] != kind::reply) return fail(errc::malformed_handshake);
+    if (m[0] != kind::reply) return refuse(errc::malformed_handshake);
     if (m.size() < reply_size) return policies::handshake_step{};
     m = m.first(reply_size);
     const auto sid_r = take<16>(m, 1);
-    re_ = take<32>(m, 17);
-    rid_ = take<32>(m, 49);
+    const x::public_key e_r = take<32>(m, 17);
+    const identity_public_key id_r = take<32>(m, 49);
     const auto sig_r = take<64>(m, 81);
     const auto confirm_r = take<32>(m, 145);
-    if (options_.expected_remote && !constant_time_equal(*options_.expected_remote, rid_))
-        return fail(errc::wrong_remote_identity);
-    mix(m.first(81));
-    if (!ed::verify(rid_, signed_message(responder_context, h_), sig_r)) return fail(errc::bad_signature);
-    if (auto ec = derive(re_)) return ec;
-    mix(sig_r);
-    if (!constant_time_equal(confirmation(confirm_r_key_, "confirm", h_), confirm_r))
-        return fail(errc::key_confirmation_failed);
-    mix(confirm_r);
-    const std::size_t at = out.size();
+    if (options_.expected_remote && !constant_time_equal(*options_.expected_remote, id_r))
+        return refuse(errc::wrong_remote_identity);
+    crypto::digest32 h = crypto::sha256(h_, m.first(81));
+    if (!ed::verify(id_r, signed_message(responder_context, h), sig_r)) return refuse(errc::bad_signature);
+    derived k;
+    if (auto ec = derive(e_r, h, k)) return ec == errc::low_order_key ? refuse(ec) : fail(ec);
+    h = crypto::sha256(h, sig_r);
+    if (!constant_time_equal(confirmation(k.confirm_r, "confirm", h), confirm_r))
+        return refuse(errc::key_confirmation_failed);
+    // Accepted.
+    h_ = crypto::sha256(h, confirm_r);
     out.push_back(kind::proof);
     const auto sig = options_.identity.sign(signed_message(initiator_context, h_));
     put(out, sig);
     mix(sig);
-    const auto confirm = confirmation(confirm_i_key_, "confirm", h_);
+    const auto confirm = confirmation(k.confirm_i, "confirm", h_);
     put(out, confirm);
     mix(confirm);
-    (void)at;
+    e_ = x::private_key();  // forward secrecy: the ephemeral is not needed any more
+    confirm_r_key_ = k.confirm_r;
+    confirm_i_key_ = k.confirm_i;
+    secrets_.initiator_key = k.initiator_key;
+    secrets_.responder_key = k.responder_key;
+    secrets_.chaining_key = k.chaining_key;
     secrets_.responder_sid = sid_r;
-    secrets_.remote_id = rid_;
+    secrets_.remote_id = id_r;
     last_in_.assign(m.begin(), m.end());
     state_ = state::awaiting_finished;
     return policies::handshake_step{.consumed = reply_size};
 }
 
-// Responder: PROOF -> FINISHED; done.
+// Responder: PROOF -> FINISHED; done. The PROOF must answer one of the
+// REPLYs sent (the newest first).
 result<policies::handshake_step> handshake::read_proof(byte_view m, bytes& out) {
-    if (m[0] != kind::proof) return fail(m[0] == kind::hello ? errc::unexpected_handshake : errc::malformed_handshake);
+    if (m[0] == kind::hello && datagrams_) return another_hello(m, out);
+    if (m[0] != kind::proof) return refuse(m[0] == kind::hello ? errc::unexpected_handshake : errc::malformed_handshake);
     if (m.size() < proof_size) return policies::handshake_step{};
     m = m.first(proof_size);
     const auto sig_i = take<64>(m, 1);
     const auto confirm_i = take<32>(m, 65);
-    if (!ed::verify(rid_, signed_message(initiator_context, h_), sig_i)) return fail(errc::bad_signature);
-    mix(sig_i);
-    if (!constant_time_equal(confirmation(confirm_i_key_, "confirm", h_), confirm_i))
-        return fail(errc::key_confirmation_failed);
-    mix(confirm_i);
-    const auto fin = confirmation(confirm_r_key_, "finished", h_);
-    out.push_back(kind::finished);
-    put(out, fin);
-    mix(fin);
-    last_in_.clear();
-    state_ = state::done;
-    return policies::handshake_step{.consumed = proof_size, .done = true};
+    std::error_code why = errc::bad_signature;
+    for (auto a = answered_.rbegin(); a != answered_.rend(); ++a) {
+        if (!ed::verify(a->rid, signed_message(initiator_context, a->h), sig_i)) continue;
+        const crypto::digest32 h = crypto::sha256(a->h, sig_i);
+        if (!constant_time_equal(confirmation(a->keys.confirm_i, "confirm", h), confirm_i)) {
+            why = errc::key_confirmation_failed;
+            continue;
+        }
+        // Accepted.
+        h_ = crypto::sha256(h, confirm_i);
+        const auto fin = confirmation(a->keys.confirm_r, "finished", h_);
+        out.push_back(kind::finished);
+        put(out, fin);
+        mix(fin);
+        confirm_r_key_ = a->keys.confirm_r;
+        confirm_i_key_ = a->keys.confirm_i;
+        secrets_.initiator_key = a->keys.initiator_key;
+        secrets_.responder_key = a->keys.responder_key;
+        secrets_.chaining_key = a->keys.chaining_key;
+        secrets_.initiator_sid = a->sid_i;
+        secrets_.responder_sid = sid_;
+        secrets_.remote_id = a->rid;
+        answered_.clear();
+        e_ = x::private_key();
+        state_ = state::done;
+        return policies::handshake_step{.consumed = proof_size, .done = true};
+    }
+    return refuse(why);
 }
 
 // Initiator: FINISHED; done.
 result<policies::handshake_step> handshake::read_finished(byte_view m) {
-    if (m[0] != kind::finished) return fail(m[0] == kind::reply ? errc::unexpected_handshake : errc::malformed_handshake);
+    if (m[0] != kind::finished) return refuse(m[0] == kind::reply ? errc::unexpected_handshake : errc::malformed_handshake);
     if (m.size() < finished_size) return policies::handshake_step{};
     const auto fin = take<32>(m, 1);
-    if (!constant_time_equal(confirmation(confirm_r_key_, "finished", h_), fin)) return fail(errc::key_confirmation_failed);
+    if (!constant_time_equal(confirmation(confirm_r_key_, "finished", h_), fin)) return refuse(errc::key_confirmation_failed);
     mix(fin);
     last_in_.clear();
     state_ = state::done;

@@ -25,6 +25,19 @@
 // X25519 result (all zero: low_order_key), key confirmation. A message
 // repeating one already processed byte for byte (a retransmission over
 // datagrams) is consumed as `stale`.
+//
+// Every step checks the whole message before it changes anything: a
+// refused message leaves the handshake as it was. Over a stream the
+// handshake then latches (the session closes anyway). Over datagrams
+// (built with policies::over_datagrams) it does not: the session discards
+// the datagram and the genuine message may still come, so that whoever can
+// send from the peer's address cannot abort a handshake — with its own key
+// no more than with garbage (an authentic message naming another identity
+// is refused as wrong_remote_identity and the real peer's still passes).
+// For the same reason the responder over datagrams answers every distinct
+// HELLO (up to max_answered_hellos, the oldest forgotten first; a repeat
+// gets the same REPLY again) and completes with the one whose PROOF
+// verifies; it keeps its ephemeral key until then.
 #pragma once
 
 #include <array>
@@ -33,6 +46,7 @@
 #include <optional>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "policies/crypto/ed25519.hpp"
 #include "policies/crypto/hash.hpp"
@@ -112,7 +126,11 @@ public:
     };
     using secrets = x25519_xchacha::secrets;
 
+    /// Over datagrams: the HELLOs a responder answers at once.
+    static constexpr std::size_t max_answered_hellos = 4;
+
     handshake(policies::handshake_role role, const options& opts) noexcept;
+    handshake(policies::handshake_role role, const options& opts, policies::over_datagrams) noexcept;
 
     /// Initiator: appends HELLO. Responder: appends nothing.
     /// Errors: transport::errc::random_failure, transport::errc::session_closed (twice).
@@ -121,8 +139,9 @@ public:
     /// Reads the next message from the front of `in` (consumed = 0 until it
     /// has fully arrived) and appends the answer. Errors: errc::
     /// malformed_handshake, unexpected_handshake, wrong_remote_identity,
-    /// bad_signature, low_order_key, key_confirmation_failed;
-    /// transport::errc::session_closed after done or after an error.
+    /// bad_signature, low_order_key, key_confirmation_failed (the handshake
+    /// is as it was before the call); transport::errc::session_closed after
+    /// done, or after an error over a stream.
     result<policies::handshake_step> consume(byte_view in, bytes& out) noexcept;
 
     /// The session keys, once, after done.
@@ -139,32 +158,55 @@ public:
         f("ephemeral_private_key", k.e_.view());
         f("confirm_r_key", k.confirm_r_key_.view());
         f("confirm_i_key", k.confirm_i_key_.view());
+        for (const answered& a : k.answered_) {
+            f("confirm_r_key", a.keys.confirm_r.view());
+            f("confirm_i_key", a.keys.confirm_i.view());
+            f("initiator_key", a.keys.initiator_key.view());
+            f("responder_key", a.keys.responder_key.view());
+            f("chaining_key", a.keys.chaining_key.view());
+        }
     }
 
 private:
     enum class state { initial, awaiting_hello, awaiting_reply, awaiting_proof, awaiting_finished, done, taken, failed };
 
+    /// What HKDF gives, before a message is accepted.
+    struct derived {
+        secret<32> confirm_r, confirm_i, initiator_key, responder_key, chaining_key;
+    };
+    /// Responder: a HELLO answered, waiting for its PROOF.
+    struct answered {
+        bytes hello;           ///< as received, to recognise a repeat
+        bytes reply;           ///< our answer, sent again on a repeat
+        crypto::digest32 h{};  ///< the transcript after REPLY
+        identity_public_key rid{};
+        session_id sid_i{};
+        derived keys;
+    };
+
     result<policies::handshake_step> read_hello(byte_view m, bytes& out);
     result<policies::handshake_step> read_reply(byte_view m, bytes& out);
     result<policies::handshake_step> read_proof(byte_view m, bytes& out);
     result<policies::handshake_step> read_finished(byte_view m);
-    std::error_code derive(const crypto::x25519::public_key& peer_e);
+    result<policies::handshake_step> another_hello(byte_view m, bytes& out);
+    std::error_code derive(const crypto::x25519::public_key& peer_e, const crypto::digest32& salt, derived& k) const;
     void mix(byte_view data) noexcept;
     std::error_code fail(std::error_code ec) noexcept;
+    std::error_code refuse(std::error_code ec) noexcept;
     bool repeats(byte_view m) const noexcept;
 
     policies::handshake_role role_;
     options options_;
+    bool datagrams_ = false;
     state state_ = state::initial;
-    crypto::digest32 h_{};
+    crypto::digest32 h_{};  ///< responder: the transcript before HELLO until PROOF
     crypto::x25519::private_key e_;
     crypto::x25519::public_key e_pub_{};
-    crypto::x25519::public_key re_{};
     session_id sid_{};
-    identity_public_key rid_{};
     secret<32> confirm_r_key_, confirm_i_key_;
     secrets secrets_;
-    bytes last_in_;  ///< the last message processed, to recognise a retransmission
+    std::vector<answered> answered_;  ///< responder, oldest first (one over a stream)
+    bytes last_in_;  ///< initiator: the last message processed, to recognise a retransmission
 };
 
 static_assert(policies::KeyAgreement<handshake>);

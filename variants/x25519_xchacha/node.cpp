@@ -25,6 +25,16 @@ udp_session::options udp_options(const node_config& cfg, std::optional<identity_
     o.limits = s.limits;
     return o;
 }
+
+// A UDP handshake that ran out of time after the key agreement refused a
+// datagram (a wrong identity, a pre-shared key that differs...): that
+// refusal says more than the timeout.
+std::error_code udp_handshake(udp_connection& c) {
+    const std::error_code ec = c.handshake();
+    const std::error_code refused = c.session().last_discard();
+    if (ec == transport::errc::handshake_timeout && refused == transport::condition::handshake_failed) return refused;
+    return ec;
+}
 }  // namespace
 
 result<std::unique_ptr<connection>> dial(const node_config& cfg, const std::string& host, std::uint16_t port,
@@ -44,7 +54,7 @@ result<std::unique_ptr<udp_connection>> dial_udp(const node_config& cfg, const s
     if (auto ec = adapters::udp_connect(fd.value(), host, port)) return ec;
     auto c = std::make_unique<udp_connection>(
         std::move(fd.value()), udp_session(policies::handshake_role::initiator, udp_options(cfg, remote)), cfg.log);
-    if (auto ec = c->handshake()) return ec;
+    if (auto ec = udp_handshake(*c)) return ec;
     return c;
 }
 
@@ -91,7 +101,7 @@ result<std::unique_ptr<udp_connection>> udp_listener::accept(transport::time_poi
     auto c = std::make_unique<udp_connection>(
         std::move(peer), udp_session(policies::handshake_role::recipient, udp_options(cfg_, expected_remote)), cfg_.log,
         std::move(first));
-    if (auto ec = c->handshake()) return ec;
+    if (auto ec = udp_handshake(*c)) return ec;
     return c;
 }
 

@@ -60,6 +60,10 @@ public:
 
 result<std::unique_ptr<connection>> dial(const node_config& cfg, const std::string& host, std::uint16_t port,
                                          std::optional<identity_public_key> remote);
+/// Over UDP a refused handshake datagram does not end the handshake (it may
+/// be forged); if the handshake then times out, dial_udp and
+/// udp_listener::accept report the last refusal (e.g. wrong_remote_identity)
+/// rather than handshake_timeout.
 result<std::unique_ptr<udp_connection>> dial_udp(const node_config& cfg, const std::string& host, std::uint16_t port,
                                                  std::optional<identity_public_key> remote);
 

@@ -3,12 +3,15 @@
 // are delivered despite loss, duplication and reordering within the replay
 // window, and tampered, replayed, too old or misplaced datagrams are
 // discarded — counted, with their reason — without delivering anything
-// and without closing the session.
+// and without closing the session; so are handshake datagrams the key
+// agreement refuses (garbage, cut, tampered, foreign), and the genuine ones
+// still complete the handshake.
 #include "variants/x25519_xchacha/config.hpp"
 
 #include <algorithm>
 #include <random>
 #include <set>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -194,6 +197,194 @@ TEST(DatagramTest, EarlyFramesAndShortDatagramsAreDiscarded) {
     EXPECT_EQ(p.b.state(), session_state::handshaking);
     p.start();
     EXPECT_EQ(p.b.state(), session_state::established);
+}
+
+// ---- refused handshake datagrams --------------------------------------
+// Whoever can send from the peer's address — garbage, a cut or tampered
+// copy, a message of another identity or another session — cannot abort a
+// handshake: the key agreement refuses it, the session discards and counts
+// it, and the genuine datagrams still complete the handshake.
+
+/// The handshake datagrams of an honest exchange: HELLO, REPLY, PROOF,
+/// FINISHED (from the options given).
+std::vector<bytes> handshake_datagrams(const udp_session::options& ao, const udp_session::options& bo) {
+    udp_pair p(ao, bo);
+    p.start();
+    EXPECT_EQ(p.a.state(), session_state::established);
+    std::vector<bytes> a, b;
+    for (const bytes& d : p.sent_by_a)
+        if (d[0] != kind::data) a.push_back(d);
+    for (const bytes& d : p.sent_by_b)
+        if (d[0] != kind::data) b.push_back(d);
+    EXPECT_EQ(a.size(), 2u);
+    EXPECT_EQ(b.size(), 2u);
+    return {a.at(0), b.at(0), a.at(1), b.at(1)};
+}
+
+/// A handshake message of the same kind that its receiver must refuse:
+/// signed by Mallory (HELLO; REPLY answering Alice's genuine HELLO) or
+/// taken from another session between Alice and Bob (PROOF, FINISHED).
+bytes foreign(std::size_t k, const std::vector<bytes>& genuine) {
+    handshake::options m;
+    m.identity = mallory();
+    m.ephemeral_key_for_testing_only = x_key(0x61);
+    m.session_id_for_testing_only = sid(0x65);
+    bytes out, none;
+    if (k == 0) {
+        handshake mh(policies::handshake_role::initiator, m);
+        EXPECT_FALSE(mh.start(out));
+        return out;
+    }
+    if (k == 1) {
+        handshake mr(policies::handshake_role::recipient, m);
+        EXPECT_FALSE(mr.start(none));
+        EXPECT_TRUE(mr.consume(genuine[0], out));
+        return out;
+    }
+    const auto other = handshake_datagrams(options<udp_session>(alice(), bob().public_key(), 0xc1, 0xc5),
+                                           options<udp_session>(bob(), alice().public_key(), 0xd1, 0xd5));
+    return other[k];
+}
+
+struct forgery {
+    std::string what;
+    bytes datagram;
+};
+
+std::vector<forgery> forgeries(std::size_t k, const std::vector<bytes>& genuine) {
+    const bytes& g = genuine[k];
+    std::vector<forgery> out;
+    out.push_back({"garbage", bytes(g.size(), 0xab)});
+    bytes of_kind(g.size(), 0xab);
+    of_kind[0] = g[0];
+    out.push_back({"garbage of its kind", of_kind});
+    out.push_back({"its first byte", bytes(g.begin(), g.begin() + 1)});
+    out.push_back({"its first half", bytes(g.begin(), g.begin() + static_cast<std::ptrdiff_t>(g.size() / 2))});
+    for (std::size_t pos : {std::size_t{0}, std::size_t{1}, g.size() / 3, g.size() / 2, g.size() - 1}) {
+        bytes f = g;
+        f[pos] ^= 0x01;
+        out.push_back({"bit " + std::to_string(pos * 8) + " flipped", f});
+    }
+    out.push_back({k < 2 ? "Mallory's" : "another session's", foreign(k, genuine)});
+    return out;
+}
+
+TEST(DatagramTest, RefusedHandshakeDatagramsBeforeOrAfterTheGenuineOnesAreDiscarded) {
+    const auto genuine = handshake_datagrams(alice_options<udp_session>(), bob_options<udp_session>());
+    const char* names[] = {"HELLO", "REPLY", "PROOF", "FINISHED"};
+    for (std::size_t k = 0; k < 4; ++k) {
+        for (const forgery& f : forgeries(k, genuine)) {
+            for (bool before : {true, false}) {
+                const std::string where =
+                    std::string(names[k]) + ": " + f.what + (before ? ", before the genuine one" : ", after it");
+                udp_pair p(alice_options<udp_session>(), bob_options<udp_session>());
+                bool injected = false;
+                p.filter = [&](const bytes& d, bool from_a) -> std::optional<bytes> {
+                    if (injected || d != genuine[k]) return d;
+                    injected = true;
+                    if (before) {
+                        EXPECT_FALSE((from_a ? p.b : p.a).receive_datagram(f.datagram, p.now)) << where;
+                    } else {
+                        (from_a ? p.to_b : p.to_a).push_front(f.datagram);  // the next to arrive there
+                    }
+                    return d;
+                };
+                p.start();
+                ASSERT_TRUE(injected) << where;
+                ASSERT_EQ(p.a.state(), session_state::established) << where;
+                ASSERT_EQ(p.b.state(), session_state::established) << where;
+                EXPECT_GE(p.a.discarded_datagrams() + p.b.discarded_datagrams(), 1u) << where;
+                EXPECT_EQ(polywire::test::count(p.a_events, event_kind::handshake_complete), 1u) << where;
+                EXPECT_EQ(polywire::test::count(p.b_events, event_kind::handshake_complete), 1u) << where;
+                EXPECT_EQ(polywire::test::count(p.a_events, event_kind::error), 0u) << where;
+                EXPECT_EQ(polywire::test::count(p.b_events, event_kind::error), 0u) << where;
+                EXPECT_EQ(p.a.remote_id(), bob().public_key()) << where;
+                EXPECT_EQ(p.b.remote_id(), alice().public_key()) << where;
+                // Both hold the genuine keys.
+                ASSERT_FALSE(p.a.send(1, h("0102"), p.now)) << where;
+                ASSERT_FALSE(p.b.send(2, h("0304"), p.now)) << where;
+                p.deliver();
+                EXPECT_EQ(payloads(p.b_events), std::vector<bytes>{h("0102")}) << where;
+                EXPECT_EQ(payloads(p.a_events), std::vector<bytes>{h("0304")}) << where;
+            }
+        }
+    }
+}
+
+TEST(DatagramTest, TheRefusalOfEachMessageIsCountedWithItsReason) {
+    const auto genuine = handshake_datagrams(alice_options<udp_session>(), bob_options<udp_session>());
+    udp_pair p(alice_options<udp_session>(), bob_options<udp_session>());
+    (void)p.a.start(p.now);
+    (void)p.b.start(p.now);
+    p.a.consume_output(p.a.pending_output().size());  // Alice's HELLO, delivered below
+    ASSERT_FALSE(p.b.receive_datagram(foreign(0, genuine), p.now));
+    EXPECT_EQ(p.b.last_discard(), errc::wrong_remote_identity);
+    bytes flipped = genuine[0];
+    flipped[0] ^= 0x01;
+    ASSERT_FALSE(p.b.receive_datagram(flipped, p.now));
+    EXPECT_EQ(p.b.last_discard(), errc::malformed_handshake);
+    EXPECT_EQ(p.b.discarded_datagrams(), 2u);
+    ASSERT_FALSE(p.b.receive_datagram(genuine[0], p.now));
+    EXPECT_EQ(p.b.pending_output().size(), reply_size);
+    p.b.consume_output(reply_size);
+    // An authentic REPLY naming another identity (Mallory answering Alice's
+    // HELLO) could come from anyone with a key of their own: discarded.
+    ASSERT_FALSE(p.a.receive_datagram(foreign(1, genuine), p.now));
+    EXPECT_EQ(p.a.last_discard(), errc::wrong_remote_identity);
+    bytes bad_sig = genuine[1];
+    bad_sig[100] ^= 0x01;
+    ASSERT_FALSE(p.a.receive_datagram(bad_sig, p.now));
+    EXPECT_EQ(p.a.last_discard(), errc::bad_signature);
+    bytes bad_confirm = genuine[1];
+    bad_confirm[reply_size - 1] ^= 0x01;
+    ASSERT_FALSE(p.a.receive_datagram(bad_confirm, p.now));
+    EXPECT_EQ(p.a.last_discard(), errc::key_confirmation_failed);
+    EXPECT_EQ(p.a.discarded_datagrams(), 3u);
+    EXPECT_TRUE(p.a.pending_output().empty());  // nothing answered
+    ASSERT_FALSE(p.a.receive_datagram(genuine[1], p.now));
+    EXPECT_EQ(p.a.pending_output().size(), proof_size);
+    p.deliver();
+    EXPECT_EQ(p.a.state(), session_state::established);
+    EXPECT_EQ(p.b.state(), session_state::established);
+    EXPECT_EQ(p.a.discarded_datagrams(), 3u);
+    EXPECT_EQ(p.b.discarded_datagrams(), 2u);
+}
+
+TEST(DatagramTest, AHandshakeWithOnlyRefusedDatagramsEndsAtItsDeadline) {
+    const auto genuine = handshake_datagrams(alice_options<udp_session>(), bob_options<udp_session>());
+    udp_pair p(alice_options<udp_session>(), bob_options<udp_session>());
+    const transport::time_point t0 = p.now;
+    ASSERT_FALSE(p.a.start(t0));
+    ASSERT_FALSE(p.b.start(t0));
+    const auto deadline = t0 + p.a.settings().timeouts.handshake;
+    // Bob hears only Mallory's HELLO, Alice only Mallory's REPLY, every
+    // 500 ms; each is refused, and neither keeps the handshake alive.
+    std::uint64_t sent = 0;
+    for (auto t = t0; t < deadline; t += std::chrono::milliseconds(500), ++sent) {
+        ASSERT_FALSE(p.b.receive_datagram(foreign(0, genuine), t));
+        ASSERT_FALSE(p.a.receive_datagram(foreign(1, genuine), t));
+        ASSERT_FALSE(p.a.on_tick(t));
+        ASSERT_FALSE(p.b.on_tick(t));
+        while (!p.a.pending_output().empty()) p.a.consume_output(p.a.pending_output().size());  // HELLO resent
+        while (!p.b.pending_output().empty()) p.b.consume_output(p.b.pending_output().size());
+    }
+    EXPECT_EQ(p.a.state(), session_state::handshaking);
+    EXPECT_EQ(p.b.state(), session_state::handshaking);
+    EXPECT_EQ(p.a.on_tick(deadline), transport::errc::handshake_timeout);
+    EXPECT_EQ(p.b.on_tick(deadline), transport::errc::handshake_timeout);
+    for (udp_session* s : {&p.a, &p.b}) {
+        EXPECT_EQ(s->state(), session_state::closed);
+        EXPECT_EQ(s->error(), transport::errc::handshake_timeout);
+        EXPECT_EQ(s->discarded_datagrams(), sent);
+        EXPECT_EQ(s->last_discard(), errc::wrong_remote_identity);  // what went wrong, kept after the close
+    }
+    udp_pair::drain(p.a, p.a_events);
+    udp_pair::drain(p.b, p.b_events);
+    ASSERT_EQ(p.a_events.size(), 1u);
+    EXPECT_EQ(p.a_events[0].kind, event_kind::error);
+    EXPECT_EQ(p.a_events[0].error, transport::errc::handshake_timeout);
+    ASSERT_EQ(p.b_events.size(), 1u);
+    EXPECT_EQ(p.b_events[0].error, transport::errc::handshake_timeout);
 }
 
 TEST(DatagramTest, EachPendingOutputIsOneDatagram) {

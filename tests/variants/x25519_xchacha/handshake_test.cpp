@@ -1,7 +1,12 @@
 // The x25519-xchacha key agreement on its own: both sides derive the same
 // keys, identities are checked, every byte of every message matters,
-// messages of one session do not verify in another, and repeats are stale.
+// messages of one session do not verify in another, and repeats are stale;
+// over datagrams a refused message changes nothing and the responder
+// answers several HELLOs.
 #include "variants/x25519_xchacha/handshake.hpp"
+
+#include <memory>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -244,6 +249,111 @@ TEST(HandshakeTest, OutOfOrderMessagesAreRefused) {
     handshake i(handshake_role::initiator, alice_ka());
     (void)i.start(out);
     EXPECT_EQ(i.consume(good.finished, out).error(), errc::malformed_handshake);
+}
+
+// Over datagrams: every tampered copy of every message is refused without
+// changing anything, so the genuine messages that follow give the same
+// bytes and keys as an untouched exchange.
+TEST(HandshakeTest, OverDatagramsARefusedMessageChangesNothing) {
+    const transcript good = run(alice_ka(), bob_ka());
+    ASSERT_FALSE(good.error);
+    const polywire::policies::over_datagrams dgram{};
+    handshake i(handshake_role::initiator, alice_ka(), dgram), r(handshake_role::recipient, bob_ka(), dgram);
+    bytes hello, none, reply, proof, fin, sink;
+    ASSERT_FALSE(i.start(hello));
+    ASSERT_FALSE(r.start(none));
+    // Each flip of each byte, fed to `to` before the genuine message; `kept`
+    // says which flips the receiver cannot tell from a genuine message (a
+    // HELLO's session id and ephemeral key: answered, not refused).
+    auto flips = [&](handshake& to, const bytes& m, auto kept) {
+        for (std::size_t pos = 0; pos < m.size(); ++pos) {
+            bytes t = m;
+            t[pos] ^= 0x01;
+            sink.clear();
+            auto s = to.consume(t, sink);
+            if (kept(pos)) {
+                ASSERT_TRUE(s) << pos;
+                continue;
+            }
+            ASSERT_FALSE(s) << pos;
+            EXPECT_EQ(s.error(), transport::condition::handshake_failed) << pos;
+            EXPECT_TRUE(sink.empty()) << pos;
+        }
+    };
+    flips(r, good.hello, [](std::size_t pos) { return pos >= 1 && pos < 49; });
+    ASSERT_EQ(r.consume(good.hello, reply).value().consumed, hello_size);
+    EXPECT_EQ(reply, good.reply);  // answered as if nothing else had come
+    flips(i, good.reply, [](std::size_t) { return false; });
+    ASSERT_TRUE(i.consume(good.reply, proof));
+    EXPECT_EQ(proof, good.proof);
+    flips(r, good.proof, [](std::size_t) { return false; });
+    ASSERT_TRUE(r.consume(good.proof, fin).value().done);
+    EXPECT_EQ(fin, good.finished);
+    flips(i, good.finished, [](std::size_t) { return false; });
+    ASSERT_TRUE(i.consume(good.finished, sink).value().done);
+    EXPECT_EQ(i.transcript_hash(), r.transcript_hash());
+    EXPECT_EQ(hx(i.take_secrets().initiator_key), hx(good.si.initiator_key));
+    EXPECT_EQ(hx(r.take_secrets().responder_key), hx(good.sr.responder_key));
+}
+
+TEST(HandshakeTest, OverAStreamARefusedMessageEndsTheHandshake) {
+    const transcript good = run(alice_ka(), bob_ka());
+    handshake i(handshake_role::initiator, alice_ka());
+    bytes hello, proof;
+    (void)i.start(hello);
+    bytes bad = good.reply;
+    bad[100] ^= 0x01;
+    EXPECT_EQ(i.consume(bad, proof).error(), errc::bad_signature);
+    EXPECT_EQ(i.consume(good.reply, proof).error(), transport::errc::session_closed);
+    EXPECT_TRUE(proof.empty());
+    // And a second, different HELLO is out of order (over datagrams it is answered).
+    handshake r(handshake_role::recipient, opts(bob(), std::nullopt, 0xb1, 0xb5));
+    bytes none, reply;
+    (void)r.start(none);
+    ASSERT_TRUE(r.consume(good.hello, reply));
+    bytes other = good.hello;
+    other[20] ^= 0x01;
+    EXPECT_EQ(r.consume(other, reply).error(), errc::unexpected_handshake);
+}
+
+TEST(HandshakeTest, OverDatagramsTheResponderAnswersSeveralHellosAndKeepsTheNewest) {
+    const polywire::policies::over_datagrams dgram{};
+    handshake r(handshake_role::recipient, opts(bob(), std::nullopt, 0xb1, 0xb5), dgram);
+    bytes none;
+    ASSERT_FALSE(r.start(none));
+    // One more initiator than the responder keeps answers for.
+    constexpr std::size_t n = handshake::max_answered_hellos + 1;
+    std::vector<std::unique_ptr<handshake>> is;
+    std::vector<bytes> hellos(n), replies(n);
+    for (std::size_t k = 0; k < n; ++k) {
+        is.push_back(std::make_unique<handshake>(handshake_role::initiator,
+                                                 opts(alice(), bob().public_key(), static_cast<std::uint8_t>(0x30 + k),
+                                                      static_cast<std::uint8_t>(0x40 + k)),
+                                                 dgram));
+        ASSERT_FALSE(is[k]->start(hellos[k]));
+        auto s = r.consume(hellos[k], replies[k]);
+        ASSERT_TRUE(s) << k;
+        EXPECT_EQ(s.value().consumed, hello_size);
+        EXPECT_EQ(replies[k].size(), reply_size);
+    }
+    // A repeat of an older HELLO gets its own REPLY again.
+    bytes again;
+    auto s = r.consume(hellos[1], again);
+    ASSERT_TRUE(s);
+    EXPECT_FALSE(s.value().stale);
+    EXPECT_EQ(again, replies[1]);
+    // The first initiator's answer was forgotten: its PROOF is refused; the
+    // others' would verify, and the last one's completes the handshake.
+    std::vector<bytes> proofs(n);
+    for (std::size_t k = 0; k < n; ++k) ASSERT_TRUE(is[k]->consume(replies[k], proofs[k])) << k;
+    bytes fin;
+    EXPECT_EQ(r.consume(proofs[0], fin).error(), errc::bad_signature);
+    EXPECT_TRUE(fin.empty());
+    ASSERT_TRUE(r.consume(proofs[n - 1], fin).value().done);
+    bytes sink;
+    ASSERT_TRUE(is[n - 1]->consume(fin, sink).value().done);
+    EXPECT_EQ(is[n - 1]->transcript_hash(), r.transcript_hash());
+    EXPECT_EQ(hx(is[n - 1]->take_secrets().initiator_key), hx(r.take_secrets().initiator_key));
 }
 
 }  // namespace

@@ -6,7 +6,9 @@
 // the datagram layout); a handshake that never completes, a peer sending one
 // byte per (simulated) second, a peer that stops reading. Every case checks
 // the exact error, that the session is closed (or, for a datagram, that it
-// was discarded and counted), that nothing of the tampered message was
+// was discarded and counted — over datagrams a tampered handshake message
+// too, sent before the genuine one as a spoofing sender would, and the
+// handshake still completes), that nothing of the tampered message was
 // delivered, and that memory held stays under a stated bound.
 #include <functional>
 #include <string>
@@ -173,6 +175,25 @@ protected:
         EXPECT_LT(receiver.buffered_bytes(), memory_bound) << where;
     }
 
+    /// Over datagrams: a tampered handshake message was delivered before the
+    /// genuine one. It was refused — discarded and counted with one of the
+    /// reasons `e` lists, on whichever side could tell — and the handshake
+    /// completed.
+    void expect_handshake_survived(peers_t& p, const expectation& e, const std::string& where) {
+        p.exchange();
+        EXPECT_EQ(p.a.state(), session_state::established) << where;
+        EXPECT_EQ(p.b.state(), session_state::established) << where;
+        EXPECT_GE(p.a.discarded_datagrams() + p.b.discarded_datagrams(), 1u) << where;
+        EXPECT_TRUE(one_of(p.a.last_discard(), e.errors) || one_of(p.b.last_discard(), e.errors))
+            << where << ": discarded " << describe({p.a.last_discard(), p.b.last_discard()}) << " expected "
+            << describe(e.errors);
+        EXPECT_EQ(test::count(p.a_events, event_kind::handshake_complete), 1u) << where;
+        EXPECT_EQ(test::count(p.b_events, event_kind::handshake_complete), 1u) << where;
+        EXPECT_EQ(test::count(p.a_events, event_kind::message) + test::count(p.b_events, event_kind::message), 0u) << where;
+        EXPECT_LT(p.a.buffered_bytes(), memory_bound) << where;
+        EXPECT_LT(p.b.buffered_bytes(), memory_bound) << where;
+    }
+
     /// An established-session message tampered so that `e` applies,
     /// delivered to b (whose state before is `p`'s).
     void expect_message_rejected(peers_t& p, byte_view tampered, const expectation& e, byte_view genuine,
@@ -268,21 +289,35 @@ TYPED_TEST(HostileSessionTest, EveryTruncationOfEveryHandshakeMessageWaitsThenTi
     }
 }
 
-TYPED_TEST(HostileSessionTest, EveryFlippedByteOfEveryHandshakeMessageFailsTheHandshake) {
+// Streams: the tampered message replaces the genuine one and fails the
+// handshake. Datagrams: it arrives first, is refused and discarded, and the
+// genuine one completes the handshake.
+TYPED_TEST(HostileSessionTest, EveryFlippedByteOfEveryHandshakeMessageIsRefused) {
     const auto msgs = this->honest();
     for (std::size_t k = 0; k < msgs.size(); ++k) {
         for (std::size_t pos = 0; pos < msgs[k].data.size(); ++pos) {
             const std::string where = "message " + std::to_string(k) + " byte " + std::to_string(pos);
             typename TestFixture::peers_t p(this->traits);
             expectation e;
-            p.exchange([&](std::size_t i, bool, bytes& m) {
+            p.exchange([&](std::size_t i, bool to_b, bytes& m) {
+                (void)to_b;
                 if (i == k) {
                     e = TypeParam::handshake_flip(k, pos, m);
-                    m[pos] ^= 0xff;
+                    if constexpr (TypeParam::datagrams) {
+                        bytes bad = m;
+                        bad[pos] ^= 0xff;
+                        EXPECT_FALSE(p.deliver(to_b, bad)) << where;
+                    } else {
+                        m[pos] ^= 0xff;
+                    }
                 }
                 return true;
             });
-            this->expect_handshake_rejected(p, msgs[k].to_b, e, where);
+            if constexpr (TypeParam::datagrams) {
+                this->expect_handshake_survived(p, e, where);
+            } else {
+                this->expect_handshake_rejected(p, msgs[k].to_b, e, where);
+            }
         }
     }
 }
@@ -307,7 +342,9 @@ TYPED_TEST(HostileSessionTest, HandshakeLengthsOfZeroTheMaximumAndBeyondAreRejec
     if (cases == 0) GTEST_SKIP() << TypeParam::name << " carries no handshake length in clear";
 }
 
-TYPED_TEST(HostileSessionTest, GarbageBeforeTheFirstHandshakeMessageFailsIt) {
+// Streams: the garbage is the start of the first message, which fails.
+// Datagrams: a datagram of its own, refused and discarded.
+TYPED_TEST(HostileSessionTest, GarbageBeforeTheFirstHandshakeMessageIsRefused) {
     typename TestFixture::peers_t p(this->traits);
     const bytes garbage(7, 0xab);
     p.exchange([&](std::size_t i, bool, bytes& m) {
@@ -319,10 +356,17 @@ TYPED_TEST(HostileSessionTest, GarbageBeforeTheFirstHandshakeMessageFailsIt) {
         }
         return true;
     });
-    EXPECT_EQ(p.b.error(), TypeParam::garbage_before()) << p.b.error().message();
-    EXPECT_EQ(p.b.state(), session_state::closed);
-    EXPECT_EQ(test::count(p.b_events, event_kind::handshake_complete), 0u);
-    EXPECT_NE(p.a.state(), session_state::established);
+    if constexpr (TypeParam::datagrams) {
+        EXPECT_EQ(p.b.discarded_datagrams(), 1u);
+        EXPECT_EQ(p.b.last_discard(), TypeParam::garbage_before()) << p.b.last_discard().message();
+        EXPECT_EQ(p.b.state(), session_state::established);
+        EXPECT_EQ(p.a.state(), session_state::established);
+    } else {
+        EXPECT_EQ(p.b.error(), TypeParam::garbage_before()) << p.b.error().message();
+        EXPECT_EQ(p.b.state(), session_state::closed);
+        EXPECT_EQ(test::count(p.b_events, event_kind::handshake_complete), 0u);
+        EXPECT_NE(p.a.state(), session_state::established);
+    }
 }
 
 TYPED_TEST(HostileSessionTest, AHandshakeThatNeverCompletesTimesOutAtItsDeadlineAndReleasesItsMemory) {

@@ -9,7 +9,9 @@
 // them (exchange() in hostile_session_test.cpp: the initiator's pending
 // output goes to the recipient, then the recipient's back, ...; over a
 // stream one message is everything one side had pending, over datagrams
-// one datagram). A "flip" XORs one byte with 0xff.
+// one datagram). A "flip" XORs one byte with 0xff. Over datagrams a flipped
+// handshake message is refused with the error listed (discarded, not
+// fatal) and the genuine one still completes the handshake.
 #pragma once
 
 #include <limits>
@@ -245,6 +247,7 @@ struct x25519_xchacha_base {
     typename Session::options initiator() const { return make(a, b); }
     typename Session::options recipient() const { return make(b, std::nullopt); }
 
+    // Over UDP the same errors, as the reason of a discard.
     static expectation handshake_flip(std::size_t msg, std::size_t pos, byte_view) {
         using variants::x25519_xchacha::errc;
         if (pos == 0) return {{errc::malformed_handshake}};  // the kind byte
@@ -286,6 +289,7 @@ struct x25519_xchacha_base {
                   {"one beyond the maximum", max + 1, {{too_large}}},
                   {"all ones", all_ones, {{too_large}}}}}};
     }
+    /// Over UDP the garbage is a datagram of its own: discarded for this.
     static std::error_code garbage_before() { return variants::x25519_xchacha::errc::malformed_handshake; }
     static expectation garbage_after() { return {{variants::x25519_xchacha::errc::bad_packet_kind}}; }
     static constexpr std::size_t max_message = Wire::max_payload;

@@ -73,15 +73,27 @@ public:
     }
 
     /// Queues a message without waiting for the network: consecutive
-    /// messages leave in one write (frames stay separate on the wire). The
-    /// queue is flushed once it holds `coalesce_limit` bytes; call flush()
-    /// after the last one.
+    /// messages leave in few writes (frames stay separate on the wire).
+    /// Every `write_chunk` queued bytes, what the socket accepts at once is
+    /// written without waiting, so the peer reads and opens the first frames
+    /// while later ones are still being sealed; queue() waits for the socket
+    /// only once the output buffer (queued plus written since it last
+    /// emptied) reaches `coalesce_limit`, which bounds it. Call flush() after
+    /// the last one.
     std::error_code queue(std::uint64_t code, byte_view payload) {
         if (auto ec = session_.send(code, payload, clock::now())) return ec;
-        if (session_.pending_output().size() >= coalesce_limit) return flush();
+        const std::size_t pending = session_.pending_output().size();
+        if (pending + written_since_drained_ >= coalesce_limit) return flush();
+        if (pending >= next_write_at_) {
+            write_ready();
+            if (session_.state() == session_state::closed)
+                return session_.error() ? session_.error() : make_error_code(errc::session_closed);
+            next_write_at_ = session_.pending_output().size() + write_chunk;
+        }
         return {};
     }
     static constexpr std::size_t coalesce_limit = 256 * 1024;
+    static constexpr std::size_t write_chunk = 64 * 1024;
 
     std::error_code ping() {
         if (auto ec = session_.ping(clock::now())) return ec;
@@ -140,7 +152,7 @@ private:
             if (!n && !try_again(n.error())) return session_.abort(n.error());
             if (n && n.value() > 0) {
                 write_progress_ = now;
-                session_.consume_output(n.value());
+                consumed(n.value());
             }
         }
         if (ready.value() & static_cast<int>(io_ready::readable)) {
@@ -168,7 +180,7 @@ private:
                 return session_.abort(n.error());
             }
             if (n.value() == 0) return;
-            session_.consume_output(n.value());
+            consumed(n.value());
         }
     }
 
@@ -185,7 +197,19 @@ private:
                 if (try_again(n.error())) continue;
                 break;
             }
-            session_.consume_output(n.value());
+            consumed(n.value());
+        }
+    }
+
+    // The session's output buffer keeps what was written until all of it
+    // was (then it empties): count it, so queue() can bound the buffer.
+    void consumed(std::size_t n) noexcept {
+        session_.consume_output(n);
+        if (session_.pending_output().empty()) {
+            written_since_drained_ = 0;
+            next_write_at_ = write_chunk;
+        } else {
+            written_since_drained_ += n;
         }
     }
 
@@ -195,6 +219,7 @@ private:
     }
 
     void log_event(const event& e) {
+        if (!log_) return;
         switch (e.kind) {
             case event_kind::handshake_complete: log(log_level::info, "handshake complete"); break;
             case event_kind::disconnected:
@@ -217,6 +242,8 @@ private:
     std::array<std::uint8_t, 64 * 1024> buf_{};
     bool writing_ = false;
     time_point write_progress_{};
+    std::size_t written_since_drained_ = 0;  // written bytes the session's output buffer still holds
+    std::size_t next_write_at_ = write_chunk;  // queue(): pending size at which to try a write
 };
 
 }  // namespace polywire::transport::adapters

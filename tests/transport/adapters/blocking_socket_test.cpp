@@ -8,7 +8,10 @@
 
 #include <sys/socket.h>
 
+#include <atomic>
+#include <random>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -120,6 +123,87 @@ outcome run_once(fault kind, int at, int* ops_used = nullptr) {
     server.join();
     if (ops_used) *ops_used = ops;
     return out;
+}
+
+// posix_io that records the size of every write that moved bytes.
+struct counting_io {
+    std::vector<std::size_t>* writes;
+    result<int> wait(const socket_fd& s, bool r, bool w, time_point d) noexcept { return posix_io{}.wait(s, r, w, d); }
+    result<std::size_t> read_some(const socket_fd& s, mutable_byte_view out) noexcept { return posix_io{}.read_some(s, out); }
+    result<std::size_t> write_some(const socket_fd& s, byte_view in) noexcept {
+        auto n = posix_io{}.write_some(s, in);
+        if (n && n.value() > 0) writes->push_back(n.value());
+        return n;
+    }
+    void shutdown_write(const socket_fd& s) noexcept { posix_io{}.shutdown_write(s); }
+};
+
+TEST(BlockingSocketTest, QueuedMessagesLeaveInFewWritesBeforeTheFlushWithABoundedBuffer) {
+    int sv[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv), 0);
+    auto server_cfg = node();
+    auto client_cfg = node();
+    const auto server_id = k1::derive_public_key(server_cfg.key).value();
+    constexpr int count = 400;
+    constexpr std::size_t size = 1000;
+    auto payload_of = [](int i) {  // incompressible, so snappy leaves each frame about `size` bytes
+        std::mt19937 rng(static_cast<unsigned>(i));
+        bytes p(size);
+        for (auto& b : p) b = static_cast<std::uint8_t>(rng());
+        return p;
+    };
+
+    std::atomic<int> received{0};
+    std::atomic<bool> intact{true};
+    std::thread server([&] {
+        blocking_socket<rlpx::session> s(socket_fd(sv[1]),
+                                         rlpx::session(policies::handshake_role::recipient, rlpx::make_options(server_cfg, std::nullopt).value()));
+        if (s.handshake()) return;
+        while (auto e = s.next_event()) {
+            if (e->kind != event_kind::message) continue;
+            const bytes want = payload_of(received.load());
+            if (!std::equal(e->payload.begin(), e->payload.end(), want.begin(), want.end())) intact = false;
+            ++received;
+        }
+    });
+
+    using client = blocking_socket<rlpx::session, counting_io>;
+    std::vector<std::size_t> writes;
+    {
+        client c(
+            socket_fd(sv[0]), rlpx::session(policies::handshake_role::initiator, rlpx::make_options(client_cfg, server_id).value()),
+            {}, counting_io{&writes});
+        ASSERT_FALSE(c.handshake());
+        writes.clear();
+        static_assert(2 * client::write_chunk < client::coalesce_limit && count * size > client::coalesce_limit);
+        std::size_t most_pending = 0;
+        bool checked_early_write = false;
+        for (int i = 0; i < count; ++i) {
+            ASSERT_FALSE(c.queue(0x10, payload_of(i)));
+            most_pending = std::max(most_pending, c.session().pending_output().size());
+            // Bytes leave once a write chunk is queued, long before the
+            // coalescing limit, so the peer starts on the first frames.
+            if (!checked_early_write && (i + 1) * size >= 2 * client::write_chunk) {
+                EXPECT_FALSE(writes.empty()) << "nothing written after " << i + 1 << " messages";
+                checked_early_write = true;
+            }
+        }
+        EXPECT_TRUE(checked_early_write);
+        // The buffer never held the whole queue.
+        EXPECT_LT(most_pending, client::coalesce_limit + 2 * size);
+        ASSERT_FALSE(c.flush());
+        EXPECT_TRUE(c.session().pending_output().empty());
+        std::size_t written = 0;
+        for (std::size_t n : writes) written += n;
+        EXPECT_GT(written, count * size);
+        EXPECT_LT(writes.size(), static_cast<std::size_t>(count) / 8) << "frames were not coalesced";
+        const auto deadline = clock::now() + 1s;
+        while (received < count && clock::now() < deadline) std::this_thread::sleep_for(1ms);
+        EXPECT_EQ(received.load(), count);
+        (void)c.close(0x08);
+    }
+    server.join();
+    EXPECT_TRUE(intact);
 }
 
 TEST(BlockingSocketTest, EveryFaultAtEveryPointEndsCleanly) {

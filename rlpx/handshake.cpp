@@ -171,8 +171,14 @@ result<void> ecies_handshake::start_initiator(bytes& out) {
         if (!static_shared) return fail(transport::errc::bad_key);
         const secret<32> signed_value = xor32(static_shared.value(), initiator_nonce_);
         POLYWIRE_TRY(sig, secp::sign_recoverable(ephemeral_key_, signed_value));
-        auto own_pubk = secp::derive_public_key(options_.static_key);
-        if (!own_pubk) return fail(transport::errc::bad_key);
+        secp::public_key own_pubk;
+        if (options_.static_public_key) {
+            own_pubk = *options_.static_public_key;
+        } else {
+            auto derived = secp::derive_public_key(options_.static_key);
+            if (!derived) return fail(transport::errc::bad_key);
+            own_pubk = derived.value();
+        }
 
         if (options_.legacy_for_testing_only) {
             POLYWIRE_TRY(ephemeral_pubk, secp::derive_public_key(ephemeral_key_));
@@ -181,7 +187,7 @@ result<void> ecies_handshake::start_initiator(bytes& out) {
             plain.reserve(legacy_auth_plain_size);
             plain.insert(plain.end(), sig.begin(), sig.end());
             plain.insert(plain.end(), ephemeral_hash.begin(), ephemeral_hash.end());
-            plain.insert(plain.end(), own_pubk.value().begin(), own_pubk.value().end());
+            plain.insert(plain.end(), own_pubk.begin(), own_pubk.end());
             plain.insert(plain.end(), initiator_nonce_.view().begin(), initiator_nonce_.view().end());
             plain.push_back(0x00);
             POLYWIRE_TRY(packet, ecies::encrypt(remote, plain, {}));
@@ -189,7 +195,7 @@ result<void> ecies_handshake::start_initiator(bytes& out) {
         } else {
             bytes items;
             rlp::encode_bytes(items, sig);
-            rlp::encode_bytes(items, own_pubk.value());
+            rlp::encode_bytes(items, own_pubk);
             rlp::encode_bytes(items, initiator_nonce_);
             rlp::encode_uint(items, handshake_version);
             bytes body;

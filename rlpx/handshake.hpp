@@ -42,6 +42,12 @@ public:
     struct options {
         /// This node's static key (its node id is the public key).
         crypto::secp256k1::private_key static_key;
+        /// static_key's public key (the node id), if the caller has it: the
+        /// initiator sends it in its auth and otherwise derives it from
+        /// static_key at every handshake (a public-key multiplication). It
+        /// must be static_key's: a recipient answers another key, so a wrong
+        /// one fails the initiator's handshake (errc::bad_auth_mac).
+        std::optional<crypto::secp256k1::public_key> static_public_key;
         /// Required for the initiator: the node dialled. If set for a
         /// recipient, the initiator's static key must equal it.
         std::optional<crypto::secp256k1::public_key> remote_id;

@@ -10,6 +10,7 @@ result<session::options> make_options(const node_config& cfg, std::optional<k1::
     session::options o;
     o.handshake.static_key = cfg.key;
     o.handshake.remote_id = remote;
+    o.handshake.static_public_key = id.value();
     o.protocol.client_id = cfg.client_id;
     o.protocol.capabilities = cfg.capabilities;
     o.protocol.listen_port = cfg.listen_port;

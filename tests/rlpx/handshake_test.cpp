@@ -145,6 +145,43 @@ TEST(EciesHandshakeTest, Eip8HandshakeYieldsMatchingSecretsCrosswise) {
     expect_matching(r.a, r.b);
 }
 
+TEST(EciesHandshakeTest, InitiatorSendsTheStaticPublicKeyItIsGiven) {
+    const node na = fresh_node(), nb = fresh_node();
+    auto oa = initiator_options(na, nb.pub);
+    oa.static_public_key = na.pub;
+    ecies_handshake a(handshake_role::initiator, oa);
+    ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+    pair_result r = run(a, b);
+    EXPECT_EQ(r.b.remote_id, na.pub);
+    EXPECT_EQ(r.a.remote_id, nb.pub);
+    expect_matching(r.a, r.b);
+}
+
+TEST(EciesHandshakeTest, AStaticPublicKeyNotOfTheStaticKeyFailsTheInitiatorsHandshake) {
+    const node na = fresh_node(), nb = fresh_node(), nc = fresh_node();
+    auto oa = initiator_options(na, nb.pub);
+    oa.static_public_key = nc.pub;  // claims nc's identity with na's key
+    ecies_handshake a(handshake_role::initiator, oa);
+    ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+    bytes auth, ack, none;
+    ASSERT_FALSE(a.start(auth));
+    auto sb = b.consume(auth, ack);
+    ASSERT_TRUE(sb) << sb.error().message();
+    // The ack is sealed to the claimed key, which the initiator does not hold.
+    auto sa = a.consume(ack, none);
+    ASSERT_FALSE(sa);
+    EXPECT_EQ(sa.error(), errc::bad_auth_mac);
+    EXPECT_TRUE(none.empty());
+    // A recipient that expects the claimed node still cannot be reached.
+    auto ob = recipient_options(nb);
+    ob.remote_id = na.pub;
+    ecies_handshake b2(handshake_role::recipient, ob);
+    ecies_handshake a2(handshake_role::initiator, oa);
+    bytes auth2, ack2;
+    ASSERT_FALSE(a2.start(auth2));
+    EXPECT_EQ(b2.consume(auth2, ack2).error(), errc::wrong_remote_identity);
+}
+
 TEST(EciesHandshakeTest, LegacyHandshakeIsAnsweredWithALegacyAck) {
     const node na = fresh_node(), nb = fresh_node();
     auto oa = initiator_options(na, nb.pub);

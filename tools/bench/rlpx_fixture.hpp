@@ -52,6 +52,7 @@ typename Session::options rlpx_options(const crypto::secp256k1::private_key& k,
     o.handshake.remote_id = remote;
     o.protocol.capabilities = {{"bench", 1, 4}};
     o.protocol.node_id = crypto::secp256k1::derive_public_key(k).value();
+    o.handshake.static_public_key = o.protocol.node_id;
     return o;
 }
 

@@ -85,8 +85,7 @@ struct config_pair : pair_of<transport::session<Config>> {
     using session = transport::session<Config>;
     using peers = Peers<session>;
     config_pair() : config_pair(peers::make()) {}
-
-private:
+    /// A pair of peers with these options (a copy of each).
     explicit config_pair(std::pair<typename session::options, typename session::options> o)
         : pair_of<session>(std::move(o.first), std::move(o.second)) {}
 };

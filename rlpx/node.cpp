@@ -53,10 +53,13 @@ result<std::unique_ptr<connection>> dial(const node_config& cfg, const enode& re
 }
 
 result<listener> listener::open(node_config cfg, const std::string& host, std::uint16_t port) {
+    auto opts = make_options(cfg, std::nullopt);
+    if (!opts) return opts.error();
     auto s = transport::adapters::tcp_listener::listen(host, port);
     if (!s) return s.error();
     listener l;
-    l.cfg_ = std::move(cfg);
+    l.log_ = std::move(cfg.log);
+    l.options_ = std::move(opts.value());
     l.socket_ = std::move(s.value());
     return l;
 }
@@ -64,12 +67,14 @@ result<listener> listener::open(node_config cfg, const std::string& host, std::u
 result<std::unique_ptr<connection>> listener::accept(transport::time_point deadline) {
     auto fd = socket_.accept(deadline);
     if (!fd) return fd.error();
-    return establish(std::move(fd.value()), policies::handshake_role::recipient, cfg_, std::nullopt);
+    auto c = std::make_unique<connection>(std::move(fd.value()), session(policies::handshake_role::recipient, options_), log_);
+    if (auto ec = c->handshake()) return ec;
+    return c;
 }
 
 std::string listener::enode_url() const {
     enode e;
-    e.id = k1::derive_public_key(cfg_.key).value();
+    e.id = options_.protocol.node_id;
     e.host = socket_.host().empty() ? "0.0.0.0" : socket_.host();
     e.port = socket_.port();
     return to_string(e);

@@ -67,7 +67,8 @@ public:
     std::string enode_url() const;
 
 private:
-    node_config cfg_;
+    transport::log_hook log_;
+    session::options options_;  ///< made once (the node id derived once), copied per connection
     transport::adapters::tcp_listener socket_;
 };
 

@@ -5,7 +5,8 @@
 # x25519-xchacha over TCP and UDP with OpenSSH key files, ping, close
 # reasons and UDP's message size limit),
 # listen --serve with concurrent dialers (dial --connections), its peer limit
-# and graceful shutdown on SIGTERM/SIGINT (RLPx, x25519-xchacha, noise-xk), the human-readable ping, usage
+# and graceful shutdown on SIGTERM/SIGINT (RLPx, x25519-xchacha, noise-xk), the human-readable ping,
+# bench for every variant (in memory, over TCP/UDP, handshakes), usage
 # errors and the whole-run timeout.
 #
 # Usage: polywire_cli_test.sh PATH_TO_POLYWIRE [TESTDATA_DIR]
@@ -437,6 +438,77 @@ if start_listener pinged --key "$key_a" --port 0 --cap test/1:8 --timeout 10; th
 fi
 
 # ---- usage, version, timeout -------------------------------------------------
+
+# ---- bench -------------------------------------------------------------------
+# Every variant in memory and over its network transport, handshakes both
+# ways, and the command's usage errors. The figures are not judged (a
+# debug build on a shared machine); the line's shape and its arithmetic are.
+
+num_field() {  # num_field FIELD <<< LINE (numeric fields)
+    sed -n "s/.*\"$1\":\([-0-9.e+]*\).*/\1/p"
+}
+# bench_line_ok LINE VARIANT TRANSPORT SIZE COUNT: one JSON line naming them,
+# positive rates, and mb_per_s = msgs_per_s * size / 10^6.
+bench_line_ok() {
+    local line="$1"
+    [[ "$(wc -l <<<"$line")" -eq 1 ]] &&
+        [[ "$(json_field variant <<<"$line")" == "$2" ]] &&
+        [[ "$(json_field transport <<<"$line")" == "$3" ]] &&
+        [[ "$(num_field size <<<"$line")" == "$4" ]] &&
+        [[ "$(num_field count <<<"$line")" == "$5" ]] &&
+        awk -v m="$(num_field msgs_per_s <<<"$line")" -v b="$(num_field mb_per_s <<<"$line")" -v s="$4" \
+            'BEGIN { d = m * s / 1e6 - b; if (d < 0) d = -d; exit !(m > 0 && d <= 1e-6 * (b + 1)) }'
+}
+export -f json_field num_field bench_line_ok
+for v in rlpx noise-xk sha256-per-side x25519-xchacha x25519-xchacha-udp; do
+    net=tcp
+    [[ $v == x25519-xchacha-udp ]] && net=udp
+    out="$(pw bench --variant "$v" --size 100 --count 300)"
+    check "bench --variant $v in memory: $out" bench_line_ok "$out" "$v" memory 100 300
+    out="$(pw bench --variant "$v" --size 1000 --count 400 --transport "$net")"
+    check "bench --variant $v over $net: $out" bench_line_ok "$out" "$v" "$net" 1000 400
+    for t in memory "$net"; do
+        out="$(pw bench --variant "$v" --handshakes 4 --transport "$t")"
+        check "bench --variant $v --handshakes 4 --transport $t: $out" \
+            bash -c '[[ $(json_field variant <<<"$1") == "$2" && $(num_field handshakes <<<"$1") == 4 ]] &&
+                     awk -v r="$(num_field handshakes_per_s <<<"$1")" "BEGIN { exit !(r > 0) }"' _ "$out" "$v"
+    done
+done
+out="$(pw bench --size 1048576 --count 4 --transport tcp --snappy off)"
+check "bench rlpx: 1 MiB messages over tcp, snappy off: $out" \
+    bash -c 'bench_line_ok "$1" rlpx tcp 1048576 4 && [[ $(json_field snappy <<<"$1") == off ]]' _ "$out"
+check "bench without --variant is rlpx with snappy on" \
+    bash -c '[[ $(json_field variant <<<"$1") == rlpx && $(json_field snappy <<<"$1") == on ]]' _ \
+    "$(pw bench --size 0 --count 10)"
+out="$(pw bench --variant x25519-xchacha --size 64 --count 1000 --transport tcp --batch 16)"
+check "bench x25519-xchacha merges 16 messages a packet over tcp: $out" \
+    bash -c 'bench_line_ok "$1" x25519-xchacha tcp 64 1000 && [[ $(num_field batch <<<"$1") == 16 ]]' _ "$out"
+out="$(pw bench --variant x25519-xchacha-udp --size 64 --count 1000 --transport udp --batch 8)"
+check "bench x25519-xchacha-udp counts what arrived and what was lost: $out" \
+    bash -c 'bench_line_ok "$1" x25519-xchacha-udp udp 64 1000 &&
+             (( $(num_field received <<<"$1") > 0 && $(num_field received <<<"$1") + $(num_field lost <<<"$1") == 1000 ))' \
+    _ "$out"
+bench_usage() {  # bench_usage MESSAGE ARGS...: exit 2 with MESSAGE on stderr, nothing on stdout
+    local want="$1"
+    shift
+    local o e rc
+    o="$(pw bench "$@" 2>"$tmp/bench_usage.err")"
+    rc=$?
+    [[ $rc -eq 2 && -z "$o" ]] && grep -qF -- "$want" "$tmp/bench_usage.err"
+}
+check "bench: a message too large for the variant is a usage error" \
+    bench_usage "--size at most 65534 for --variant noise-xk" --variant noise-xk --size 65535 --count 1
+check "bench: a datagram variant's size limit" \
+    bench_usage "--size at most 1392" --variant x25519-xchacha-udp --size 1393 --count 1
+check "bench: x25519-xchacha-udp does not run over tcp" \
+    bench_usage "runs in memory or over udp" --variant x25519-xchacha-udp --size 1 --count 1 --transport tcp
+check "bench: rlpx does not run over udp" bench_usage "runs in memory or over tcp" --size 1 --count 1 --transport udp
+check "bench: --snappy is RLPx's" bench_usage "--snappy applies to --variant rlpx" --variant noise-xk --snappy off \
+    --size 1 --count 1
+check "bench: --batch needs a merging variant" bench_usage "--batch needs" --size 1 --count 1 --transport tcp --batch 4
+check "bench: --handshakes takes no --size" bench_usage "takes no --size" --handshakes 2 --size 1
+check "bench: --size and --count are needed" bench_usage "needs --size BYTES and --count N" --size 1
+check "bench: an unknown variant" bench_usage "unknown --variant 'nope'" --variant nope --size 1 --count 1
 
 pw --help >"$tmp/help.out" 2>&1
 check "--help exits 0 with usage text" bash -c '[[ $1 -eq 0 ]] && grep -q "^Usage:" "$2"' _ $? "$tmp/help.out"

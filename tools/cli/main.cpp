@@ -31,8 +31,9 @@ Usage:
                 [--send N --size BYTES [--expect-echo]] [--ping] [--disconnect REASON]
                 [--connections K] [--timeout S] [--handshake-timeout MS]
   polywire ping ENODE [KEY] [--cap NAME/VERSION:LENGTH]... [--timeout S] [--handshake-timeout MS]
-  polywire bench [--variant rlpx] --size BYTES --count N [--transport memory|tcp] [--snappy on|off]
-  polywire bench [--variant rlpx] --handshakes N [--transport memory|tcp]
+  polywire bench [--variant V] --size BYTES --count N [--transport memory|tcp|udp] [--snappy on|off]
+                 [--batch N]
+  polywire bench [--variant V] --handshakes N [--transport memory|tcp|udp]
   polywire version
   polywire --help
 
@@ -95,9 +96,12 @@ ping            handshake, Hello and Ping with a summary for a person; the key i
 
 bench           prints one JSON line: {"variant":..,"size":..,"count":..,
                 "msgs_per_s":..,"mb_per_s":..} (memory: both sessions in one
-                thread; tcp: sender and receiver threads over 127.0.0.1), or
-                {"handshakes_per_s":..} with --handshakes. Build with
-                --config=opt for meaningful figures.
+                thread; tcp, or udp for x25519-xchacha-udp: sender and receiver
+                threads over 127.0.0.1; over udp also "received" and "lost"),
+                or {"handshakes_per_s":..} with --handshakes. --snappy is
+                RLPx's (off: devp2p version 4); --batch N merges N messages a
+                packet (x25519-xchacha's send_batch). Every message is checked
+                on arrival. Build with --config=opt for meaningful figures.
 
 --cap           a capability NAME/VERSION:LENGTH, e.g. eth/68:17 (LENGTH is the
                 number of message codes); listen and dial need at least one

@@ -85,6 +85,7 @@ rlpx::node_config rlpx_config(const node_settings<rlpx_variant>& s) {
     cfg.capabilities = s.caps;
     cfg.client_id = "polywire/" + std::string(version);
     cfg.timeouts = s.timeouts;
+    if (!s.snappy) cfg.protocol_version = 4;  // devp2p before snappy
     return cfg;
 }
 
@@ -136,6 +137,11 @@ connect_outcome<rlpx_variant> rlpx_variant::accept(transport::adapters::socket_f
     auto r = from(std::move(out));
     r.failure = failure;
     return r;
+}
+
+result<rlpx_variant::session::options> rlpx_variant::session_options(const node_settings<rlpx_variant>& s,
+                                                                      std::optional<remote_id> remote) {
+    return rlpx::make_options(rlpx_config(s), remote);
 }
 
 result<rlpx_variant::session> rlpx_variant::recipient_session(const node_settings<rlpx_variant>& s) {

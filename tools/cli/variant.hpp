@@ -13,6 +13,9 @@
 //   parse_url(text, why), url(id, host, port)
 //   has_capabilities, has_ping, has_goodbye
 //   dial(settings, url) -> connect_outcome<V>
+//   session_options(settings, remote) -> result<session::options>
+//                                a session's options (remote: the id the peer must have);
+//                                bench makes sessions in memory from them
 //   recipient_session(settings) -> result<session>
 //                                a listener's session (listen --serve makes one per peer)
 //   acceptor                     where listen takes connections from: open(settings, host,
@@ -61,6 +64,7 @@ struct node_settings {
     typename V::private_key key{};
     std::vector<rlpx::p2p::local_capability> caps;
     transport::timeouts timeouts = transport::timeouts::suggested();
+    bool snappy = true;  ///< RLPx: offer snappy (devp2p version 5); false: version 4 (bench --snappy off)
 };
 
 /// A connection with its handshake done, or a sentence saying why not.
@@ -276,6 +280,8 @@ struct rlpx_variant : secp256k1_key, devp2p_reasons {
     static std::string url(const remote_id& id, const std::string& host, std::uint16_t port);
     static connect_outcome<rlpx_variant> dial(const node_settings<rlpx_variant>& s, const node_url& url);
     static connect_outcome<rlpx_variant> accept(transport::adapters::socket_fd fd, const node_settings<rlpx_variant>& s);
+    static result<session::options> session_options(const node_settings<rlpx_variant>& s,
+                                                    std::optional<remote_id> remote);
     static result<session> recipient_session(const node_settings<rlpx_variant>& s);
     template <class Conn>
     static json hello_event(Conn& conn) {
@@ -304,6 +310,10 @@ struct noise_xk_variant : secp256k1_key, devp2p_reasons, code_in_first_byte, com
 
     static session::options options(const node_settings<noise_xk_variant>& s, std::optional<remote_id> remote) {
         return variants::noise_xk::make_options({.key = s.key, .timeouts = s.timeouts}, remote);
+    }
+    static result<session::options> session_options(const node_settings<noise_xk_variant>& s,
+                                                    std::optional<remote_id> remote) {
+        return options(s, remote);
     }
     static connect_outcome<noise_xk_variant> dial(const node_settings<noise_xk_variant>& s, const node_url& url) {
         return dial_session<noise_xk_variant>(s, url, options(s, compressed_key_from(url.id)));
@@ -336,6 +346,10 @@ struct sha256_per_side_variant : secp256k1_key,
         o.protocol.expected_remote_id = remote;
         o.timeouts = s.timeouts;
         return o;
+    }
+    static result<session::options> session_options(const node_settings<sha256_per_side_variant>& s,
+                                                    std::optional<remote_id> remote) {
+        return options(s, remote);
     }
     static connect_outcome<sha256_per_side_variant> dial(const node_settings<sha256_per_side_variant>& s,
                                                          const node_url& url) {
@@ -488,6 +502,10 @@ struct x25519_xchacha_variant : ed25519_key, x25519_reasons, code_is_channel, ed
         return establish_session<x25519_xchacha_variant>(std::move(fd), policies::handshake_role::recipient,
                                                          xx::make_options(x25519_config(s), std::nullopt));
     }
+    static result<session::options> session_options(const node_settings<x25519_xchacha_variant>& s,
+                                                    std::optional<remote_id> remote) {
+        return xx::make_options(x25519_config(s), remote);
+    }
     static result<session> recipient_session(const node_settings<x25519_xchacha_variant>& s) {
         return session(policies::handshake_role::recipient, xx::make_options(x25519_config(s), std::nullopt));
     }
@@ -509,6 +527,11 @@ struct x25519_xchacha_udp_variant : ed25519_key,
     using acceptor = udp_acceptor<x25519_xchacha_udp_variant>;
     static constexpr std::uint64_t max_payload = xx::session::frame_layout::max_payload;
     static constexpr std::size_t echo_window = 16 * 1024;
+
+    static result<session::options> session_options(const node_settings<x25519_xchacha_udp_variant>& s,
+                                                    std::optional<remote_id> remote) {
+        return xx::make_udp_options(x25519_config(s), remote);
+    }
 
     static connect_outcome<x25519_xchacha_udp_variant> dial(const node_settings<x25519_xchacha_udp_variant>& s,
                                                             const node_url& url) {

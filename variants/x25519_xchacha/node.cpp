@@ -15,8 +15,7 @@ session::options make_options(const node_config& cfg, std::optional<identity_pub
     return o;
 }
 
-namespace {
-udp_session::options udp_options(const node_config& cfg, std::optional<identity_public_key> remote) {
+udp_session::options make_udp_options(const node_config& cfg, std::optional<identity_public_key> remote) {
     session::options s = make_options(cfg, remote);
     udp_session::options o;
     o.handshake = s.handshake;
@@ -26,6 +25,7 @@ udp_session::options udp_options(const node_config& cfg, std::optional<identity_
     return o;
 }
 
+namespace {
 // A UDP handshake that ran out of time after the key agreement refused a
 // datagram (a wrong identity, a pre-shared key that differs...): that
 // refusal says more than the timeout.
@@ -53,7 +53,7 @@ result<std::unique_ptr<udp_connection>> dial_udp(const node_config& cfg, const s
     if (!fd) return fd.error();
     if (auto ec = adapters::udp_connect(fd.value(), host, port)) return ec;
     auto c = std::make_unique<udp_connection>(
-        std::move(fd.value()), udp_session(policies::handshake_role::initiator, udp_options(cfg, remote)), cfg.log);
+        std::move(fd.value()), udp_session(policies::handshake_role::initiator, make_udp_options(cfg, remote)), cfg.log);
     if (auto ec = udp_handshake(*c)) return ec;
     return c;
 }
@@ -99,7 +99,7 @@ result<std::unique_ptr<udp_connection>> udp_listener::accept(transport::time_poi
     auto next = adapters::udp_bind(host_, port_, true);
     if (next) socket_ = std::move(next.value());
     auto c = std::make_unique<udp_connection>(
-        std::move(peer), udp_session(policies::handshake_role::recipient, udp_options(cfg_, expected_remote)), cfg_.log,
+        std::move(peer), udp_session(policies::handshake_role::recipient, make_udp_options(cfg_, expected_remote)), cfg_.log,
         std::move(first));
     if (auto ec = udp_handshake(*c)) return ec;
     return c;

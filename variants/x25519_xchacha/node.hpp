@@ -40,6 +40,8 @@ struct node_config {
 
 /// The session options of a node (`remote`: the identity the peer must have).
 session::options make_options(const node_config& cfg, std::optional<identity_public_key> remote);
+/// The same for a session over UDP.
+udp_session::options make_udp_options(const node_config& cfg, std::optional<identity_public_key> remote);
 
 /// An established connection over TCP.
 class connection : public transport::adapters::blocking_socket<session> {

@@ -8,11 +8,13 @@
 //         adapters listen and dial use (stream variants).
 // udp:    the same over UDP (datagram variants). UDP drops what a socket
 //         buffer cannot hold and nothing retransmits a message, so the
-//         receiver acknowledges every `window` messages and the sender keeps
-//         at most two windows unacknowledged; what was lost is reported.
+//         receiver acknowledges every window of messages (16 KiB or 64
+//         messages) and the sender keeps at most two windows
+//         unacknowledged; what was lost is reported.
 //
 // Every message is checked on arrival (its code and size), so a figure is
 // only printed for messages that arrived intact.
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -359,7 +361,10 @@ outcome udp_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64_t 
     using namespace std::chrono_literals;
     constexpr auto ack_wait = 50ms;
     constexpr auto quiet = 500ms;  // the receiver's end when the end message is lost
-    const std::uint64_t window = std::max<std::uint64_t>(batch, std::max<std::size_t>(1, (16u << 10) / (size + 32)));
+    // 16 KiB or 64 messages a window, whichever is less (a socket buffer
+    // is charged per datagram as well as per byte), and at least one batch.
+    const std::uint64_t window =
+        std::max<std::uint64_t>(batch, std::clamp<std::size_t>((16u << 10) / (size + 32), 1, 64));
 
     auto l = local_listener<V>::open(n);
     if (!l) return failed(l.error(), "could not listen on 127.0.0.1");

@@ -50,7 +50,9 @@ struct noise_xk_peers {
         typename Session::options a, b;
         a.handshake.static_key = k1::generate_private_key().value();
         b.handshake.static_key = k1::generate_private_key().value();
-        a.handshake.remote_static_key = k1::derive_compressed_public_key(b.handshake.static_key).value();
+        a.handshake.static_public_key = k1::derive_compressed_public_key(a.handshake.static_key).value();
+        b.handshake.static_public_key = k1::derive_compressed_public_key(b.handshake.static_key).value();
+        a.handshake.remote_static_key = b.handshake.static_public_key;
         return {std::move(a), std::move(b)};
     }
 };
@@ -62,7 +64,9 @@ struct sha256_per_side_peers {
         typename Session::options a, b;
         a.protocol.node_key = k1::generate_private_key().value();
         b.protocol.node_key = k1::generate_private_key().value();
-        a.protocol.expected_remote_id = k1::derive_compressed_public_key(b.protocol.node_key).value();
+        a.protocol.node_id = k1::derive_compressed_public_key(a.protocol.node_key).value();
+        b.protocol.node_id = k1::derive_compressed_public_key(b.protocol.node_key).value();
+        a.protocol.expected_remote_id = b.protocol.node_id;
         return {std::move(a), std::move(b)};
     }
 };

@@ -343,6 +343,7 @@ struct sha256_per_side_variant : secp256k1_key,
     static session::options options(const node_settings<sha256_per_side_variant>& s, std::optional<remote_id> remote) {
         session::options o;
         o.protocol.node_key = s.key;
+        if (auto id = k1::derive_compressed_public_key(s.key)) o.protocol.node_id = id.value();
         o.protocol.expected_remote_id = remote;
         o.timeouts = s.timeouts;
         return o;

@@ -67,10 +67,16 @@ std::error_code noise_xk_handshake::mix_key(byte_view ikm, secret<32>& temp_k) {
 
 // Handshake state initialization: h = SHA256(protocol name), ck = h,
 // h = SHA256(h || prologue), h = SHA256(h || responder's static key).
-std::error_code noise_xk_handshake::begin(const k1::compressed_public_key& responder_static) {
+result<k1::compressed_public_key> noise_xk_handshake::local_static_key() const noexcept {
+    if (options_.static_public_key) return *options_.static_public_key;
     auto s = k1::derive_compressed_public_key(options_.static_key);
-    if (!s) return transport::errc::bad_key;
-    s_pub_ = s.value();
+    if (!s) return make_error_code(transport::errc::bad_key);
+    return s.value();
+}
+
+std::error_code noise_xk_handshake::begin(const k1::compressed_public_key& local_static,
+                                          const k1::compressed_public_key& responder_static) {
+    s_pub_ = local_static;
     if (options_.ephemeral_key_for_testing_only) {
         e_ = *options_.ephemeral_key_for_testing_only;
     } else {
@@ -95,12 +101,13 @@ std::error_code noise_xk_handshake::start(bytes& out) noexcept {
         if (role_ == handshake_role::initiator) {
             if (!options_.remote_static_key) ec = transport::errc::invalid_argument;
             else if (!k1::parse_public_key(*options_.remote_static_key)) ec = transport::errc::bad_key;
-            else if (!(ec = begin(*options_.remote_static_key))) ec = write_act1(out);
+            else if (auto s = local_static_key(); !s) ec = s.error();
+            else if (!(ec = begin(s.value(), *options_.remote_static_key))) ec = write_act1(out);
             if (!ec) state_ = state::awaiting_act2;
         } else {
-            auto s = k1::derive_compressed_public_key(options_.static_key);
-            if (!s) ec = transport::errc::bad_key;
-            else ec = begin(s.value());
+            auto s = local_static_key();
+            if (!s) ec = s.error();
+            else ec = begin(s.value(), s.value());
             if (!ec) state_ = state::awaiting_act1;
         }
     } catch (const std::bad_alloc&) {

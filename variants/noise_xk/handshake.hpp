@@ -69,6 +69,11 @@ public:
     struct options {
         /// This node's static key (its identity is the compressed public key).
         crypto::secp256k1::private_key static_key;
+        /// This node's public key, if the caller has it (a node makes its
+        /// options once): saves deriving it at every handshake. It must be
+        /// static_key's: another key fails the handshake (the initiator's
+        /// Act Three does not authenticate; a responder's Act One does not).
+        std::optional<crypto::secp256k1::compressed_public_key> static_public_key;
         /// Required for the initiator: the static key of the node dialled.
         /// If set for a responder, the initiator's static key must equal it.
         std::optional<crypto::secp256k1::compressed_public_key> remote_static_key;
@@ -107,7 +112,10 @@ public:
 private:
     enum class state { initial, awaiting_act1, awaiting_act2, awaiting_act3, done, taken, failed };
 
-    std::error_code begin(const crypto::secp256k1::compressed_public_key& responder_static);
+    /// Our static public key: the option, or derived from the static key.
+    result<crypto::secp256k1::compressed_public_key> local_static_key() const noexcept;
+    std::error_code begin(const crypto::secp256k1::compressed_public_key& local_static,
+                          const crypto::secp256k1::compressed_public_key& responder_static);
     std::error_code write_act1(bytes& out);
     std::error_code read_act1(byte_view m);
     std::error_code write_act2(bytes& out);

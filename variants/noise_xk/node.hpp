@@ -63,7 +63,8 @@ public:
     std::uint16_t port() const noexcept { return socket_.port(); }
 
 private:
-    node_config cfg_;
+    transport::log_hook log_;
+    session::options options_;  ///< made once (the public key derived once), copied per connection
     transport::adapters::tcp_listener socket_;
 };
 

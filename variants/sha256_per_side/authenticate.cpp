@@ -201,11 +201,16 @@ crypto::digest32 session_digest(const compressed_key& session_key) noexcept {
     return crypto::sha256(once);
 }
 
-result<authenticate> make_authenticate(const k1::private_key& node_key, const compressed_key& their_session_key) noexcept {
+result<authenticate> make_authenticate(const k1::private_key& node_key, const compressed_key& their_session_key,
+                                       const std::optional<compressed_key>& node_id) noexcept {
     authenticate a;
-    auto id = k1::derive_compressed_public_key(node_key);
-    if (!id) return id.error();
-    a.node_id = id.value();
+    if (node_id) {
+        a.node_id = *node_id;
+    } else {
+        auto id = k1::derive_compressed_public_key(node_key);
+        if (!id) return id.error();
+        a.node_id = id.value();
+    }
     auto sig = k1::sign(node_key, session_digest(their_session_key));
     if (!sig) return sig.error();
     a.session_sig = sig.value();
@@ -226,7 +231,7 @@ std::error_code check_authenticate(const authenticate& a, const compressed_key& 
 
 std::error_code authenticate_protocol::start(const secrets& s, policies::frame_writer& write) {
     local_session_key_ = s.local_session_key;
-    auto a = make_authenticate(opts_.node_key, s.remote_session_key);
+    auto a = make_authenticate(opts_.node_key, s.remote_session_key, opts_.node_id);
     if (!a) return a.error();
     write(0, encode_authenticate_packet(a.value()), false);
     return {};

@@ -47,8 +47,10 @@ result<authenticate> decode_authenticate_packet(byte_view pkt) noexcept;
 /// SHA256(SHA256(session key)): the digest an Authenticate signs.
 crypto::digest32 session_digest(const compressed_key& session_key) noexcept;
 /// Our Authenticate for a peer whose session key is `their_session_key`.
+/// `node_id`: node_key's public key if the caller has it (else derived).
 result<authenticate> make_authenticate(const crypto::secp256k1::private_key& node_key,
-                                       const compressed_key& their_session_key) noexcept;
+                                       const compressed_key& their_session_key,
+                                       const std::optional<compressed_key>& node_id = std::nullopt) noexcept;
 /// Checks a peer's Authenticate against our session key and the node id we
 /// expect (if any).
 std::error_code check_authenticate(const authenticate& a, const compressed_key& our_session_key,
@@ -62,6 +64,10 @@ public:
     struct options {
         /// This node's static key; its node id is the compressed public key.
         crypto::secp256k1::private_key node_key{};
+        /// node_key's public key, if the caller has it (a node makes its
+        /// options once): saves deriving it at every handshake. Another key
+        /// fails the peer's signature check (bad_signature).
+        std::optional<compressed_key> node_id;
         /// The node we dialled, if known: any other node id is rejected.
         std::optional<compressed_key> expected_remote_id;
     };

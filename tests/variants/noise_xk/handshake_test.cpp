@@ -24,10 +24,10 @@ const k1::private_key responder_e(h("2222222222222222222222222222222222222222222
 k1::compressed_public_key pub(const k1::private_key& k) { return k1::derive_compressed_public_key(k).value(); }
 
 noise_xk_handshake::options initiator_options() {
-    return {.static_key = initiator_s, .remote_static_key = pub(responder_s), .ephemeral_key_for_testing_only = initiator_e};
+    return {.static_key = initiator_s, .static_public_key = std::nullopt, .remote_static_key = pub(responder_s), .ephemeral_key_for_testing_only = initiator_e};
 }
 noise_xk_handshake::options responder_options() {
-    return {.static_key = responder_s, .remote_static_key = std::nullopt, .ephemeral_key_for_testing_only = responder_e};
+    return {.static_key = responder_s, .static_public_key = std::nullopt, .remote_static_key = std::nullopt, .ephemeral_key_for_testing_only = responder_e};
 }
 
 struct acts {
@@ -177,6 +177,44 @@ TEST(NoiseXkHandshakeTest, ResponderMayInsistOnTheInitiatorsKey) {
     auto ec = run(i, r);
     EXPECT_EQ(ec, errc::wrong_remote_identity);
     EXPECT_EQ(ec, transport::condition::handshake_failed);
+}
+
+TEST(NoiseXkHandshakeTest, GivenStaticPublicKeysGiveTheSameActs) {
+    auto io = initiator_options(), ro = responder_options();
+    io.static_public_key = pub(initiator_s);
+    ro.static_public_key = pub(responder_s);
+    noise_xk_handshake i(handshake_role::initiator, io), r(handshake_role::recipient, ro);
+    noise_xk_handshake i0(handshake_role::initiator, initiator_options()), r0(handshake_role::recipient, responder_options());
+    acts given, derived;
+    ASSERT_FALSE(run(i, r, &given));
+    ASSERT_FALSE(run(i0, r0, &derived));
+    EXPECT_EQ(hx(given.act1), hx(derived.act1));
+    EXPECT_EQ(hx(given.act2), hx(derived.act2));
+    EXPECT_EQ(hx(given.act3), hx(derived.act3));
+    EXPECT_EQ(hx(i.take_secrets().sk.view()), hx(i0.take_secrets().sk.view()));
+}
+
+TEST(NoiseXkHandshakeTest, AStaticPublicKeyThatIsNotTheStaticKeysFails) {
+    const auto other = pub(k1::private_key(h("3131313131313131313131313131313131313131313131313131313131313131")));
+    {
+        // The initiator claims another key in Act Three: the responder's se
+        // (with the claimed key) differs from the initiator's, so the last
+        // tag fails.
+        auto io = initiator_options();
+        io.static_public_key = other;
+        noise_xk_handshake i(handshake_role::initiator, io), r(handshake_role::recipient, responder_options());
+        auto ec = run(i, r);
+        EXPECT_EQ(ec, errc::act3_bad_tag);
+        EXPECT_EQ(ec, transport::condition::handshake_failed);
+    }
+    {
+        // A responder with another public key hashes another identity: Act One fails.
+        auto ro = responder_options();
+        ro.static_public_key = other;
+        noise_xk_handshake i(handshake_role::initiator, initiator_options()), r(handshake_role::recipient, ro);
+        auto ec = run(i, r);
+        EXPECT_EQ(ec, errc::act1_bad_tag);
+    }
 }
 
 TEST(NoiseXkHandshakeTest, ReportsMisuse) {

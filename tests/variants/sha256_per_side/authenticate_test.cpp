@@ -64,6 +64,19 @@ TEST(Sha256PerSideAuthenticateTest, SignsTheDoubleSha256OfTheirSessionKey) {
     }
 }
 
+TEST(Sha256PerSideAuthenticateTest, AGivenNodeIdIsUsedAndMustBeTheNodeKeys) {
+    const compressed_key b_session = compressed(input("b_session_pub"));
+    // The vector's own node id, given instead of derived: the same packet.
+    auto given = make_authenticate(key("a_node_priv"), b_session, compressed(input("a_node_id")));
+    ASSERT_TRUE(given);
+    EXPECT_EQ(hx(encode_authenticate_packet(given.value())), a_auth()["pkt_protobuf"].get<std::string>());
+    EXPECT_FALSE(check_authenticate(given.value(), b_session, std::nullopt));
+    // Another node's id with A's signature: the peer's check refuses it.
+    auto wrong = make_authenticate(key("a_node_priv"), b_session, compressed(input("b_node_id")));
+    ASSERT_TRUE(wrong);
+    EXPECT_EQ(check_authenticate(wrong.value(), b_session, std::nullopt), errc::bad_signature);
+}
+
 TEST(Sha256PerSideAuthenticateTest, LimbsAreLittleEndianWithR1LeastSignificant) {
     // The hand-built packet (limbs by their definition) is the vector's.
     EXPECT_EQ(hx(pkt_msg(auth_msg(pubkey_msg(a_node_id()), signature_msg(a_rs())))),

@@ -17,15 +17,28 @@ struct pair_of {
         : a(policies::handshake_role::initiator, std::move(ao)), b(policies::handshake_role::recipient, std::move(bo)) {
         (void)a.start(now);
         (void)b.start(now);
-        for (int i = 0; i < 8; ++i) {
+        for (int round = 0; round < 16 && !established(); ++round) {
             move(a, b);
             move(b, a);
         }
-        while (a.next_event()) {
-        }
-        while (b.next_event()) {
-        }
+        for (auto* s : {&a, &b})
+            while (auto e = s->next_event())
+                if (e->kind == transport::event_kind::error && !first_error) first_error = e->error;
     }
+
+    bool established() const noexcept {
+        return a.state() == transport::session_state::established && b.state() == transport::session_state::established;
+    }
+    /// {} once both handshakes (and greetings) completed; else why not.
+    std::error_code error() const {
+        if (established()) return {};
+        if (first_error) return first_error;
+        if (a.error()) return a.error();
+        if (b.error()) return b.error();
+        return make_error_code(transport::errc::handshake_timeout);
+    }
+
+    std::error_code first_error{};  ///< the first error event of the handshake, if any
 
     /// Hands everything `from` has to send to `to`: as one piece of a byte
     /// stream, or datagram by datagram with a datagram layout.

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "policies/crypto/random.hpp"
+#include "tools/bench/rlpx_fixture.hpp"
 #include "tools/cli/common.hpp"
 #include "tools/cli/variant.hpp"
 
@@ -113,53 +114,9 @@ struct bench_message {
 
 // ---- in memory ----------------------------------------------------------
 
-/// Hands everything `from` has to send to `to` (datagram by datagram for a
-/// datagram layout).
-template <class Session>
-void hand_over(Session& from, Session& to) {
-    if constexpr (policies::is_datagram<typename Session::frame_layout>()) {
-        for (auto out = from.pending_output(); !out.empty(); out = from.pending_output()) {
-            (void)to.receive_datagram(out, clock::now());
-            from.consume_output(out.size());
-        }
-    } else {
-        auto out = from.pending_output();
-        if (out.empty()) return;
-        (void)to.receive(out, clock::now());
-        from.consume_output(out.size());
-    }
-}
-
-/// Two sessions of V in memory: `a` dials `b`.
+/// Two sessions of V in memory, handshakes run: `a` dialled `b`.
 template <class V>
-struct memory_pair {
-    typename V::session a, b;
-
-    memory_pair(const typename V::session::options& ao, const typename V::session::options& bo)
-        : a(policies::handshake_role::initiator, ao), b(policies::handshake_role::recipient, bo) {}
-
-    /// Runs both handshakes (and greetings) to the end.
-    std::error_code establish() {
-        const auto now = clock::now();
-        if (auto ec = a.start(now)) return ec;
-        if (auto ec = b.start(now)) return ec;
-        for (int round = 0; round < 16; ++round) {
-            if (a.state() == transport::session_state::established && b.state() == transport::session_state::established)
-                break;
-            hand_over(a, b);
-            hand_over(b, a);
-        }
-        for (auto* s : {&a, &b})
-            while (auto e = s->next_event())
-                if (e->kind == event_kind::error) return e->error;
-        if (a.state() != transport::session_state::established || b.state() != transport::session_state::established) {
-            if (a.error()) return a.error();
-            if (b.error()) return b.error();
-            return make_error_code(transport::errc::handshake_timeout);
-        }
-        return {};
-    }
-};
+using memory_pair = bench::pair_of<typename V::session>;
 
 template <class V>
 result<std::pair<typename V::session::options, typename V::session::options>> pair_options(const bench_nodes<V>& n) {
@@ -175,13 +132,13 @@ outcome memory_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64
     auto o = pair_options(n);
     if (!o) return failed(o.error(), "could not make the sessions' options");
     memory_pair<V> p(o.value().first, o.value().second);
-    if (auto ec = p.establish()) return failed(ec, "the in-memory handshake failed");
+    if (auto ec = p.error()) return failed(ec, "the in-memory handshake failed");
     const bench_message<V> m(size);
     outcome r;
     const auto t0 = clock::now();
     for (; r.sent < count; ++r.sent) {
         if (auto ec = p.a.send(m.wire_code, m.wire, clock::now())) return failed(ec, "sending failed");
-        hand_over(p.a, p.b);
+        memory_pair<V>::move(p.a, p.b);
         while (auto e = p.b.next_event()) {
             if (e->kind == event_kind::error) return failed(e->error, "the receiving session failed");
             if (e->kind != event_kind::message) continue;
@@ -189,7 +146,7 @@ outcome memory_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64
                 return failed(make_error_code(transport::errc::malformed_frame), "a message arrived altered");
             ++r.received;
         }
-        hand_over(p.b, p.a);  // whatever the receiver answers (acknowledgements, pongs)
+        memory_pair<V>::move(p.b, p.a);  // whatever the receiver answers (acknowledgements, pongs)
         while (p.a.next_event()) {
         }
     }
@@ -208,7 +165,7 @@ outcome memory_handshakes(const bench_nodes<V>& n, std::uint64_t count) {
     const auto t0 = clock::now();
     for (; r.received < count; ++r.received) {
         memory_pair<V> p(o.value().first, o.value().second);
-        if (auto ec = p.establish()) return failed(ec, "an in-memory handshake failed");
+        if (auto ec = p.error()) return failed(ec, "an in-memory handshake failed");
     }
     r.seconds = since(t0);
     return r;

@@ -12,7 +12,7 @@
 //         messages) and the sender keeps at most two windows
 //         unacknowledged; what was lost is reported.
 //
-// Every message is checked on arrival (its code and size), so a figure is
+// Every message is checked on arrival (code, size and content), so a figure is
 // only printed for messages that arrived intact.
 #include <algorithm>
 #include <atomic>
@@ -105,10 +105,10 @@ struct bench_message {
         (void)crypto::random_bytes(payload);
         std::tie(wire_code, wire) = V::encode(bench_code, payload, scratch);
     }
-    /// Whether a received message is this one's code and size.
-    static bool matches(const transport::event& e, std::size_t size) {
+    /// Whether a received message is this one: code, size and content.
+    bool matches(const transport::event& e) const {
         auto m = V::decode(e.code, e.payload);
-        return m && m->first == bench_code && m->second.size() == size;
+        return m && m->first == bench_code && std::ranges::equal(m->second, payload);
     }
 };
 
@@ -142,7 +142,7 @@ outcome memory_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64
         while (auto e = p.b.next_event()) {
             if (e->kind == event_kind::error) return failed(e->error, "the receiving session failed");
             if (e->kind != event_kind::message) continue;
-            if (!bench_message<V>::matches(*e, size))
+            if (!m.matches(*e))
                 return failed(make_error_code(transport::errc::malformed_frame), "a message arrived altered");
             ++r.received;
         }
@@ -250,6 +250,7 @@ std::error_code send_all(Conn& conn, std::uint64_t wire_code, byte_view wire, st
 
 template <class V>
 outcome tcp_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64_t count, std::size_t batch) {
+    const bench_message<V> m(size);
     auto l = local_listener<V>::open(n);
     if (!l) return failed(l.error(), "could not listen on 127.0.0.1");
     outcome server;
@@ -273,7 +274,7 @@ outcome tcp_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64_t 
                 return;
             }
             if (e->kind != event_kind::message) continue;
-            if (!bench_message<V>::matches(*e, size)) {
+            if (!m.matches(*e)) {
                 server = failed(make_error_code(transport::errc::malformed_frame), "a message arrived altered");
                 return;
             }
@@ -290,7 +291,6 @@ outcome tcp_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64_t 
         t.join();
         return failed(out.error, "the dial failed: " + out.failure);
     }
-    const bench_message<V> m(size);
     outcome r;
     const auto t0 = clock::now();
     r.error = send_all(*out.conn, m.wire_code, m.wire, count, batch);
@@ -323,6 +323,7 @@ outcome udp_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64_t 
     const std::uint64_t window =
         std::max<std::uint64_t>(batch, std::clamp<std::size_t>((16u << 10) / (size + 32), 1, 64));
 
+    const bench_message<V> m(size);
     auto l = local_listener<V>::open(n);
     if (!l) return failed(l.error(), "could not listen on 127.0.0.1");
     std::atomic<bool> dial_failed{false};
@@ -354,7 +355,7 @@ outcome udp_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64_t 
                     done = true;
                     break;
                 }
-                if (!bench_message<V>::matches(*e, size)) {
+                if (!m.matches(*e)) {
                     server = failed(make_error_code(transport::errc::malformed_frame), "a message arrived altered");
                     return;
                 }
@@ -374,7 +375,6 @@ outcome udp_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64_t 
         return failed(out.error, "the dial failed: " + out.failure);
     }
     auto& c = *out.conn;
-    const bench_message<V> m(size);
     const std::vector<transport::outgoing_message> group(batch, transport::outgoing_message{m.wire_code, m.wire});
     std::uint64_t acked = 0;
     auto take_acks = [&] {

@@ -189,13 +189,20 @@ struct local_listener {
     }
 };
 
-/// Dials `l` as the bench's dialer. If the dial fails, a throwaway TCP
-/// connection releases a listener thread still waiting in accept().
+/// Dials `l` as the bench's dialer. If the dial fails, a throwaway
+/// connection (over UDP: a datagram, which the listener discards and then
+/// times out) releases a listener thread still waiting in accept().
 template <class V>
 connect_outcome<V> dial_local(const bench_nodes<V>& n, const local_listener<V>& l) {
+    namespace io = transport::adapters;
     auto out = V::dial(n.dialer, l.url);
-    if (!out.conn && !over_datagrams<V>)
-        (void)transport::adapters::tcp_connect("127.0.0.1", l.url.port, clock::now() + std::chrono::seconds(1));
+    if (out.conn) return out;
+    if constexpr (over_datagrams<V>) {
+        if (auto fd = io::udp_bind("127.0.0.1", 0); fd && !io::udp_connect(fd.value(), "127.0.0.1", l.url.port))
+            (void)io::send_datagram(fd.value(), bytes{0});
+    } else {
+        (void)io::tcp_connect("127.0.0.1", l.url.port, clock::now() + std::chrono::seconds(1));
+    }
     return out;
 }
 

@@ -4,8 +4,6 @@
 
 #include <sys/socket.h>
 
-#include <vector>
-
 #include "transport/adapters/udp_socket.hpp"  // max_udp_datagram
 
 namespace polywire::transport::adapters {
@@ -31,18 +29,10 @@ struct reuse_port {
 
 awaitable<result<udp::socket>> async_udp_connect(std::string host, std::uint16_t port) {
     auto ex = co_await asio::this_coro::executor;
+    udp::resolver resolver(ex);
     boost::system::error_code ec;
-    std::vector<udp::endpoint> endpoints;
-    const auto address = asio::ip::make_address(host, ec);
-    if (!ec) {
-        endpoints.emplace_back(address, port);
-    } else {
-        udp::resolver resolver(ex);
-        auto found = co_await resolver.async_resolve(host, std::to_string(port),
-                                                     asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) co_return failed();
-        for (const auto& r : found) endpoints.push_back(r.endpoint());
-    }
+    const auto endpoints = co_await detail::endpoints_of(resolver, host, port, ec);
+    if (ec) co_return failed();
     for (const auto& ep : endpoints) {
         udp::socket s(ex);
         s.open(ep.protocol(), ec);
@@ -54,16 +44,7 @@ awaitable<result<udp::socket>> async_udp_connect(std::string host, std::uint16_t
     co_return failed();
 }
 
-std::string remote_address(const udp::socket& s) {
-    boost::system::error_code ec;
-    const auto ep = s.remote_endpoint(ec);
-    if (ec) return "";
-    auto address = ep.address();
-    if (address.is_v6() && address.to_v6().is_v4_mapped())
-        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
-    std::string out = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-    return out + ":" + std::to_string(ep.port());
-}
+std::string remote_address(const udp::socket& s) { return detail::peer_text(s); }
 
 result<udp::socket> asio_udp_listener::bind(const asio::any_io_executor& ex, const udp::endpoint& at) {
     boost::system::error_code ec;

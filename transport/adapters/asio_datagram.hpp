@@ -42,6 +42,10 @@
 //     holds receive_window bytes of undelivered messages and no receive()
 //     waits; the kernel then drops what does not fit.
 //
+// Everything else is asio_session's (detail::asio_core in asio_core.hpp,
+// which both adapters build on); this file holds what is UDP's: one send(2)
+// and one receive(2) per datagram, the send queue, the end at `closing`.
+//
 // THREADING MODEL, LIFETIME, ERRORS: as asio_session (one strand per
 // session; handshake(), receive(), send(), send_batch(), flush(), ping(),
 // close() from any coroutine; cancel(), metrics(), finished(), peer() from
@@ -50,7 +54,7 @@
 // exception leaves the API).
 #pragma once
 
-#include "transport/adapters/asio_session.hpp"  // first: <utility> before Asio (see there)
+#include "transport/adapters/asio_session.hpp"  // first: <utility> before Asio (see asio_core.hpp)
 
 #include <deque>
 #include <span>
@@ -137,38 +141,38 @@ public:
     /// (errc::handshake_timeout when the peer never answered,
     /// errc::peer_disconnected after its goodbye, std::errc::operation_canceled
     /// after cancel()).
-    awaitable<std::error_code> handshake() { return on_strand(st_, state::do_handshake(st_)); }
+    awaitable<std::error_code> handshake() { return state::on_strand(st_, state::do_handshake(st_)); }
 
     /// The next event, waiting for the network as needed; std::nullopt once
     /// the session is over (closed, or closing with its goodbye sent) and
     /// every event was taken. A message's payload is a copy owned by this
     /// object, valid until the next receive().
-    awaitable<std::optional<event>> receive() { return on_strand(st_, state::do_receive(st_)); }
+    awaitable<std::optional<event>> receive() { return state::on_strand(st_, state::do_receive(st_)); }
 
     /// Queues an application message (one datagram; larger than the
     /// layout's payload limit: errc::message_too_large), first waiting while
     /// the send queue holds asio_options::send_queue_limit bytes. `payload`
     /// must stay valid until this completes.
     awaitable<std::error_code> send(std::uint64_t code, byte_view payload) {
-        return on_strand(st_, state::do_send(st_, code, payload));
+        return state::on_strand(st_, state::do_send(st_, code, payload));
     }
 
     /// Several messages, packed into as few datagrams as fit (all or none).
     /// The messages' payloads must stay valid until this completes.
     awaitable<std::error_code> send_batch(std::span<const outgoing_message> messages) {
-        return on_strand(st_, state::do_send_batch(st_, messages));
+        return state::on_strand(st_, state::do_send_batch(st_, messages));
     }
 
     /// Waits until every queued datagram was handed to the socket.
-    awaitable<std::error_code> flush() { return on_strand(st_, state::do_flush(st_)); }
+    awaitable<std::error_code> flush() { return state::on_strand(st_, state::do_flush(st_)); }
 
     /// Sends the base protocol's ping (the pong arrives as an event).
-    awaitable<std::error_code> ping() { return on_strand(st_, state::do_ping(st_)); }
+    awaitable<std::error_code> ping() { return state::on_strand(st_, state::do_ping(st_)); }
 
     /// Says goodbye with `reason` (if keys exist), sends it, closes the
     /// socket and waits for the internal coroutines to end.
     /// errc::session_closed if the session had already closed.
-    awaitable<std::error_code> close(std::uint8_t reason) { return on_strand(st_, state::do_close(st_, reason)); }
+    awaitable<std::error_code> close(std::uint8_t reason) { return state::on_strand(st_, state::do_close(st_, reason)); }
 
     /// From any thread: as close(), without waiting. Every pending and later
     /// call completes (handshake() with std::errc::operation_canceled).
@@ -194,52 +198,26 @@ public:
     }
 
 private:
-    // As asio_session::on_strand.
-    template <class T>
-    static awaitable<T> on_strand(std::shared_ptr<state> s, awaitable<T> op) {
-        const asio::any_io_executor caller = co_await asio::this_coro::executor;
-        if (caller == s->any_strand) co_return co_await std::move(op);
-        co_return co_await asio::co_spawn(s->strand, std::move(op), asio::use_awaitable);
-    }
-
     std::shared_ptr<state> st_;
 };
 
 // ---- implementation --------------------------------------------------------
 
+// The datagram's part of the state (the rest is detail::asio_core): one
+// send(2) per datagram, refused ones kept in order in the adapter's own
+// queue; one receive(2) per datagram; the connection is over once the
+// session is closing and its goodbye left.
 template <class Session>
-struct asio_datagram<Session>::state : std::enable_shared_from_this<state> {
-    state(executor_type st, udp::socket sock, Session s, asio_options o, log_hook l, bytes f)
-        : strand(std::move(st)),
-          any_strand(strand),
-          socket(std::move(sock)),
-          session(std::move(s)),
-          opts(o),
-          log(std::move(l)),
-          peer(remote_address(socket)),
-          first(std::move(f)),
-          timer(strand),
-          app(strand),
-          writer(strand),
-          reader(strand) {
-        boost::system::error_code ec;
-        socket.non_blocking(true, ec);
-    }
+struct asio_datagram<Session>::state : detail::asio_core<state, udp::socket, Session> {
+    using core = detail::asio_core<state, udp::socket, Session>;
+    using core::bytes_in, core::bytes_out, core::may_read, core::session, core::socket, core::socket_closed,
+        core::wait_writable, core::write_error, core::write_failed, core::write_progress, core::writing;
 
-    executor_type strand;
-    asio::any_io_executor any_strand;  // for the executor comparison in on_strand
-    udp::socket socket;
-    Session session;
-    asio_options opts;
-    log_hook log;
-    std::string peer;
-    bytes first;               // a datagram received before the session existed
-    asio::steady_timer timer;  // the session's next deadline, the write timeout, the goodbye's limit
-    detail::wakeup app;        // public operations waiting for the session
-    detail::wakeup writer;     // the writer, when the socket refused a datagram
-    detail::wakeup reader;     // the reader, when it paused
-    bytes message;             // the payload last handed out by receive()
-    static constexpr std::size_t max_kept_copy = 64 * 1024;
+    state(executor_type st, udp::socket sock, Session s, asio_options o, log_hook l, bytes f)
+        : core(std::move(st), std::move(sock), remote_address(sock), std::move(s), o, std::move(l)),
+          first(std::move(f)) {}
+
+    bytes first;  // a datagram received before the session existed
 
     // The send queue: datagrams the socket refused, in order, and spare
     // buffers for the next ones (a few, so a queue that drained frees most).
@@ -248,26 +226,14 @@ struct asio_datagram<Session>::state : std::enable_shared_from_this<state> {
     std::vector<bytes> spare;
     static constexpr std::size_t max_spare = 8;
 
-    bool started = false;
-    bool handshaken = false;  // handshake_complete was taken
-    bool cancelled = false;
-    bool socket_closed = false;
-    bool write_failed = false;
-    bool write_blocked = false;  // the socket refused a datagram: the writer waits until writable
-    bool writing = false;        // datagrams queued since write_progress
-    bool reader_paused = false;
-    int receivers_waiting = 0;
-    int loops = 0;
-    time_point write_progress{};
-    std::optional<time_point> goodbye_until;
-
-    std::atomic<std::uint64_t> bytes_in{0}, bytes_out{0}, messages_in{0}, messages_out{0};
-    std::atomic<bool> finished{false};
-
-    session_metrics snapshot() const noexcept {
-        return {bytes_in.load(std::memory_order_relaxed), bytes_out.load(std::memory_order_relaxed),
-                messages_in.load(std::memory_order_relaxed), messages_out.load(std::memory_order_relaxed)};
+    // Nothing to linger for: the connection ends with the goodbye.
+    static bool ended(session_state st) noexcept {
+        return st == session_state::closed || st == session_state::closing;
     }
+    static constexpr errc closed_in_handshake = errc::session_closed;
+
+    bool unsent() const noexcept { return !queue.empty() || !session.pending_output().empty(); }
+    std::size_t send_queue_bytes() const noexcept { return queued_bytes; }
 
     std::size_t queued_capacity() const noexcept {
         std::size_t n = 0;
@@ -276,184 +242,23 @@ struct asio_datagram<Session>::state : std::enable_shared_from_this<state> {
         return n;
     }
 
-    void say(log_level level, const std::string& what) {
-        if (log) log(level, what, peer);
-    }
-
-    bool over() const noexcept {
-        return socket_closed || session.state() == session_state::closed || session.state() == session_state::closing;
-    }
-
-    // ---- the public operations (on the strand) -------------------------
-
-    static awaitable<std::error_code> do_handshake(std::shared_ptr<state> s) {
-        if (s->handshaken) co_return std::error_code{};
-        if (auto ec = s->start()) co_return ec;
-        while (s->session.state() == session_state::handshaking && !s->socket_closed) co_await s->app.wait();
-        std::error_code why;
-        while (auto e = s->session.next_event()) {
-            if (e->kind == event_kind::handshake_complete) {
-                s->handshaken = true;
-                s->say(log_level::info, "handshake complete");
-                s->poke_reader();
-                co_return std::error_code{};
-            }
-            if (e->kind == event_kind::error) why = e->error;
-            if (e->kind == event_kind::disconnected && !why) {
-                s->say(log_level::info, "disconnect received: reason " + std::to_string(e->reason));
-                why = make_error_code(errc::peer_disconnected);
-            }
-        }
-        if (!why) why = s->cancelled ? std::make_error_code(std::errc::operation_canceled)
-                        : s->session.error() ? s->session.error()
-                                             : make_error_code(errc::session_closed);
-        if (why != std::errc::operation_canceled) s->say(log_level::warning, "handshake failed: " + why.message());
-        co_return why;
-    }
-
-    static awaitable<std::optional<event>> do_receive(std::shared_ptr<state> s) {
-        if (!s->started) (void)s->start();
-        for (;;) {
-            if (auto e = s->session.next_event()) {
-                s->deliver(*e);
-                s->poke_reader();
-                co_return e;
-            }
-            if (s->over()) co_return std::nullopt;
-            ++s->receivers_waiting;
-            s->poke_reader();
-            co_await s->app.wait();
-            --s->receivers_waiting;
-        }
-    }
-
-    static awaitable<void> wait_for_room(const std::shared_ptr<state>& s) {
-        while (s->session.state() == session_state::established && !s->socket_closed &&
-               s->queued_bytes >= s->opts.send_queue_limit)
-            co_await s->app.wait();
-    }
-
-    static awaitable<std::error_code> do_send(std::shared_ptr<state> s, std::uint64_t code, byte_view payload) {
-        co_await wait_for_room(s);
-        if (auto ec = s->session.send(code, payload, clock::now())) co_return ec;
-        s->messages_out.fetch_add(1, std::memory_order_relaxed);
-        s->settle();
-        co_return std::error_code{};
+    static std::error_code io_error(const boost::system::error_code&) noexcept {
+        return make_error_code(errc::connection_failed);
     }
 
     static awaitable<std::error_code> do_send_batch(std::shared_ptr<state> s, std::span<const outgoing_message> messages) {
-        co_await wait_for_room(s);
+        co_await core::wait_for_room(s);
         if (auto ec = s->session.send_batch(messages, clock::now())) co_return ec;
         s->messages_out.fetch_add(messages.size(), std::memory_order_relaxed);
         s->settle();
         co_return std::error_code{};
     }
 
-    static awaitable<std::error_code> do_flush(std::shared_ptr<state> s) {
-        while (!s->socket_closed && s->unsent()) co_await s->app.wait();
-        if (s->session.state() == session_state::closed && s->session.error()) co_return s->session.error();
-        co_return std::error_code{};
-    }
-
-    static awaitable<std::error_code> do_ping(std::shared_ptr<state> s) {
-        if (auto ec = s->session.ping(clock::now())) co_return ec;
-        s->settle();
-        co_return std::error_code{};
-    }
-
-    static awaitable<std::error_code> do_close(std::shared_ptr<state> s, std::uint8_t reason) {
-        const auto ec = s->begin_close(reason);
-        while (!s->finished.load()) co_await s->app.wait();
-        co_return ec;
-    }
-
-    void do_cancel(std::uint8_t reason) {
-        if (socket_closed) return;
-        cancelled = true;
-        (void)begin_close(reason);
-    }
-
-    std::error_code begin_close(std::uint8_t reason) {
-        const auto ec = session.close(reason, clock::now());
-        if (!ec && session.state() == session_state::closing)
-            say(log_level::info, "disconnect sent: reason " + std::to_string(reason));
-        settle();
-        return ec;
-    }
-
-    // ---- internals -----------------------------------------------------
-
-    std::error_code start() {
-        if (started) return {};
-        if (session.state() == session_state::initial) {
-            if (auto ec = session.start(clock::now())) {
-                settle();
-                return ec;
-            }
-            if (!first.empty()) {
-                bytes_in.fetch_add(first.size(), std::memory_order_relaxed);
-                (void)session.receive_datagram(first, clock::now());
-                bytes().swap(first);
-            }
-        } else if (session.state() == session_state::closed) {
-            return cancelled ? std::make_error_code(std::errc::operation_canceled) : make_error_code(errc::session_closed);
-        }
-        started = true;
-        auto self = this->shared_from_this();
-        loops = 3;
-        asio::co_spawn(strand, run_reader(self), detail::terminate_on_exception{});
-        asio::co_spawn(strand, run_writer(self), detail::terminate_on_exception{});
-        asio::co_spawn(strand, run_ticker(self), detail::terminate_on_exception{});
-        settle();
-        return {};
-    }
-
-    void deliver(event& e) {
-        switch (e.kind) {
-            case event_kind::message:
-                if (message.capacity() > max_kept_copy) bytes().swap(message);
-                message.assign(e.payload.begin(), e.payload.end());
-                e.payload = message;
-                messages_in.fetch_add(1, std::memory_order_relaxed);
-                break;
-            case event_kind::handshake_complete:
-                handshaken = true;
-                say(log_level::info, "handshake complete");
-                break;
-            case event_kind::disconnected: say(log_level::info, "disconnect received: reason " + std::to_string(e.reason)); break;
-            case event_kind::error: say(log_level::warning, "session closed: " + e.error.message()); break;
-            default: break;
-        }
-    }
-
-    bool may_read() const noexcept {
-        if (socket_closed) return false;
-        const auto st = session.state();
-        if (st != session_state::handshaking && st != session_state::established) return false;
-        const std::size_t cap = session.input_capacity();
-        if (cap == 0) return false;
-        if (st != session_state::established) return true;
-        const std::size_t limit = session.settings().limits.max_input_buffer;
-        const std::size_t held = limit - std::min(cap, limit);
-        return held < opts.receive_window || receivers_waiting > 0;
-    }
-
-    void poke_reader() {
-        if (reader_paused && may_read()) reader.notify();
-    }
-
-    bool unsent() const noexcept { return !queue.empty() || !session.pending_output().empty(); }
-
-    time_point next_wakeup() const noexcept {
-        time_point w = time_point::max();
-        if (auto d = session.next_deadline()) w = std::min(w, *d);
-        if (writing) w = std::min(w, write_progress + session.settings().timeouts.write);
-        if (goodbye_until) w = std::min(w, *goodbye_until);
-        return w;
-    }
-
-    void retime() {
-        if (!socket_closed && started && next_wakeup() < timer.expiry()) timer.cancel();
+    void after_session_start() {
+        if (first.empty()) return;
+        bytes_in.fetch_add(first.size(), std::memory_order_relaxed);
+        (void)session.receive_datagram(first, clock::now());
+        bytes().swap(first);
     }
 
     // Moves the session's unsent datagrams to the end of the send queue.
@@ -482,14 +287,7 @@ struct asio_datagram<Session>::state : std::enable_shared_from_this<state> {
             const std::size_t n = socket.send(asio::buffer(d.data(), d.size()), 0, ec);
             if (ec == asio::error::would_block || ec == asio::error::try_again || ec == asio::error::no_buffer_space) {
                 enqueue_session_output();  // keeps the order, and the session's buffer small
-                if (!writing) {
-                    writing = true;
-                    write_progress = clock::now();
-                }
-                if (!write_blocked) {
-                    write_blocked = true;
-                    writer.notify();
-                }
+                wait_writable();
                 return;
             }
             if (ec == asio::error::interrupted) continue;
@@ -497,8 +295,7 @@ struct asio_datagram<Session>::state : std::enable_shared_from_this<state> {
             // the error is reported once; this datagram was not sent yet.
             if (ec == asio::error::connection_refused) continue;
             if (ec) {
-                write_failed = true;
-                session.abort(io_error(ec));
+                write_error(ec);
                 return;
             }
             bytes_out.fetch_add(n, std::memory_order_relaxed);
@@ -515,50 +312,12 @@ struct asio_datagram<Session>::state : std::enable_shared_from_this<state> {
         if (queue.empty() && spare.size() > 1) spare.resize(1);
     }
 
-    // After anything that may have changed the session: send what it
-    // queued, close the socket once it is over and its goodbye left, wake
-    // whoever waits.
-    void settle() {
-        write_now();
-        if (!socket_closed) {
-            const auto st = session.state();
-            if (st == session_state::closed || st == session_state::closing) {
-                if (!unsent() || write_failed || !started) {
-                    close_socket();
-                } else if (!goodbye_until) {
-                    goodbye_until = clock::now() + opts.goodbye_flush;
-                }
-            }
-        }
-        retime();
-        app.notify();
-        poke_reader();
-    }
-
-    void close_socket() {
-        if (socket_closed) return;
-        socket_closed = true;
+    void release_socket() {
         boost::system::error_code ec;
         socket.close(ec);
-        timer.cancel();
         queue.clear();
         queued_bytes = 0;
         spare.clear();
-        writer.notify();
-        reader.notify();
-        app.notify();
-        if (loops == 0) finished.store(true);
-    }
-
-    void loop_done() {
-        if (--loops == 0 && socket_closed) {
-            finished.store(true);
-            app.notify();
-        }
-    }
-
-    static std::error_code io_error(const boost::system::error_code&) noexcept {
-        return make_error_code(errc::connection_failed);
     }
 
     // Hands the datagrams waiting in the socket to the session (a bounded
@@ -580,76 +339,6 @@ struct asio_datagram<Session>::state : std::enable_shared_from_this<state> {
             bytes_in.fetch_add(n, std::memory_order_relaxed);
             (void)session.receive_datagram(byte_view(buf.data(), n), clock::now());
         }
-    }
-
-    void on_timer() {
-        const time_point now = clock::now();
-        if (goodbye_until && now >= *goodbye_until) {
-            close_socket();
-            return;
-        }
-        if (writing && now >= write_progress + session.settings().timeouts.write) {
-            say(log_level::warning, "write timed out");
-            write_failed = true;
-            session.abort(make_error_code(errc::write_timeout));
-            settle();
-            return;
-        }
-        if (auto d = session.next_deadline(); d && now >= *d) {
-            (void)session.on_tick(now);
-            settle();
-        }
-    }
-
-    static awaitable<void> run_reader(std::shared_ptr<state> s) {
-        while (!s->socket_closed) {
-            if (!s->may_read()) {
-                s->reader_paused = true;
-                co_await s->reader.wait();
-                s->reader_paused = false;
-                continue;
-            }
-            boost::system::error_code ec;
-            co_await s->socket.async_wait(udp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
-            if (s->socket_closed) break;
-            if (ec) {
-                s->session.abort(io_error(ec));
-            } else {
-                s->read_available();
-            }
-            s->settle();
-        }
-        s->loop_done();
-    }
-
-    static awaitable<void> run_writer(std::shared_ptr<state> s) {
-        while (!s->socket_closed) {
-            if (!s->write_blocked) {
-                co_await s->writer.wait();
-                continue;
-            }
-            boost::system::error_code ec;
-            co_await s->socket.async_wait(udp::socket::wait_write, asio::redirect_error(asio::use_awaitable, ec));
-            if (s->socket_closed) break;
-            s->write_blocked = false;
-            if (ec) {
-                s->write_failed = true;
-                s->session.abort(io_error(ec));
-            }
-            s->settle();
-        }
-        s->loop_done();
-    }
-
-    static awaitable<void> run_ticker(std::shared_ptr<state> s) {
-        while (!s->socket_closed) {
-            s->timer.expires_at(s->next_wakeup());
-            boost::system::error_code ec;
-            co_await s->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            if (s->socket_closed) break;
-            if (!ec) s->on_timer();
-        }
-        s->loop_done();
     }
 };
 

@@ -1,9 +1,8 @@
-// The non-template parts of the Asio adapter: connect with a deadline, the
-// acceptor, addresses and failure names.
+// The non-template parts of the Asio adapters: TCP connect with a deadline,
+// the acceptor, addresses and failure names.
 #include "transport/adapters/asio_session.hpp"
 
 #include <functional>
-#include <vector>
 
 namespace polywire::transport::adapters {
 
@@ -60,16 +59,7 @@ awaitable<connect_outcome> connect_on_strand(asio::any_io_executor ex, strand_ty
         socket.close(ignored);
     });
     boost::system::error_code ec;
-    std::vector<tcp::endpoint> endpoints;
-    const auto address = asio::ip::make_address(host, ec);
-    if (!ec) {
-        endpoints.emplace_back(address, port);
-    } else {
-        auto found = co_await resolver.async_resolve(host, std::to_string(port),
-                                                     asio::redirect_error(asio::use_awaitable, ec));
-        if (!ec)
-            for (const auto& r : found) endpoints.push_back(r.endpoint());
-    }
+    const auto endpoints = co_await detail::endpoints_of(resolver, host, port, ec);
     for (const auto& ep : endpoints) {
         if (guard.fired()) break;
         socket.close(ec);
@@ -146,11 +136,9 @@ void asio_acceptor::close() noexcept {
     acceptor_.close(ec);
 }
 
-std::string remote_address(const tcp::socket& s) {
-    boost::system::error_code ec;
-    const auto ep = s.remote_endpoint(ec);
-    if (ec) return "";
-    auto address = ep.address();
+std::string remote_address(const tcp::socket& s) { return detail::peer_text(s); }
+
+std::string detail::endpoint_text(asio::ip::address address, std::uint16_t port) {
     if (address.is_v6() && address.to_v6().is_v4_mapped())
         address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
     std::string out;
@@ -162,7 +150,7 @@ std::string remote_address(const tcp::socket& s) {
         out = address.to_string();
     }
     out += ":";
-    out += std::to_string(ep.port());
+    out += std::to_string(port);
     return out;
 }
 

@@ -405,7 +405,8 @@ outcome udp_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64_t 
         r.sent += k;
         take_acks();
         const auto give_up = clock::now() + ack_wait;
-        while (r.sent - acked >= 2 * window && clock::now() < give_up && c.session().state() != transport::session_state::closed) {
+        while (r.sent - acked >= 2 * window && clock::now() < give_up &&
+               c.session().state() != transport::session_state::closed) {
             c.poll(give_up);
             take_acks();
         }
@@ -457,8 +458,8 @@ int bench_variant(const request& q) {
     if constexpr (V::has_capabilities) line["snappy"] = q.snappy ? "on" : "off";
 
     if (q.handshakes) {
-        const outcome r =
-            q.transport == "memory" ? memory_handshakes(n.value(), *q.handshakes) : network_handshakes(n.value(), *q.handshakes);
+        const outcome r = q.transport == "memory" ? memory_handshakes(n.value(), *q.handshakes)
+                                                  : network_handshakes(n.value(), *q.handshakes);
         if (r.error) {
             emit_error("bench: " + r.failure + ": " + r.error.message());
             return exit_failure;

@@ -49,10 +49,12 @@ const std::error_category& aead_category() noexcept {
     return c;
 }
 
-// Each direction of Botan's AEAD is its own object; both are made on first
-// use and keyed from `key`. `tag` is a reused buffer for finish(), which
-// wants a secure_vector: after the first message it never reallocates.
-struct chacha20_poly1305::impl {
+// One Botan mode object per direction, made on first use and re-keyed in
+// place by set_key (so a rekey costs no allocation once both exist). `tag`
+// is a reused buffer for finish(), which wants a secure_vector: after the
+// first message it never reallocates.
+template <std::size_t N>
+struct botan_chacha20_poly1305<N>::impl {
     secret<key_size> key;
     bool keyed = false;
     std::unique_ptr<Botan::AEAD_Mode> enc, dec;
@@ -71,12 +73,22 @@ struct chacha20_poly1305::impl {
     }
 };
 
-chacha20_poly1305::chacha20_poly1305() noexcept = default;
-chacha20_poly1305::~chacha20_poly1305() = default;
-chacha20_poly1305::chacha20_poly1305(chacha20_poly1305&&) noexcept = default;
-chacha20_poly1305& chacha20_poly1305::operator=(chacha20_poly1305&&) noexcept = default;
+template <std::size_t N>
+botan_chacha20_poly1305<N>::botan_chacha20_poly1305() noexcept = default;
+template <std::size_t N>
+botan_chacha20_poly1305<N>::~botan_chacha20_poly1305() = default;
+template <std::size_t N>
+botan_chacha20_poly1305<N>::botan_chacha20_poly1305(botan_chacha20_poly1305&&) noexcept = default;
+template <std::size_t N>
+botan_chacha20_poly1305<N>& botan_chacha20_poly1305<N>::operator=(botan_chacha20_poly1305&&) noexcept = default;
 
-std::error_code chacha20_poly1305::set_key(byte_view key) noexcept {
+template <std::size_t N>
+bool botan_chacha20_poly1305<N>::has_key() const noexcept {
+    return p_ && p_->keyed;
+}
+
+template <std::size_t N>
+std::error_code botan_chacha20_poly1305<N>::set_key(byte_view key) noexcept {
     if (key.size() != key_size) return aead_errc::bad_key_size;
     try {
         if (!p_) p_ = std::make_unique<impl>();
@@ -94,17 +106,18 @@ std::error_code chacha20_poly1305::set_key(byte_view key) noexcept {
     }
 }
 
-std::error_code chacha20_poly1305::seal(byte_view nonce, byte_view ad, mutable_byte_view inout,
-                                        mutable_byte_view tag) noexcept {
+template <std::size_t N>
+std::error_code botan_chacha20_poly1305<N>::seal(byte_view nonce, byte_view ad, mutable_byte_view inout,
+                                                 mutable_byte_view tag) noexcept {
     std::error_code ec;
-    if (!p_ || !p_->keyed) ec = aead_errc::no_key;
+    if (!has_key()) ec = aead_errc::no_key;
     else if (nonce.size() != nonce_size) ec = aead_errc::bad_nonce_size;
     else if (tag.size() != tag_size) ec = aead_errc::bad_tag_size;
     if (!ec) {
         try {
             Botan::AEAD_Mode* m = p_->mode(Botan::ENCRYPTION);
             m->set_associated_data(ad.data(), ad.size());
-            m->start(nonce.data(), nonce.size());
+            m->start(nonce.data(), nonce.size());    // 24 bytes: XChaCha20Poly1305
             m->process(inout.data(), inout.size());  // ChaCha20Poly1305 takes any length
             p_->tag.clear();
             m->finish(p_->tag, 0);  // appends the tag
@@ -121,10 +134,11 @@ std::error_code chacha20_poly1305::seal(byte_view nonce, byte_view ad, mutable_b
     return ec;
 }
 
-std::error_code chacha20_poly1305::open(byte_view nonce, byte_view ad, mutable_byte_view inout,
-                                        byte_view tag) noexcept {
+template <std::size_t N>
+std::error_code botan_chacha20_poly1305<N>::open(byte_view nonce, byte_view ad, mutable_byte_view inout,
+                                                 byte_view tag) noexcept {
     std::error_code ec;
-    if (!p_ || !p_->keyed) ec = aead_errc::no_key;
+    if (!has_key()) ec = aead_errc::no_key;
     else if (nonce.size() != nonce_size) ec = aead_errc::bad_nonce_size;
     else if (tag.size() != tag_size) ec = aead_errc::bad_tag_size;
     if (!ec) {
@@ -149,5 +163,8 @@ std::error_code chacha20_poly1305::open(byte_view nonce, byte_view ad, mutable_b
     zero(inout);
     return ec;
 }
+
+template class botan_chacha20_poly1305<12>;
+template class botan_chacha20_poly1305<24>;
 
 }  // namespace polywire::crypto

@@ -15,46 +15,12 @@
 // from a session id and a counter. Nothing here throws.
 #pragma once
 
-#include <cstddef>
-#include <memory>
-#include <system_error>
-
 #include "policies/crypto/chacha20_poly1305.hpp"
-#include "transport/bytes.hpp"
 
 namespace polywire::crypto {
 
-class xchacha20_poly1305 {
-public:
-    static constexpr std::size_t key_size = 32;
-    static constexpr std::size_t nonce_size = 24;
-    static constexpr std::size_t tag_size = 16;
-
-    xchacha20_poly1305() noexcept;
-    ~xchacha20_poly1305();
-    xchacha20_poly1305(xchacha20_poly1305&&) noexcept;
-    xchacha20_poly1305& operator=(xchacha20_poly1305&&) noexcept;
-    xchacha20_poly1305(const xchacha20_poly1305&) = delete;
-    xchacha20_poly1305& operator=(const xchacha20_poly1305&) = delete;
-
-    /// Keys the following seal/open calls (32 bytes; the previous key is wiped).
-    /// Errors: aead_errc::bad_key_size, aead_errc::library_failure.
-    std::error_code set_key(byte_view key) noexcept;
-    bool has_key() const noexcept;
-
-    /// Encrypts `inout` in place under `nonce` (24 bytes) and associated data
-    /// `ad`, and writes the 16-byte tag. On an error `inout` and `tag` are
-    /// zeroed, so nothing readable leaves.
-    std::error_code seal(byte_view nonce, byte_view ad, mutable_byte_view inout, mutable_byte_view tag) noexcept;
-
-    /// Checks `tag` and decrypts `inout` in place. On a mismatch returns
-    /// aead_errc::tag_mismatch and zeroes `inout` (Botan compares the tag in
-    /// constant time).
-    std::error_code open(byte_view nonce, byte_view ad, mutable_byte_view inout, byte_view tag) noexcept;
-
-private:
-    struct impl;
-    std::unique_ptr<impl> p_;
-};
+/// XChaCha20-Poly1305: botan_chacha20_poly1305 (chacha20_poly1305.hpp)
+/// with a 24-byte nonce; the same interface, errors and guarantees.
+using xchacha20_poly1305 = botan_chacha20_poly1305<24>;
 
 }  // namespace polywire::crypto

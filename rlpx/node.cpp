@@ -36,11 +36,9 @@ std::optional<std::pair<const p2p::shared_capability*, std::uint64_t>> connectio
 }
 
 namespace {
-result<std::unique_ptr<connection>> establish(transport::adapters::socket_fd fd, policies::handshake_role role,
-                                              const node_config& cfg, std::optional<k1::public_key> remote) {
-    auto opts = make_options(cfg, remote);
-    if (!opts) return opts.error();
-    auto c = std::make_unique<connection>(std::move(fd), session(role, std::move(opts.value())), cfg.log);
+// Runs the handshake and Hello exchange of a new connection.
+result<std::unique_ptr<connection>> establish(transport::adapters::socket_fd fd, session s, transport::log_hook log) {
+    auto c = std::make_unique<connection>(std::move(fd), std::move(s), std::move(log));
     if (auto ec = c->handshake()) return ec;
     return c;
 }
@@ -49,7 +47,9 @@ result<std::unique_ptr<connection>> establish(transport::adapters::socket_fd fd,
 result<std::unique_ptr<connection>> dial(const node_config& cfg, const enode& remote) {
     auto fd = transport::adapters::tcp_connect(remote.host, remote.port, transport::clock::now() + cfg.timeouts.handshake);
     if (!fd) return fd.error();
-    return establish(std::move(fd.value()), policies::handshake_role::initiator, cfg, remote.id);
+    auto opts = make_options(cfg, remote.id);
+    if (!opts) return opts.error();
+    return establish(std::move(fd.value()), session(policies::handshake_role::initiator, std::move(opts.value())), cfg.log);
 }
 
 result<listener> listener::open(node_config cfg, const std::string& host, std::uint16_t port) {
@@ -67,9 +67,7 @@ result<listener> listener::open(node_config cfg, const std::string& host, std::u
 result<std::unique_ptr<connection>> listener::accept(transport::time_point deadline) {
     auto fd = socket_.accept(deadline);
     if (!fd) return fd.error();
-    auto c = std::make_unique<connection>(std::move(fd.value()), session(policies::handshake_role::recipient, options_), log_);
-    if (auto ec = c->handshake()) return ec;
-    return c;
+    return establish(std::move(fd.value()), session(policies::handshake_role::recipient, options_), log_);
 }
 
 std::string listener::enode_url() const {

@@ -13,8 +13,10 @@
 //   asio::co_spawn(io, srv.value().run(), asio::detached);
 //   io.run();                                                // until stop() and the last goodbye
 //
-// Connections beyond the inbound limits (handshakes in progress, handshakes
-// per source per second) are closed at once, before any key work. Peers
+// At max_pending_handshakes handshakes in progress the server stops
+// accepting (the kernel's listen backlog holds further connections until a
+// handshake ends, as go-ethereum does); a connection beyond the handshakes
+// per source per second is closed at once, before any key work. Peers
 // beyond max_peers are handshaken, then sent Disconnect
 // "too many peers" (0x04); stop() sends every peer Disconnect "client
 // quitting" (0x08). Pings are answered, keepalive pings sent every
@@ -42,9 +44,11 @@ struct server_options {
     /// Called for each failed handshake (see transport::adapters::server_options).
     decltype(transport::adapters::server_options::on_handshake_failure) on_handshake_failure{};
     /// Inbound limits (see transport::adapters::server_options): handshakes
-    /// in progress at once (go-ethereum's 50) and new handshakes per source
-    /// per second; a connection beyond either is closed before any key work
-    /// and counted in metrics().rejected_inbound_limit. 0: no limit.
+    /// in progress at once (go-ethereum's 50: at the limit nothing more is
+    /// accepted until one ends, the connections waiting in the listen
+    /// backlog) and new handshakes per source per second (a connection
+    /// beyond it is closed before any key work and counted in
+    /// metrics().rejected_inbound_limit). 0: no limit.
     std::size_t max_pending_handshakes = 50;
     std::uint32_t max_handshakes_per_source_per_second = 10;
     /// The source a connection counts against (default: its address,

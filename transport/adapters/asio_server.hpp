@@ -6,13 +6,20 @@
 //   asio::co_spawn(io, srv->run(), asio::detached);
 //   ... srv->stop();   // any thread: every session says goodbye, run() completes
 //
-// INBOUND LIMITS, checked as a connection is accepted, before anything else
-// happens to it: at most max_pending_handshakes handshakes in progress (50,
-// as go-ethereum), and at most max_handshakes_per_source_per_second new
-// handshakes per source (a token bucket per key of source_key: the address;
-// loopback is exempt by default, as go-ethereum exempts LAN addresses from
-// its inbound throttle). A connection beyond either is closed at once: no
-// session is made (no key is generated, no ECDH), nothing is written, and
+// INBOUND LIMITS: at most max_pending_handshakes handshakes in progress (50,
+// as go-ethereum). At that limit the server stops accepting: further
+// connections wait in the kernel's listen backlog (sized to the system's
+// maximum, net.core.somaxconn) and are accepted, in order, as soon as a
+// handshake ends, as go-ethereum's listener does. A burst of dials is thus
+// queued, not refused; a dialer whose own handshake deadline passes while
+// it waits in the backlog gives up by itself. server_metrics::accept_pauses
+// counts the times accepting paused. Then, checked as a connection is
+// accepted, before anything else happens to it: at most
+// max_handshakes_per_source_per_second new handshakes per source (a token
+// bucket per key of source_key: the address; loopback is exempt by default,
+// as go-ethereum exempts LAN addresses from its inbound throttle). A
+// connection beyond it is closed at once: no session is made (no key is
+// generated, no ECDH), nothing is written, and
 // server_metrics::rejected_inbound_limit counts it by reason.
 //
 // For each admitted connection: a new strand, a session from the factory, the
@@ -64,8 +71,9 @@ struct server_options {
     std::function<void(const std::string& peer, std::error_code why, std::optional<std::uint8_t> peer_reason)>
         on_handshake_failure{};
 
-    /// Handshakes in progress at once (go-ethereum: 50); a connection beyond
-    /// it is closed at once, before any key work. 0: no limit.
+    /// Handshakes in progress at once (go-ethereum: 50); at the limit the
+    /// server accepts nothing more until one ends (the kernel's listen
+    /// backlog holds the connections meanwhile). 0: no limit.
     std::size_t max_pending_handshakes = 50;
     /// New handshakes one source may start per second (a token bucket of that
     /// many tokens, refilled at that rate); beyond it a connection is closed
@@ -85,7 +93,6 @@ struct server_options {
 /// Why an inbound connection was closed before its handshake (the keys of
 /// server_metrics::rejected_inbound_limit).
 namespace inbound_limit {
-inline constexpr std::string_view pending_handshakes = "pending_handshakes";
 inline constexpr std::string_view source_rate = "source_rate";
 }  // namespace inbound_limit
 
@@ -94,6 +101,9 @@ inline constexpr std::string_view source_rate = "source_rate";
 struct server_metrics {
     std::uint64_t accepted = 0;         ///< TCP connections accepted
     std::uint64_t accept_failures = 0;  ///< accept() errors (e.g. out of file descriptors)
+    /// Times accepting paused at max_pending_handshakes (the connections
+    /// waited in the listen backlog until a handshake ended).
+    std::uint64_t accept_pauses = 0;
     std::uint64_t handshakes_completed = 0;
     std::uint64_t handshakes_failed = 0;
     /// Failed handshakes by failure_kind() ("timed_out", "peer_closed"...).
@@ -151,7 +161,10 @@ public:
     /// shutdown_reason (a clean goodbye once keys exist).
     void stop() {
         if (stopping_.exchange(true)) return;
-        asio::post(strand_, [self = this->shared_from_this()] { self->acceptor_.close(); });
+        asio::post(strand_, [self = this->shared_from_this()] {
+            self->acceptor_.close();
+            self->slot_freed_.notify();
+        });
         std::lock_guard lock(mutex_);
         for (auto& [id, p] : registry_) p.conn->cancel(opts_.shutdown_reason);
     }
@@ -193,7 +206,8 @@ private:
           serve_(std::move(serve)),
           opts_(opts),
           log_(std::move(log)),
-          drained_(strand_) {}
+          drained_(strand_),
+          slot_freed_(strand_) {}
 
     static void add(session_metrics& to, const session_metrics& m) noexcept {
         to.bytes_in += m.bytes_in;
@@ -204,6 +218,16 @@ private:
 
     static awaitable<void> accept_loop(std::shared_ptr<asio_server> self) {
         while (!self->stopping_.load()) {
+            // At the pending-handshake limit, accept nothing: the connections
+            // wait in the listen backlog until a handshake ends.
+            if (self->at_pending_limit()) {
+                {
+                    std::lock_guard lock(self->mutex_);
+                    ++self->totals_.accept_pauses;
+                }
+                while (self->at_pending_limit() && !self->stopping_.load()) co_await self->slot_freed_.wait();
+                continue;
+            }
             auto sock = co_await self->acceptor_.accept();
             if (self->stopping_.load()) break;
             if (!sock) {
@@ -218,9 +242,10 @@ private:
                 continue;
             }
             self->spawn(self, std::move(sock.value()));
-            // Drain the backlog now: under load, waiting a turn of the event
-            // loop per connection would delay handshakes by seconds.
-            for (int i = 0; i < 64 && !self->stopping_.load(); ++i) {
+            // Drain the backlog now (up to the pending limit): under load,
+            // waiting a turn of the event loop per connection would delay
+            // handshakes by seconds.
+            for (int i = 0; i < 64 && !self->stopping_.load() && !self->at_pending_limit(); ++i) {
                 auto more = self->acceptor_.try_accept();
                 if (!more) break;
                 self->spawn(self, std::move(*more));
@@ -229,14 +254,19 @@ private:
         while (self->live_ > 0) co_await self->drained_.wait();
     }
 
+    // Any thread: max_pending_handshakes handshakes are in progress.
+    bool at_pending_limit() const {
+        if (opts_.max_pending_handshakes == 0) return false;
+        std::lock_guard lock(mutex_);
+        return totals_.pending_handshakes >= opts_.max_pending_handshakes;
+    }
+
     // On strand_: the inbound limit `sock` is over, if any (and if not, its
     // handshake is counted as pending).
     std::optional<std::string_view> over_inbound_limit(const tcp::socket& sock) {
         {
             std::lock_guard lock(mutex_);
             ++totals_.accepted;
-            if (opts_.max_pending_handshakes != 0 && totals_.pending_handshakes >= opts_.max_pending_handshakes)
-                return inbound_limit::pending_handshakes;
         }
         if (opts_.max_handshakes_per_source_per_second != 0 && opts_.source_key) {
             boost::system::error_code ec;
@@ -289,10 +319,14 @@ private:
         if (log_) log_(log_level::warning, "inbound connection refused before its handshake: " + std::string(why), peer);
     }
 
-    // On the session's strand: its handshake ended, one way or the other.
+    // On the session's strand: its handshake ended, one way or the other;
+    // the accept loop may take the next connection from the backlog.
     void handshake_ended() {
-        std::lock_guard lock(mutex_);
-        --totals_.pending_handshakes;
+        {
+            std::lock_guard lock(mutex_);
+            --totals_.pending_handshakes;
+        }
+        asio::post(strand_, [self = this->shared_from_this()] { self->slot_freed_.notify(); });
     }
 
     // On strand_: starts serving an accepted connection on a new strand,
@@ -339,11 +373,13 @@ private:
             (void)co_await conn.close(self->opts_.handler_done_reason);
             self->retire(id, conn, admitted);
         } else {
-            std::lock_guard lock(self->mutex_);
-            ++self->totals_.handshakes_failed;
-            ++self->totals_.handshake_failures[std::string(failure_kind(made.error()))];
-            --self->totals_.connections;
-            --self->totals_.pending_handshakes;
+            {
+                std::lock_guard lock(self->mutex_);
+                ++self->totals_.handshakes_failed;
+                ++self->totals_.handshake_failures[std::string(failure_kind(made.error()))];
+                --self->totals_.connections;
+            }
+            self->handshake_ended();
         }
         asio::post(self->strand_, [self] {
             if (--self->live_ == 0) self->drained_.notify();
@@ -405,6 +441,7 @@ private:
     std::size_t prune_at_ = min_prune_at;              // strand_ only
     std::size_t live_ = 0;       // strand_ only: serve() coroutines not yet ended
     detail::wakeup drained_;     // strand_ only
+    detail::wakeup slot_freed_;  // strand_ only: a handshake ended (or stop())
 
     mutable std::mutex mutex_;  // guards totals_ and registry_
     server_metrics totals_;

@@ -100,7 +100,7 @@ result<asio_acceptor> asio_acceptor::listen(const asio::any_io_executor& ex, con
         a.set_option(tcp::acceptor::reuse_address(true), ec);
         a.bind(r.endpoint(), ec);
         if (ec) continue;
-        a.listen(asio::socket_base::max_listen_connections, ec);
+        a.listen(backlog, ec);
         if (ec) continue;
         const auto local = a.local_endpoint(ec);
         if (ec) continue;

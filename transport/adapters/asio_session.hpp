@@ -79,6 +79,11 @@ awaitable<result<tcp::socket>> async_tcp_connect(std::string host, std::uint16_t
 /// close() must run on the executor that coroutine runs on.
 class asio_acceptor {
 public:
+    /// The listen backlog asked for: as large as the system allows (Linux
+    /// caps it at net.core.somaxconn, 4096 by default), so that connections
+    /// a server does not accept yet (asio_server at max_pending_handshakes)
+    /// wait in the kernel instead of being dropped.
+    static constexpr int backlog = 65535;
     /// Binds and listens; port 0 lets the system choose.
     static result<asio_acceptor> listen(const asio::any_io_executor& ex, const std::string& host, std::uint16_t port);
     /// The next connection (TCP_NODELAY set); an error once closed.

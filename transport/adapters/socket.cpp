@@ -101,7 +101,7 @@ result<tcp_listener> tcp_listener::listen(const std::string& host, std::uint16_t
         if (!s) continue;
         int one = 1;
         (void)::setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (::bind(s.get(), ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(s.get(), 512) != 0) continue;
+        if (::bind(s.get(), ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(s.get(), backlog) != 0) continue;
         if (!set_nonblocking(s.get())) continue;
         sockaddr_storage ss{};
         socklen_t len = sizeof ss;

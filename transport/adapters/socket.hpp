@@ -41,6 +41,11 @@ result<socket_fd> tcp_connect(const std::string& host, std::uint16_t port, time_
 
 class tcp_listener {
 public:
+    /// The listen backlog asked for: as large as the system allows (Linux
+    /// caps it at net.core.somaxconn, 4096 by default), so a burst of
+    /// connections waits in the kernel until accepted instead of being
+    /// dropped.
+    static constexpr int backlog = 65535;
     /// Binds and listens; port 0 lets the system choose.
     static result<tcp_listener> listen(const std::string& host, std::uint16_t port) noexcept;
     /// Waits for a connection until `deadline` (time_point::max(): forever).

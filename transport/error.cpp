@@ -71,6 +71,25 @@ public:
         }
         return "unknown polywire condition";
     }
+    // The operating system's own codes (os_error(), Asio's) fall under
+    // polywire's conditions too, so that callers matching on conditions
+    // need not know which layer reported the error.
+    bool equivalent(const std::error_code& code, int cond) const noexcept override {
+        if (code.category() != std::system_category() && code.category() != std::generic_category())
+            return std::error_category::equivalent(code, cond);
+        const std::error_condition e = code.default_error_condition();
+        if (e == std::errc::operation_canceled || e == std::errc::interrupted ||
+            e == std::errc::resource_unavailable_try_again || e == std::errc::operation_would_block)
+            return false;  // not failures
+        const bool timeout = e == std::errc::timed_out;
+        const bool gone = e == std::errc::connection_reset || e == std::errc::broken_pipe;
+        switch (static_cast<condition>(cond)) {
+            case condition::timed_out: return timeout;
+            case condition::peer_disconnected: return gone;
+            case condition::system_failure: return !timeout && !gone;
+            default: return false;
+        }
+    }
 };
 
 }  // namespace

@@ -28,7 +28,8 @@ enum class errc {
     peer_closed,           ///< the connection ended (EOF) before a clean close
     peer_disconnected,     ///< the peer said goodbye (see session::peer_disconnect_reason)
     truncated_datagram,    ///< a datagram ended inside a message
-    connection_failed,     ///< connect/accept/read/write failed at the OS level
+    connection_failed,     ///< connect/accept/read/write failed at the OS level, for a reason the OS did not name
+                           ///< (the adapters return the OS's own code, os_error(), when there is one)
     // primitives
     crypto_failure,        ///< a cryptographic library call failed unexpectedly
     random_failure,        ///< the system random generator failed
@@ -53,6 +54,15 @@ const std::error_category& error_category() noexcept;
 const std::error_category& condition_category() noexcept;
 
 inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), error_category()}; }
+
+/// An error the operating system reported (an errno value), kept as it is:
+/// its message is the system's ("Address already in use", "Connection
+/// refused", "Connection reset by peer", "Too many open files"), and it
+/// compares equal to std::errc values. Against polywire's conditions:
+/// ECONNRESET and EPIPE are condition::peer_disconnected, ETIMEDOUT
+/// condition::timed_out, any other (but cancellation and try-again)
+/// condition::system_failure.
+inline std::error_code os_error(int errno_value) noexcept { return {errno_value, std::system_category()}; }
 inline std::error_condition make_error_condition(condition c) noexcept {
     return {static_cast<int>(c), condition_category()};
 }

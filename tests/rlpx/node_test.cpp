@@ -84,7 +84,21 @@ TEST(RlpxNodeTest, DialingARefusedPortFailsCleanly) {
     l = transport::adapters::tcp_listener::listen("127.0.0.1", 0);  // closes the first
     auto c = dial(make_node(), enode{k1::derive_public_key(make_node().key).value(), "127.0.0.1", port});
     ASSERT_FALSE(c);
-    EXPECT_EQ(c.error(), transport::errc::connection_failed);
+    // The system's own error, with its own message, still a system failure.
+    EXPECT_EQ(c.error(), std::errc::connection_refused) << c.error().message();
+    EXPECT_EQ(c.error().message(), std::make_error_code(std::errc::connection_refused).message());
+    EXPECT_TRUE(c.error() == transport::condition::system_failure);
+}
+
+TEST(RlpxNodeTest, ListeningOnAPortInUseSaysSo) {
+    auto first = listener::open(make_node(), "127.0.0.1", 0);
+    ASSERT_TRUE(first);
+    auto second = listener::open(make_node(), "127.0.0.1", first.value().port());
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error(), std::errc::address_in_use) << second.error().message();
+    EXPECT_EQ(second.error().message(), std::make_error_code(std::errc::address_in_use).message());
+    EXPECT_TRUE(second.error() == transport::condition::system_failure);
+    EXPECT_FALSE(second.error() == transport::condition::timed_out);
 }
 
 }  // namespace

@@ -139,6 +139,11 @@ if start_listener wrongid --key "$key_a" --port 0 --cap test/1:8 --timeout 10; t
     check "dial to a wrong node id fails" test "$rc" -ne 0 -a "$rc" -ne 124
     check "dial to a wrong node id fails within 2 s (took ${elapsed} ms)" test "$elapsed" -lt 2000
     check "dial to a wrong node id prints an error event" grep -q '^{"event":"error","message":".*handshake' "$tmp/wrongid_dial.out"
+    check "the dialer says what it saw: the remote closed the connection during the handshake" \
+        grep -qx "{\"event\":\"error\",\"message\":\"the remote 127.0.0.1:$listener_port closed the connection during the handshake\"}" \
+        "$tmp/wrongid_dial.out"
+    check "the dialer does not guess a cause it cannot know" \
+        bash -c '! grep -qi -e "wrong node id" -e "not an RLPx" -e "another variant" "$1"' _ "$tmp/wrongid_dial.out"
     check "listener reports the failed connection and exits non-zero" \
         bash -c '[[ $1 -ne 0 ]] && grep -q "^{\"event\":\"error\"" "$2"' _ "$listener_rc" "$tmp/wrongid.out"
 fi
@@ -434,7 +439,59 @@ if start_listener pinged --key "$key_a" --port 0 --cap test/1:8 --timeout 10; th
     pw ping "$listener_enode" >"$tmp/refused.out" 2>&1
     rc=$?
     check "ping to a closed port fails" test "$rc" -eq 1
-    check "ping to a closed port says the connection was refused" grep -q 'connection refused' "$tmp/refused.out"
+    check "ping to a closed port says the connection was refused" grep -q 'could not connect to 127.0.0.1:[0-9]*: Connection refused' "$tmp/refused.out"
+fi
+
+# ---- a burst of dials: queued by the server, none refused ----------------------
+# listen --serve has 50 handshakes in progress at most (go-ethereum's limit):
+# the rest of a burst waits in the listen backlog, and every dial succeeds.
+
+if start_listener burst --key "$key_a" --port 0 --cap test/1:8 --serve --echo; then
+    pw dial --key "$(pw keygen | json_field private_key)" --remote "$listener_enode" --cap test/1:8 --connections 200 \
+        --send 2 --size 100 --expect-echo --disconnect 8 >"$tmp/burst_dial.out" 2>&1
+    rc=$?
+    kill -TERM "$listener_pid"
+    wait_listener
+    check "a burst of 200 dials against listen --serve: all succeed (exit $rc, $(grep -c '"event":"error"' "$tmp/burst_dial.out") errors)" \
+        test "$rc" -eq 0
+    check "a burst of 200 dials: 400 echoes" test "$(grep -c '"event":"msg"' "$tmp/burst_dial.out")" -eq 400
+    check "a burst of 200 dials: the server served 200 peers and failed no handshake" \
+        grep -q '"event":"shutdown","peers_served":200,"rejected":0,"handshakes_failed":0' "$tmp/burst.out"
+fi
+
+# ---- errors: the system's keep their text; --disconnect's rule -----------------
+
+if start_listener inuse --key "$key_a" --port 0 --cap test/1:8 --timeout 10; then
+    for serve in "" --serve; do
+        pw listen --key "$key_a" --port "$listener_port" --cap test/1:8 $serve --timeout 2 >"$tmp/inuse$serve.out" 2>&1
+        rc=$?
+        check "listen $serve on a port in use exits 1 and says 'Address already in use'" \
+            bash -c '[[ $1 -eq 1 ]] && grep -qx "{\"event\":\"error\",\"message\":\"cannot listen on 127.0.0.1:$2: Address already in use\"}" "$3"' \
+            _ "$rc" "$listener_port" "$tmp/inuse$serve.out"
+    done
+    pw listen --variant noise-xk --key "$(pw keygen --variant noise-xk | json_field private_key)" --port "$listener_port" \
+        --timeout 2 >"$tmp/inuse_noise.out" 2>&1
+    check "listen --variant noise-xk on a port in use says 'Address already in use'" \
+        grep -q "Address already in use" "$tmp/inuse_noise.out"
+    kill -TERM "$listener_pid"
+    wait_listener
+    # The port is free now: nothing listens there.
+    pw dial --key "$key_a" --remote "enode://$listener_id@127.0.0.1:$listener_port" --cap test/1:8 >"$tmp/refused.out" 2>&1
+    rc=$?
+    check "dial to a port nobody listens on exits 1 and says 'Connection refused'" \
+        bash -c '[[ $1 -eq 1 ]] && grep -qx "{\"event\":\"error\",\"message\":\"could not connect to 127.0.0.1:$2: Connection refused\"}" "$3"' \
+        _ "$rc" "$listener_port" "$tmp/refused.out"
+    # --disconnect takes devp2p's reasons, 0-11 and 16, and its usage error says so.
+    accepted=""
+    for r in $(seq 0 17); do
+        pw dial --key "$key_a" --remote "enode://$listener_id@127.0.0.1:$listener_port" --cap test/1:8 \
+            --disconnect "$r" >"$tmp/reason.out" 2>&1
+        rc=$?
+        [[ $rc -eq 1 ]] && accepted+="$r "  # parsed, then the connection was refused
+        [[ $rc -eq 2 ]] && ! grep -qF "expected a reason number (0-11 or 16, i.e. 0x00-0x0b or 0x10)" "$tmp/reason.out" &&
+            fail "--disconnect $r: the usage error does not state the rule: $(cat "$tmp/reason.out")"
+    done
+    check "--disconnect accepts exactly 0-11 and 16 (accepted: $accepted)" test "$accepted" = "0 1 2 3 4 5 6 7 8 9 10 11 16 "
 fi
 
 # ---- usage, version, timeout -------------------------------------------------

@@ -353,26 +353,21 @@ std::string describe_reason(std::uint8_t reason) {
 
 std::string describe_dial_failure(const dial_outcome& out, const rlpx::enode& remote,
                                   std::chrono::milliseconds handshake_timeout) {
+    // What this side saw, and nothing more: the remote's reasons are its own.
     const std::string where = remote.host + ":" + std::to_string(remote.port);
     const auto& ec = out.error;
     if (!out.connected) {
         if (ec == transport::errc::handshake_timeout)
             return "could not connect to " + where + ": no answer within " + std::to_string(handshake_timeout.count()) +
                    " ms";
-        return "could not connect to " + where + ": connection refused or host unreachable";
+        return "could not connect to " + where + ": " + ec.message();  // the system's: "Connection refused"...
     }
     if (out.remote_reason)
         return "the remote " + where + " disconnected during the handshake: " + describe_reason(*out.remote_reason);
     if (ec == rlpx::errc::no_shared_capability && out.remote_hello)
         return "handshake with " + where + " failed: no capability in common (remote offers: " +
                join_caps(out.remote_hello->caps) + ")";
-    if (ec == transport::errc::handshake_timeout)
-        return "handshake with " + where + " timed out after " + std::to_string(handshake_timeout.count()) +
-               " ms (wrong node id in the enode, or not an RLPx node?)";
-    if (ec == transport::errc::peer_closed)
-        return "the remote " + where +
-               " closed the connection during the handshake (wrong node id in the enode, or not an RLPx node?)";
-    return "handshake with " + where + " failed: " + ec.message();
+    return describe_handshake_failure(where, ec, handshake_timeout);
 }
 
 json hello_event(rlpx::connection& conn) { return hello_event(conn.session()); }

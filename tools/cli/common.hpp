@@ -162,6 +162,12 @@ dial_outcome establish(transport::adapters::socket_fd fd, policies::handshake_ro
 /// rlpx::dial through establish().
 dial_outcome dial_peer(const rlpx::node_config& cfg, const rlpx::enode& remote);
 
+/// A sentence for a failed handshake with `where` ("host:port"): what this
+/// side saw (the remote closed or reset the connection, no complete reply
+/// in time, or the error's own message), never a guess at the cause.
+std::string describe_handshake_failure(const std::string& where, std::error_code ec,
+                                       std::chrono::milliseconds handshake_timeout);
+
 /// A sentence for a failed dial_peer ("could not connect to ...").
 std::string describe_dial_failure(const dial_outcome& out, const rlpx::enode& remote,
                                   std::chrono::milliseconds handshake_timeout);

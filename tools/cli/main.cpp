@@ -85,8 +85,9 @@ dial            prints the same events; --send N --size BYTES sends N random
                 messages on the first --cap's first code; --expect-echo waits
                 for them to come back and checks their SHA-256; --ping waits for
                 the Pong; then disconnects with REASON (number or name, default
-                requested). With rlpx the first --cap must be shared with the
-                remote.
+                requested; for rlpx devp2p's 0-11 or 16, e.g. 8 or
+                client_quitting). With rlpx the first --cap must be shared
+                with the remote.
                 --connections K: K connections at once, each doing all that,
                 their events tagged "connection":1..K; exits 0 only if all
                 succeed.

@@ -11,12 +11,15 @@ namespace p2p = rlpx::p2p;
 
 std::string describe_handshake_failure(const std::string& where, std::error_code ec,
                                        std::chrono::milliseconds handshake_timeout) {
+    // What this side saw (an end of stream, a reset, silence), without
+    // guessing why: a wrong node id, another protocol, or a busy or
+    // restarting remote all look the same from here.
     if (ec == transport::errc::handshake_timeout)
-        return "handshake with " + where + " timed out after " + std::to_string(handshake_timeout.count()) +
-               " ms (wrong node id in the URL, or another variant?)";
+        return "handshake with " + where + " timed out: no complete reply within " +
+               std::to_string(handshake_timeout.count()) + " ms";
     if (ec == transport::errc::peer_closed || ec == variants::noise_xk::errc::handshake_truncated)
-        return "the remote " + where +
-               " closed the connection during the handshake (wrong node id in the URL, or another variant?)";
+        return "the remote " + where + " closed the connection during the handshake";
+    if (ec == std::errc::connection_reset) return "the remote " + where + " reset the connection during the handshake";
     return "handshake with " + where + " failed: " + ec.message();
 }
 

@@ -94,7 +94,9 @@ struct devp2p_reasons {
     static constexpr std::uint8_t quit_reason = static_cast<std::uint8_t>(rlpx::p2p::disconnect_reason::client_quitting);
     static constexpr std::uint8_t too_many_peers_reason =
         static_cast<std::uint8_t>(rlpx::p2p::disconnect_reason::too_many_peers);
-    static constexpr std::string_view reason_help = "a reason number (0-10, 16) or name such as client_quitting";
+    // As rlpx::p2p::parse_reason accepts: the reasons devp2p defines.
+    static constexpr std::string_view reason_help =
+        "a reason number (0-11 or 16, i.e. 0x00-0x0b or 0x10) or name such as client_quitting";
     static std::optional<std::uint8_t> parse_reason(std::string_view text);
     static std::string describe_reason(std::uint8_t r) { return cli::describe_reason(r); }
 };
@@ -170,10 +172,6 @@ constexpr std::size_t echo_window() {
         return std::size_t{4} << 20;
 }
 
-/// A sentence for a failed handshake of a variant without a greeting of its own.
-std::string describe_handshake_failure(const std::string& where, std::error_code ec,
-                                       std::chrono::milliseconds handshake_timeout);
-
 /// dial() of the variants built from the pieces above: TCP connect, then the handshake.
 template <class V>
 connect_outcome<V> dial_session(const node_settings<V>& s, const node_url& url, typename V::session::options opts) {
@@ -185,7 +183,7 @@ connect_outcome<V> dial_session(const node_settings<V>& s, const node_url& url, 
         out.failure = fd.error() == transport::errc::handshake_timeout
                           ? "could not connect to " + where + ": no answer within " +
                                 std::to_string(s.timeouts.handshake.count()) + " ms"
-                          : "could not connect to " + where + ": connection refused or host unreachable";
+                          : "could not connect to " + where + ": " + fd.error().message();  // the system's
         return out;
     }
     auto out = establish_session<V>(std::move(fd.value()), policies::handshake_role::initiator, std::move(opts));

@@ -60,19 +60,24 @@ awaitable<connect_outcome> connect_on_strand(asio::any_io_executor ex, strand_ty
     });
     boost::system::error_code ec;
     const auto endpoints = co_await detail::endpoints_of(resolver, host, port, ec);
+    std::error_code last = make_error_code(errc::connection_failed);
     for (const auto& ep : endpoints) {
         if (guard.fired()) break;
         socket.close(ec);
         socket.open(ep.protocol(), ec);
-        if (ec) continue;
+        if (ec) {
+            last = os_error_of(ec);
+            continue;
+        }
         co_await socket.async_connect(ep, asio::redirect_error(asio::use_awaitable, ec));
         if (!ec && !guard.fired()) {
             socket.set_option(tcp::no_delay(true), ec);
             out.socket.emplace(std::move(socket));
             co_return out;
         }
+        if (ec) last = os_error_of(ec);  // connection refused...
     }
-    out.error = make_error_code(guard.fired() ? errc::handshake_timeout : errc::connection_failed);
+    out.error = guard.fired() ? make_error_code(errc::handshake_timeout) : last;
     co_return out;
 }
 
@@ -93,29 +98,30 @@ result<asio_acceptor> asio_acceptor::listen(const asio::any_io_executor& ex, con
     const auto found = resolver.resolve(host.empty() ? std::string("0.0.0.0") : host, std::to_string(port),
                                         tcp::resolver::passive | tcp::resolver::numeric_service, ec);
     if (ec) return make_error_code(errc::connection_failed);
+    std::error_code last = make_error_code(errc::connection_failed);
     for (const auto& r : found) {
         tcp::acceptor a(ex);
         a.open(r.endpoint().protocol(), ec);
-        if (ec) continue;
-        a.set_option(tcp::acceptor::reuse_address(true), ec);
-        a.bind(r.endpoint(), ec);
-        if (ec) continue;
-        a.listen(backlog, ec);
-        if (ec) continue;
-        const auto local = a.local_endpoint(ec);
-        if (ec) continue;
+        if (!ec) a.set_option(tcp::acceptor::reuse_address(true), ec);
+        if (!ec) a.bind(r.endpoint(), ec);  // address in use...
+        if (!ec) a.listen(backlog, ec);
+        const auto local = ec ? tcp::endpoint{} : a.local_endpoint(ec);
+        if (ec) {
+            last = os_error_of(ec);
+            continue;
+        }
         asio_acceptor out(std::move(a));
         out.port_ = local.port();
         out.host_ = host;
         return out;
     }
-    return make_error_code(errc::connection_failed);
+    return last;
 }
 
 awaitable<result<tcp::socket>> asio_acceptor::accept() {
     boost::system::error_code ec;
     tcp::socket s = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return make_error_code(errc::connection_failed);
+    if (ec) co_return os_error_of(ec);
     s.set_option(tcp::no_delay(true), ec);
     co_return std::move(s);
 }
@@ -138,6 +144,13 @@ void asio_acceptor::close() noexcept {
 
 std::string remote_address(const tcp::socket& s) { return detail::peer_text(s); }
 
+std::error_code os_error_of(const boost::system::error_code& ec) noexcept {
+    if (!ec) return {};
+    if (ec.category() == boost::system::system_category()) return os_error(ec.value());
+    if (ec.category() == boost::system::generic_category()) return {ec.value(), std::generic_category()};
+    return make_error_code(errc::connection_failed);
+}
+
 std::string detail::endpoint_text(asio::ip::address address, std::uint16_t port) {
     if (address.is_v6() && address.to_v6().is_v4_mapped())
         address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
@@ -158,6 +171,7 @@ std::string_view failure_kind(std::error_code ec) noexcept {
     if (!ec) return "none";
     if (ec == std::errc::operation_canceled) return "cancelled";
     if (ec == errc::peer_closed) return "peer_closed";
+    if (ec == std::errc::connection_reset) return "peer_reset";
     if (ec == condition::timed_out) return "timed_out";
     if (ec == condition::authentication_failed) return "authentication_failed";
     if (ec == condition::handshake_failed) return "handshake_failed";

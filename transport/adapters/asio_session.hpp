@@ -70,9 +70,15 @@ namespace polywire::transport::adapters {
 
 using tcp = asio::ip::tcp;
 
+/// The operating system's code in an Asio error, kept (os_error(): its
+/// message is the system's); errc::connection_failed for an error of
+/// another kind (a name that does not resolve).
+std::error_code os_error_of(const boost::system::error_code& ec) noexcept;
+
 /// A TCP connection to host:port (an address or a name) made before
 /// `deadline`. Errors: errc::handshake_timeout when the deadline passes
-/// (as tcp_connect), errc::connection_failed otherwise.
+/// (as tcp_connect), else the system's (std::errc::connection_refused...),
+/// errc::connection_failed if the name does not resolve.
 awaitable<result<tcp::socket>> async_tcp_connect(std::string host, std::uint16_t port, time_point deadline);
 
 /// A listening TCP socket. accept() is awaited by one coroutine at a time;
@@ -84,9 +90,12 @@ public:
     /// a server does not accept yet (asio_server at max_pending_handshakes)
     /// wait in the kernel instead of being dropped.
     static constexpr int backlog = 65535;
-    /// Binds and listens; port 0 lets the system choose.
+    /// Binds and listens; port 0 lets the system choose. Errors: the
+    /// system's (std::errc::address_in_use...), errc::connection_failed if
+    /// the host does not resolve.
     static result<asio_acceptor> listen(const asio::any_io_executor& ex, const std::string& host, std::uint16_t port);
-    /// The next connection (TCP_NODELAY set); an error once closed.
+    /// The next connection (TCP_NODELAY set); the system's error (EMFILE...)
+    /// or, once closed, std::errc::operation_canceled / bad descriptor.
     awaitable<result<tcp::socket>> accept();
     /// A connection already waiting, without waiting: a busy server drains
     /// its backlog with these after each accept(), instead of waiting a turn
@@ -108,7 +117,7 @@ std::string remote_address(const tcp::socket& s);
 
 /// A short, stable name for why a session failed, for metrics:
 /// "timed_out", "authentication_failed", "handshake_failed",
-/// "protocol_violation", "limit_exceeded", "peer_closed",
+/// "protocol_violation", "limit_exceeded", "peer_closed", "peer_reset",
 /// "peer_disconnected", "cancelled", "misuse", "system_failure" or "other".
 std::string_view failure_kind(std::error_code ec) noexcept;
 
@@ -234,9 +243,11 @@ struct asio_session<Session>::state : detail::asio_core<state, tcp::socket, Sess
     bool unsent() const noexcept { return !session.pending_output().empty(); }
     std::size_t send_queue_bytes() const noexcept { return session.pending_output().size(); }
 
+    // A reset keeps its own code ("Connection reset by peer"); writing to
+    // a stream the peer has closed is the peer's close.
     static std::error_code io_error(const boost::system::error_code& ec) noexcept {
-        if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe) return make_error_code(errc::peer_closed);
-        return make_error_code(errc::connection_failed);
+        if (ec == asio::error::broken_pipe) return make_error_code(errc::peer_closed);
+        return os_error_of(ec);
     }
 
     // Writes what the socket accepts now.

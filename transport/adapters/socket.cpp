@@ -36,7 +36,10 @@ void set_nodelay(int fd) noexcept {
     (void)::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
+// A failure the OS did not name (a name that does not resolve).
 std::error_code failed() noexcept { return make_error_code(errc::connection_failed); }
+// A failure with the OS's own code, kept (its message is the system's).
+std::error_code os_failure(int e) noexcept { return e != 0 ? os_error(e) : failed(); }
 
 }  // namespace
 
@@ -64,9 +67,15 @@ result<socket_fd> tcp_connect(const std::string& host, std::uint16_t port, time_
     std::error_code last = failed();
     for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
         socket_fd s(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));
-        if (!s || !set_nonblocking(s.get())) continue;
+        if (!s || !set_nonblocking(s.get())) {
+            last = os_failure(errno);
+            continue;
+        }
         if (::connect(s.get(), ai->ai_addr, ai->ai_addrlen) != 0) {
-            if (errno != EINPROGRESS) continue;
+            if (errno != EINPROGRESS) {
+                last = os_failure(errno);
+                continue;
+            }
             pollfd p{s.get(), POLLOUT, 0};
             int r;
             do {
@@ -76,9 +85,17 @@ result<socket_fd> tcp_connect(const std::string& host, std::uint16_t port, time_
                 last = make_error_code(errc::handshake_timeout);
                 continue;
             }
+            if (r < 0) {
+                last = os_failure(errno);
+                continue;
+            }
             int err = 0;
             socklen_t len = sizeof err;
-            if (r < 0 || ::getsockopt(s.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0) continue;
+            if (::getsockopt(s.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+            if (err != 0) {
+                last = os_failure(err);  // ECONNREFUSED, ENETUNREACH...
+                continue;
+            }
         }
         set_nodelay(s.get());
         return s;
@@ -96,16 +113,22 @@ result<tcp_listener> tcp_listener::listen(const std::string& host, std::uint16_t
     if (::getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &res) != 0 || res == nullptr)
         return failed();
     std::unique_ptr<addrinfo, void (*)(addrinfo*)> guard(res, ::freeaddrinfo);
+    std::error_code last = failed();
     for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
         socket_fd s(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));
-        if (!s) continue;
+        if (!s) {
+            last = os_failure(errno);
+            continue;
+        }
         int one = 1;
         (void)::setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (::bind(s.get(), ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(s.get(), backlog) != 0) continue;
-        if (!set_nonblocking(s.get())) continue;
         sockaddr_storage ss{};
         socklen_t len = sizeof ss;
-        if (::getsockname(s.get(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) continue;
+        if (::bind(s.get(), ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(s.get(), backlog) != 0 ||
+            !set_nonblocking(s.get()) || ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) {
+            last = os_failure(errno);  // EADDRINUSE, EACCES...
+            continue;
+        }
         tcp_listener l;
         l.port_ = ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
                                                   : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
@@ -113,7 +136,7 @@ result<tcp_listener> tcp_listener::listen(const std::string& host, std::uint16_t
         l.fd_ = std::move(s);
         return l;
     }
-    return failed();
+    return last;
 }
 
 result<socket_fd> tcp_listener::accept(time_point deadline) noexcept {
@@ -124,10 +147,10 @@ result<socket_fd> tcp_listener::accept(time_point deadline) noexcept {
             return socket_fd(fd);
         }
         if (errno == EINTR || errno == ECONNABORTED) continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK) return failed();
+        if (errno != EAGAIN && errno != EWOULDBLOCK) return os_failure(errno);  // EMFILE...
         pollfd p{fd_.get(), POLLIN, 0};
         int r = ::poll(&p, 1, poll_timeout_ms(deadline));
-        if (r < 0 && errno != EINTR) return failed();
+        if (r < 0 && errno != EINTR) return os_failure(errno);
         if (r == 0) return make_error_code(errc::handshake_timeout);
     }
 }
@@ -138,7 +161,7 @@ result<int> wait(const socket_fd& s, bool want_read, bool want_write, time_point
     do {
         r = ::poll(&p, 1, poll_timeout_ms(deadline));
     } while (r < 0 && errno == EINTR);
-    if (r < 0) return failed();
+    if (r < 0) return os_failure(errno);
     int ready = 0;
     if (p.revents & (POLLIN | POLLHUP | POLLERR)) ready |= static_cast<int>(io_ready::readable);
     if (p.revents & (POLLOUT | POLLERR)) ready |= static_cast<int>(io_ready::writable);
@@ -151,8 +174,7 @@ result<std::size_t> read_some(const socket_fd& s, mutable_byte_view out) noexcep
         if (n >= 0) return static_cast<std::size_t>(n);
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) return make_error_code(std::errc::resource_unavailable_try_again);
-        if (errno == ECONNRESET) return make_error_code(errc::peer_closed);
-        return failed();
+        return os_failure(errno);  // ECONNRESET: "Connection reset by peer"
     }
 }
 
@@ -162,8 +184,8 @@ result<std::size_t> write_some(const socket_fd& s, byte_view in) noexcept {
         if (n >= 0) return static_cast<std::size_t>(n);
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) return std::size_t{0};
-        if (errno == ECONNRESET || errno == EPIPE) return make_error_code(errc::peer_closed);
-        return failed();
+        if (errno == EPIPE) return make_error_code(errc::peer_closed);  // our side of a closed stream
+        return os_failure(errno);                                      // ECONNRESET: "Connection reset by peer"
     }
 }
 

@@ -1,8 +1,12 @@
 // POSIX TCP sockets with deadlines: the only code in polywire that calls
 // connect/accept/read/write/poll. Sockets are non-blocking; every wait is a
 // poll(2) bounded by a deadline. Errors are transport::errc values
-// (connection_failed, peer_closed, *_timeout) with the OS error kept out of
-// the code so callers can match on conditions.
+// (peer_closed for an end of stream, *_timeout) or, for what the operating
+// system refused, its own code as os_error() keeps it (EADDRINUSE,
+// ECONNREFUSED, ECONNRESET, EMFILE...: the message is the system's), which
+// matches polywire's conditions all the same (condition::system_failure;
+// a reset is condition::peer_disconnected). errc::connection_failed is left
+// for a failure without an OS code (a name that does not resolve).
 #pragma once
 
 #include <cstdint>

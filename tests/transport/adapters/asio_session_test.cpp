@@ -4,6 +4,8 @@
 // deadlines and bounds its buffers for any configuration.
 #include "transport/adapters/asio_session.hpp"
 
+#include <cerrno>
+
 #include <gtest/gtest.h>
 
 #include "policies/models/aes_ctr.hpp"
@@ -211,9 +213,24 @@ TEST(AsioSessionTest, ConnectingToAClosedPortFailsCleanly) {
         }
         auto s = co_await async_tcp_connect("127.0.0.1", port, clock::now() + 2s);
         CO_ASSERT(!s);
-        EXPECT_EQ(s.error(), errc::connection_failed);
+        EXPECT_EQ(s.error(), std::errc::connection_refused) << s.error().message();
+        EXPECT_TRUE(s.error() == condition::system_failure);
         auto late = co_await async_tcp_connect("127.0.0.1", port, clock::now() - 1s);
         CO_ASSERT(!late);
+    });
+}
+
+TEST(AsioSessionTest, ListeningOnAPortInUseKeepsTheSystemsError) {
+    test::run_coroutine([&]() -> awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto first = asio_acceptor::listen(ex, "127.0.0.1", 0);
+        CO_ASSERT(first);
+        auto second = asio_acceptor::listen(ex, "127.0.0.1", first.value().port());
+        CO_ASSERT(!second);
+        EXPECT_EQ(second.error(), std::errc::address_in_use) << second.error().message();
+        EXPECT_EQ(second.error().message(), std::make_error_code(std::errc::address_in_use).message());
+        EXPECT_TRUE(second.error() == condition::system_failure);
+        co_return;
     });
 }
 
@@ -223,6 +240,14 @@ TEST(AsioSessionTest, FailureKindsAreShortStableNames) {
     EXPECT_EQ(failure_kind(make_error_code(errc::peer_disconnected)), "peer_disconnected");
     EXPECT_EQ(failure_kind(std::make_error_code(std::errc::operation_canceled)), "cancelled");
     EXPECT_EQ(failure_kind(make_error_code(errc::connection_failed)), "system_failure");
+    EXPECT_EQ(failure_kind(os_error(ECONNRESET)), "peer_reset");
+    EXPECT_EQ(failure_kind(os_error(EMFILE)), "system_failure");
+    EXPECT_EQ(failure_kind(os_error(ETIMEDOUT)), "timed_out");
+    EXPECT_EQ(failure_kind(std::error_code(ECONNREFUSED, std::generic_category())), "system_failure");
+    // Asio's errors keep the system's code.
+    EXPECT_EQ(os_error_of(asio::error::address_in_use), std::errc::address_in_use);
+    EXPECT_EQ(os_error_of(asio::error::host_not_found), errc::connection_failed);
+    EXPECT_FALSE(os_error_of({}));
 }
 
 }  // namespace

@@ -235,6 +235,7 @@ private:
                     std::lock_guard lock(self->mutex_);
                     ++self->totals_.accept_failures;
                 }
+                if (self->log_) self->log_(log_level::warning, "accepting a connection failed: " + sock.error().message(), "");
                 // Out of file descriptors, most likely: back off instead of spinning.
                 asio::steady_timer pause(self->strand_, std::chrono::milliseconds(50));
                 boost::system::error_code ec;

@@ -1,5 +1,8 @@
 #include "rlpx/node.hpp"
 
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -88,6 +91,26 @@ TEST(RlpxNodeTest, DialingARefusedPortFailsCleanly) {
     EXPECT_EQ(c.error(), std::errc::connection_refused) << c.error().message();
     EXPECT_EQ(c.error().message(), std::make_error_code(std::errc::connection_refused).message());
     EXPECT_TRUE(c.error() == transport::condition::system_failure);
+}
+
+// A remote that resets the connection (RST) during the handshake: the
+// dialer reports a reset ("Connection reset by peer"), not an end of stream.
+TEST(RlpxNodeTest, ADialTheRemoteResetsFailsWithConnectionReset) {
+    auto l = transport::adapters::tcp_listener::listen("127.0.0.1", 0);
+    ASSERT_TRUE(l);
+    std::thread remote([&] {
+        auto fd = l.value().accept(transport::clock::now() + std::chrono::seconds(5));
+        if (!fd) return;
+        pollfd p{fd.value().get(), POLLIN, 0};
+        (void)::poll(&p, 1, 2000);  // the auth has arrived
+        const linger abort_on_close{1, 0};
+        (void)::setsockopt(fd.value().get(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+    });  // the descriptor closes here: RST
+    auto c = dial(make_node(), enode{k1::derive_public_key(make_node().key).value(), "127.0.0.1", l.value().port()});
+    remote.join();
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error(), std::errc::connection_reset) << c.error().message();
+    EXPECT_TRUE(c.error() == transport::condition::peer_disconnected);
 }
 
 TEST(RlpxNodeTest, ListeningOnAPortInUseSaysSo) {

@@ -526,6 +526,36 @@ TEST(RlpxServerTest, ABurstOfDialsBeyondMaxPendingHandshakesAllSucceed) {
     EXPECT_EQ(echoed.load(), dials);
 }
 
+// Accepts one connection, waits for its first bytes and resets it (RST).
+awaitable<void> reset_first_connection(transport::adapters::asio_acceptor& l) {
+    auto sock = co_await l.accept();
+    if (!sock) co_return;
+    boost::system::error_code ec;
+    co_await sock.value().async_wait(transport::adapters::tcp::socket::wait_read,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+    sock.value().set_option(asio::socket_base::linger(true, 0), ec);
+    sock.value().close(ec);
+}
+
+// async_dial against a remote that resets the connection during the
+// handshake: a reset, not an end of stream.
+TEST(RlpxServerTest, AsyncDialSeesAResetAsAReset) {
+    test::run_coroutine([&]() -> awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto l = transport::adapters::asio_acceptor::listen(ex, "127.0.0.1", 0);
+        CO_ASSERT(l);
+        bool reset_done = false;
+        asio::co_spawn(ex, reset_first_connection(l.value()), [&](std::exception_ptr) { reset_done = true; });
+        // A named enode: g++ 12 mishandles a braced temporary in a co_await.
+        const enode where{k1::derive_public_key(make_node().key).value(), "127.0.0.1", l.value().port()};
+        auto c = co_await async_dial(make_node(), where);
+        CO_ASSERT(co_await eventually([&] { return reset_done; }, 2000ms));
+        CO_ASSERT(!c);
+        EXPECT_EQ(c.error(), std::errc::connection_reset) << c.error().message();
+        EXPECT_EQ(transport::adapters::failure_kind(c.error()), "peer_reset");
+    });
+}
+
 TEST(RlpxServerTest, HandshakesPerSourcePerSecondAreLimited) {
     constexpr std::uint32_t rate = 3;
     auto server_cfg = make_node();

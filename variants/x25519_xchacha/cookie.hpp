@@ -60,6 +60,13 @@ public:
     verdict check(byte_view datagram, byte_view source, transport::time_point now, bool require_cookie,
                   bytes& reply) noexcept;
 
+    /// check() as a listener's gate (transport/adapters/asio_datagram.hpp,
+    /// first_datagram_gate): true to accept; false with `reply` to send, or
+    /// empty to drop.
+    bool admit(byte_view datagram, byte_view source, transport::time_point now, bool under_load, bytes& reply) noexcept {
+        return check(datagram, source, now, under_load, reply) == verdict::accept;
+    }
+
     /// The cookie `source` gets now (std::nullopt if no random secret could
     /// be drawn).
     std::optional<cookie> cookie_for(byte_view source, transport::time_point now) noexcept;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "variants/x25519_xchacha/config.hpp"    // udp_session: the datagram configuration
+#include "variants/x25519_xchacha/cookie.hpp"    // the stateless cookie round under load
 #include "variants/x25519_xchacha/identity.hpp"  // OpenSSH key files
 #include "transport/adapters/asio_datagram.hpp"  // before any other Asio header
 
@@ -43,10 +44,13 @@ xx::udp_session::options options(const xx::identity_key& me, std::optional<xx::i
 
 // ---- server ------------------------------------------------------------------
 
-// One peer, from its first datagram to its goodbye (or ours).
-asio::awaitable<void> echo(std::shared_ptr<connection> peer) {
-    if (auto ec = co_await peer->handshake()) {  // errors are values, never exceptions
-        std::printf("handshake with %s failed: %s\n", peer->peer().c_str(), ec.message().c_str());
+// One peer, from its first datagram to its goodbye (or ours). Its slot
+// counts it among the listener's pending handshakes until the handshake ends.
+asio::awaitable<void> echo(std::shared_ptr<connection> peer, transport::adapters::handshake_slot slot) {
+    const std::error_code failed = co_await peer->handshake();
+    slot.release();
+    if (failed) {  // errors are values, never exceptions
+        std::printf("handshake with %s failed: %s\n", peer->peer().c_str(), failed.message().c_str());
         co_return;
     }
     std::printf("peer %s: %s\n", peer->peer().c_str(),
@@ -66,7 +70,15 @@ int server(std::uint16_t port, const std::string& key_dir) {
     if (!me) return std::fprintf(stderr, "identity: %s\n", me.error().message().c_str()), 1;
 
     asio::io_context io;
-    auto listener = transport::adapters::asio_udp_listener::listen(io.get_executor(), "127.0.0.1", port);
+    // At most 64 handshakes at once; from 16 on, a new peer first proves it
+    // receives at its address (a cookie) before it costs a socket or a key.
+    auto cookies = std::make_shared<xx::cookie_guard>();
+    transport::adapters::udp_listener_options lo;
+    lo.max_pending_handshakes = 64;
+    lo.cookie_threshold = 16;
+    lo.gate = [cookies](byte_view d, byte_view source, transport::time_point now, bool loaded,
+                        bytes& reply) { return cookies->admit(d, source, now, loaded, reply); };
+    auto listener = transport::adapters::asio_udp_listener::listen(io.get_executor(), "127.0.0.1", port, std::move(lo));
     if (!listener) return std::fprintf(stderr, "cannot listen: %s\n", listener.error().message().c_str()), 1;
     std::printf("listening: %u\n", static_cast<unsigned>(listener.value().port()));
     std::fflush(stdout);
@@ -81,7 +93,7 @@ int server(std::uint16_t port, const std::string& key_dir) {
                                                      transport::adapters::asio_options{}, transport::log_hook{},
                                                      std::move(arrival.value().first));
             peers.push_back(peer);
-            asio::co_spawn(peer->get_executor(), echo(peer), asio::detached);
+            asio::co_spawn(peer->get_executor(), echo(peer, std::move(arrival.value().slot)), asio::detached);
         }
     };
     asio::co_spawn(io, accept_loop(), asio::detached);  // ends once the listener is closed

@@ -42,12 +42,17 @@
 // pending_output() is exactly one datagram, a datagram that fails before
 // authentication (forged, replayed, too old, early or late) is discarded
 // and counted (discarded_datagrams(), last_discard()) instead of closing
-// the session, and the last handshake flight is resent every
-// timeouts.retransmit until the peer answers. So is a handshake message the
-// key agreement refuses (malformed, forged, or naming another identity):
-// the handshake goes on, bounded by timeouts.handshake; if it runs out, the
+// the session, and the initiator's last handshake flight is resent every
+// timeouts.retransmit until the peer answers (the responder never resends
+// on a timer: it answers a repeated message with its last flight again).
+// A handshake message the key agreement refuses (malformed, forged, or
+// naming another identity) is discarded too: the handshake goes on, bounded by timeouts.handshake; if it runs out, the
 // error is handshake_timeout and last_discard() still says what the last
 // refused datagram was. See docs/architecture.md, "Datagrams".
+// Until its handshake completes (the peer proved it receives at its
+// address), a responder sends at most amplification_limit times the bytes
+// it received (what would exceed it is not sent), so that a spoofed source
+// cannot turn it into an amplifier.
 //
 // Keys: once the session is closed, or closing after its goodbye was sealed,
 // it holds no key (egress_codec()/ingress_codec() are null again, and the
@@ -227,6 +232,9 @@ public:
     /// handshake message the key agreement refused, if any).
     std::uint64_t discarded_datagrams() const noexcept { return discarded_; }
     std::error_code last_discard() const noexcept { return last_discard_; }
+    /// Datagram layouts, responder: the most it sends an address it has not
+    /// verified yet, as a multiple of what it received from there.
+    static constexpr std::size_t amplification_limit = 3;
 
 private:
     struct pending {
@@ -265,6 +273,7 @@ private:
     void end_datagram() noexcept;
     void remember_flight(std::size_t from, time_point now);
     void resend_flight(time_point now);
+    bool within_amplification_limit(std::size_t n) noexcept;
     std::error_code discard(std::error_code why) noexcept;
     void compact() noexcept;
     std::size_t reclaimable() const noexcept;
@@ -316,6 +325,7 @@ private:
     std::uint64_t discarded_ = 0;
     std::error_code last_discard_{};
     bool stale_ = false;         // the datagram being processed repeated a handshake message
+    std::size_t unverified_in_ = 0, unverified_out_ = 0;  // responder, before the keys: bytes received, sent
     std::vector<pending> events_;
     std::size_t event_head_ = 0;
 

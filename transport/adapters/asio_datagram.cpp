@@ -25,6 +25,21 @@ struct reuse_port {
     std::size_t size(const Protocol&) const noexcept { return sizeof value; }
 };
 
+// The sender's address bytes, then its port big-endian (as udp_peer::key).
+bytes source_key(const udp::endpoint& e) {
+    bytes k;
+    if (e.address().is_v6()) {
+        const auto a = e.address().to_v6().to_bytes();
+        k.assign(a.begin(), a.end());
+    } else {
+        const auto a = e.address().to_v4().to_bytes();
+        k.assign(a.begin(), a.end());
+    }
+    k.push_back(static_cast<std::uint8_t>(e.port() >> 8));
+    k.push_back(static_cast<std::uint8_t>(e.port() & 0xff));
+    return k;
+}
+
 }  // namespace
 
 awaitable<result<udp::socket>> async_udp_connect(std::string host, std::uint16_t port) {
@@ -59,7 +74,7 @@ result<udp::socket> asio_udp_listener::bind(const asio::any_io_executor& ex, con
 }
 
 result<asio_udp_listener> asio_udp_listener::listen(const asio::any_io_executor& ex, const std::string& host,
-                                                    std::uint16_t port) {
+                                                    std::uint16_t port, udp_listener_options o) {
     boost::system::error_code ec;
     udp::resolver resolver(ex);
     const auto found = resolver.resolve(host.empty() ? std::string("0.0.0.0") : host, std::to_string(port),
@@ -70,13 +85,14 @@ result<asio_udp_listener> asio_udp_listener::listen(const asio::any_io_executor&
         if (!s) continue;
         const auto local = s.value().local_endpoint(ec);
         if (ec) continue;
-        return asio_udp_listener(std::move(s.value()), local);
+        return asio_udp_listener(std::move(s.value()), local, std::move(o));
     }
     return failed();
 }
 
 awaitable<result<udp_arrival>> asio_udp_listener::accept() {
     bytes first(max_udp_datagram + 1);  // one more: a larger datagram is seen as such
+    bytes reply;
     for (;;) {
         udp::endpoint from;
         boost::system::error_code ec;
@@ -85,6 +101,15 @@ awaitable<result<udp_arrival>> asio_udp_listener::accept() {
         if (ec == asio::error::connection_refused || ec == asio::error::interrupted) continue;
         if (ec) co_return failed();
         if (n > max_udp_datagram) continue;  // not one of ours
+        const std::size_t pending = pending_->load();
+        if (opts_.gate) {
+            const byte_view d(first.data(), n);
+            if (!opts_.gate(d, source_key(from), clock::now(), pending >= opts_.cookie_threshold, reply)) {
+                if (!reply.empty()) (void)socket_.send_to(asio::buffer(reply), from, 0, ec);  // best effort
+                continue;
+            }
+        }
+        if (pending >= opts_.max_pending_handshakes) continue;  // it will retransmit
         socket_.connect(from, ec);
         if (ec) co_return failed();
         first.resize(n);
@@ -92,7 +117,7 @@ awaitable<result<udp_arrival>> asio_udp_listener::accept() {
         udp::socket peer = std::move(socket_);
         auto next = bind(peer.get_executor(), local_);
         socket_ = next ? std::move(next.value()) : udp::socket(peer.get_executor());
-        co_return udp_arrival{std::move(peer), std::move(first)};
+        co_return udp_arrival{std::move(peer), std::move(first), handshake_slot(pending_)};
     }
 }
 

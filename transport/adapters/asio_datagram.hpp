@@ -11,10 +11,12 @@
 //   co_await conn.close(reason);                       // goodbye sent, socket closed
 //
 //   // A server: one connected socket per peer.
-//   auto l = asio_udp_listener::listen(ex, "127.0.0.1", 9000);
+//   auto l = asio_udp_listener::listen(ex, "127.0.0.1", 9000, {.gate = ...});
 //   auto peer = co_await l.value().accept();           // a new peer's first datagram
 //   asio_datagram<udp_session> c(std::move(peer.value().socket), udp_session(recipient, opts),
 //                                {}, {}, std::move(peer.value().first));
+//   co_await c.handshake();
+//   peer.value().slot.release();                       // the handshake no longer counts as pending
 //
 // No protocol logic here either: each pending_output() of the session is one
 // datagram, sent with one send(2); each datagram received goes whole to
@@ -56,7 +58,10 @@
 
 #include "transport/adapters/asio_session.hpp"  // first: <utility> before Asio (see asio_core.hpp)
 
+#include <atomic>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -74,33 +79,89 @@ awaitable<result<udp::socket>> async_udp_connect(std::string host, std::uint16_t
 /// "host:port" of a connected UDP socket's peer ("[v6]:port"), or "".
 std::string remote_address(const udp::socket& s);
 
-/// A new peer: the socket now connected to it and the datagram it sent first
-/// (for the session: asio_datagram's `first`).
+/// A pending handshake's place in its listener's count (asio_udp_listener's
+/// max_pending_handshakes): held from accept() until released or destroyed
+/// (from any thread), which should be when the handshake ends.
+class handshake_slot {
+public:
+    handshake_slot() noexcept = default;
+    explicit handshake_slot(std::shared_ptr<std::atomic<std::size_t>> count) noexcept : count_(std::move(count)) {
+        if (count_) count_->fetch_add(1);
+    }
+    handshake_slot(handshake_slot&& o) noexcept = default;
+    handshake_slot& operator=(handshake_slot&& o) noexcept {
+        if (this != &o) {
+            release();
+            count_ = std::move(o.count_);
+        }
+        return *this;
+    }
+    handshake_slot(const handshake_slot&) = delete;
+    handshake_slot& operator=(const handshake_slot&) = delete;
+    ~handshake_slot() { release(); }
+    void release() noexcept {
+        if (count_) count_->fetch_sub(1);
+        count_.reset();
+    }
+
+private:
+    std::shared_ptr<std::atomic<std::size_t>> count_;
+};
+
+/// A new peer: the socket now connected to it, the datagram it sent first
+/// (for the session: asio_datagram's `first`), and its handshake's slot.
 struct udp_arrival {
     udp::socket socket;
     bytes first;
+    handshake_slot slot;
+};
+
+/// Checks a new peer's first datagram before any socket or session exists
+/// (a stateless cookie round, x25519-xchacha's cookie_guard::admit):
+/// `source` is the sender's address bytes (4 or 16) then its port
+/// big-endian; `under_load` says cookie_threshold is reached. true: the
+/// peer is accepted; false with `reply` filled: `reply` goes back to the
+/// sender and nothing is kept; false with `reply` empty: dropped.
+using first_datagram_gate =
+    std::function<bool(byte_view datagram, byte_view source, time_point now, bool under_load, bytes& reply)>;
+
+struct udp_listener_options {
+    /// Arrivals whose handshake_slot is held at once: a new peer's first
+    /// datagram beyond it is dropped (the peer retransmits).
+    std::size_t max_pending_handshakes = 64;
+    /// From this many slots held on, the gate is told it is under load.
+    std::size_t cookie_threshold = 16;
+    /// Empty: every first datagram is accepted (up to the cap).
+    first_datagram_gate gate;
 };
 
 /// A UDP port that hands out one connected socket per peer: accept() waits
-/// for a datagram from someone new, connects the socket that received it to
-/// the sender, and binds a fresh socket to the same port (SO_REUSEPORT) for
-/// the next one (the kernel gives a connected socket its peer's datagrams).
-/// accept() is awaited by one coroutine at a time; close() must run on the
-/// executor that coroutine runs on.
+/// for a datagram from someone new, passes it through the options' cap and
+/// gate, connects the socket that received it to the sender, and binds a
+/// fresh socket to the same port (SO_REUSEPORT) for the next one (the
+/// kernel gives a connected socket its peer's datagrams). accept() is
+/// awaited by one coroutine at a time; close() must run on the executor
+/// that coroutine runs on.
 class asio_udp_listener {
 public:
     /// Binds host:port; port 0 lets the system choose.
-    static result<asio_udp_listener> listen(const asio::any_io_executor& ex, const std::string& host, std::uint16_t port);
+    static result<asio_udp_listener> listen(const asio::any_io_executor& ex, const std::string& host, std::uint16_t port,
+                                            udp_listener_options o = {});
     /// The next new peer; errc::connection_failed once closed.
     awaitable<result<udp_arrival>> accept();
     void close() noexcept;
     std::uint16_t port() const noexcept { return local_.port(); }
+    /// Slots held now (any thread).
+    std::size_t pending_handshakes() const noexcept { return pending_->load(); }
 
 private:
-    asio_udp_listener(udp::socket s, udp::endpoint local) : socket_(std::move(s)), local_(local) {}
+    asio_udp_listener(udp::socket s, udp::endpoint local, udp_listener_options o)
+        : socket_(std::move(s)), local_(local), opts_(std::move(o)) {}
     static result<udp::socket> bind(const asio::any_io_executor& ex, const udp::endpoint& at);
     udp::socket socket_;
     udp::endpoint local_;
+    udp_listener_options opts_;
+    std::shared_ptr<std::atomic<std::size_t>> pending_ = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
 template <class Session>

@@ -38,13 +38,7 @@ public:
     /// Runs the handshake: {} once established, else the error that closed
     /// the session (errc::peer_disconnected if the peer said goodbye).
     std::error_code handshake() {
-        if (session_.state() == session_state::initial) {
-            if (auto ec = session_.start(clock::now())) return ec;
-            if (!first_.empty()) {
-                (void)session_.receive_datagram(first_, clock::now());
-                first_.clear();
-            }
-        }
+        if (auto ec = begin()) return ec;
         while (session_.state() != session_state::established) {
             auto e = next_event();
             if (!e) return session_.error() ? session_.error() : make_error_code(errc::peer_closed);
@@ -74,6 +68,21 @@ public:
     /// Polls the network once, for at most until `deadline` (and the
     /// session's own deadline): for callers that interleave sends and reads.
     void poll(time_point deadline) { step(deadline); }
+
+    /// For a loop that waits on several sockets at once (a server driving
+    /// its pending handshakes, wait_any()), never waiting itself: starts the
+    /// session if it is not yet, hands it every datagram waiting if
+    /// `readable`, ticks it when due and sends what the socket takes.
+    void drive(bool readable) {
+        if (begin()) return;
+        if (readable) receive_waiting();
+        if (session_.next_deadline() && clock::now() >= *session_.next_deadline()) (void)session_.on_tick(clock::now());
+        send_ready();
+    }
+    /// The socket, and whether the session has datagrams the socket did not
+    /// take yet (wait for it to be writable): for such a loop.
+    const socket_fd& socket() const noexcept { return fd_; }
+    bool wants_write() const noexcept { return fd_ && !session_.pending_output().empty(); }
 
     std::error_code send(std::uint64_t code, byte_view payload) {
         if (auto ec = session_.send(code, payload, clock::now())) return ec;
@@ -113,6 +122,17 @@ public:
     }
 
 private:
+    // Starts the session (once) and hands it the datagram that came first.
+    std::error_code begin() {
+        if (session_.state() != session_state::initial) return {};
+        if (auto ec = session_.start(clock::now())) return ec;
+        if (!first_.empty()) {
+            (void)session_.receive_datagram(first_, clock::now());
+            bytes().swap(first_);
+        }
+        return {};
+    }
+
     // Sends what the socket takes now; false if it is full.
     bool send_ready() {
         while (fd_ && !session_.pending_output().empty()) {
@@ -139,20 +159,22 @@ private:
             (void)session_.on_tick(now);
             return;
         }
-        if (ready.value() & static_cast<int>(io_ready::readable)) {
-            // Every datagram waiting, each handed over whole.
-            for (int i = 0; i < 64 && session_.state() != session_state::closed; ++i) {
-                auto n = receive_datagram(fd_, buf_);
-                if (!n) {
-                    if (n.error() == std::errc::resource_unavailable_try_again) break;
-                    if (n.error() == std::errc::connection_refused || n.error() == errc::truncated_datagram) continue;
-                    return session_.abort(n.error());
-                }
-                (void)session_.receive_datagram(byte_view(buf_.data(), n.value()), clock::now());
-            }
-        }
+        if (ready.value() & static_cast<int>(io_ready::readable)) receive_waiting();
         if (session_.next_deadline() && clock::now() >= *session_.next_deadline()) (void)session_.on_tick(clock::now());
         send_ready();
+    }
+
+    // Every datagram waiting (a bounded number), each handed over whole.
+    void receive_waiting() {
+        for (int i = 0; i < 64 && session_.state() != session_state::closed; ++i) {
+            auto n = receive_datagram(fd_, buf_);
+            if (!n) {
+                if (n.error() == std::errc::resource_unavailable_try_again) break;
+                if (n.error() == std::errc::connection_refused || n.error() == errc::truncated_datagram) continue;
+                return session_.abort(n.error());
+            }
+            (void)session_.receive_datagram(byte_view(buf_.data(), n.value()), clock::now());
+        }
     }
 
     void log_event(const event& e) {

@@ -4,11 +4,16 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <limits>
 #include <memory>
+#include <vector>
 
 #include "transport/error.hpp"
 
@@ -30,7 +35,103 @@ addrinfo_ptr resolve(const std::string& host, std::uint16_t port, bool passive) 
     return addrinfo_ptr(res, ::freeaddrinfo);
 }
 
+static_assert(sizeof(udp_peer::storage) >= sizeof(sockaddr_storage));
+
+const sockaddr* address_of(const udp_peer& p) noexcept { return reinterpret_cast<const sockaddr*>(p.storage.data()); }
+
+int timeout_ms(time_point deadline) noexcept {
+    if (deadline == time_point::max()) return -1;
+    const auto now = clock::now();
+    if (deadline <= now) return 0;
+    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
+    return static_cast<int>(std::min<long long>(ms, std::numeric_limits<int>::max()));
+}
+
 }  // namespace
+
+bytes udp_peer::key() const {
+    bytes k;
+    sockaddr_storage ss{};
+    std::memcpy(&ss, storage.data(), sizeof ss);
+    if (ss.ss_family == AF_INET6) {
+        sockaddr_in6 a{};
+        std::memcpy(&a, storage.data(), sizeof a);
+        k.assign(a.sin6_addr.s6_addr, a.sin6_addr.s6_addr + 16);
+        k.push_back(static_cast<std::uint8_t>(ntohs(a.sin6_port) >> 8));
+        k.push_back(static_cast<std::uint8_t>(ntohs(a.sin6_port) & 0xff));
+    } else if (ss.ss_family == AF_INET) {
+        sockaddr_in a{};
+        std::memcpy(&a, storage.data(), sizeof a);
+        const auto* b = reinterpret_cast<const std::uint8_t*>(&a.sin_addr.s_addr);
+        k.assign(b, b + 4);
+        k.push_back(static_cast<std::uint8_t>(ntohs(a.sin_port) >> 8));
+        k.push_back(static_cast<std::uint8_t>(ntohs(a.sin_port) & 0xff));
+    }
+    return k;
+}
+
+std::string udp_peer::text() const {
+    char host[NI_MAXHOST];
+    char port[NI_MAXSERV];
+    if (::getnameinfo(address_of(*this), length, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+        return {};
+    const bool v6 = std::strchr(host, ':') != nullptr;
+    return (v6 ? "[" + std::string(host) + "]" : std::string(host)) + ":" + port;
+}
+
+result<std::size_t> receive_from(const socket_fd& s, mutable_byte_view out, udp_peer& from) noexcept {
+    for (;;) {
+        socklen_t len = sizeof(sockaddr_storage);
+        const ssize_t n = ::recvfrom(s.get(), out.data(), out.size(), MSG_TRUNC,
+                                     reinterpret_cast<sockaddr*>(from.storage.data()), &len);
+        if (n >= 0) {
+            from.length = len;
+            if (static_cast<std::size_t>(n) > out.size()) return make_error_code(errc::truncated_datagram);
+            return static_cast<std::size_t>(n);
+        }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return make_error_code(std::errc::resource_unavailable_try_again);
+        if (errno == ECONNREFUSED) return make_error_code(std::errc::connection_refused);
+        return failed();
+    }
+}
+
+result<std::size_t> send_to(const socket_fd& s, byte_view datagram, const udp_peer& to) noexcept {
+    for (;;) {
+        const ssize_t n = ::sendto(s.get(), datagram.data(), datagram.size(), MSG_NOSIGNAL, address_of(to), to.length);
+        if (n >= 0) return static_cast<std::size_t>(n);
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return std::size_t{0};
+        return failed();
+    }
+}
+
+std::error_code udp_connect(const socket_fd& s, const udp_peer& to) noexcept {
+    if (::connect(s.get(), address_of(to), to.length) != 0) return failed();
+    return {};
+}
+
+result<int> wait_any(std::span<wait_item> items, time_point deadline) noexcept {
+    try {
+        std::vector<pollfd> p(items.size());
+        for (std::size_t i = 0; i < items.size(); ++i)
+            p[i] = pollfd{items[i].fd->get(), static_cast<short>(POLLIN | (items[i].want_write ? POLLOUT : 0)), 0};
+        int r;
+        do {
+            r = ::poll(p.data(), p.size(), timeout_ms(deadline));
+        } while (r < 0 && errno == EINTR);
+        if (r < 0) return failed();
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            int ready = 0;
+            if (p[i].revents & (POLLIN | POLLHUP | POLLERR)) ready |= static_cast<int>(io_ready::readable);
+            if (p[i].revents & (POLLOUT | POLLERR)) ready |= static_cast<int>(io_ready::writable);
+            items[i].ready = ready;
+        }
+        return r;
+    } catch (...) {
+        return failed();
+    }
+}
 
 result<socket_fd> udp_bind(const std::string& host, std::uint16_t port, bool reuse_port) noexcept {
     auto res = resolve(host, port, true);

@@ -10,10 +10,16 @@
 //   receive_datagram(s.value(), buffer);        // one datagram
 //
 // A server with one peer per socket waits with receive_first(), which
-// connects the socket to whoever sent the first datagram.
+// connects the socket to whoever sent the first datagram; or, to keep one
+// unconnected socket for new peers and drive several at once, reads it with
+// receive_from(), answers with send_to(), gives each new peer a socket of
+// its own on the same port (udp_bind with reuse_port, then udp_connect to
+// the udp_peer) and waits on them all with wait_any().
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <system_error>
 
@@ -48,6 +54,36 @@ result<std::size_t> send_datagram(const socket_fd& s, byte_view datagram) noexce
 /// std::errc::connection_refused (see above), errc::truncated_datagram when
 /// it was larger than `out` (and is lost), errc::connection_failed.
 result<std::size_t> receive_datagram(const socket_fd& s, mutable_byte_view out) noexcept;
+/// The sender of a datagram (a sockaddr_storage, opaque here).
+struct udp_peer {
+    std::array<std::uint8_t, 128> storage{};
+    std::uint32_t length = 0;
+    /// Its address bytes (4 or 16) then its port, big-endian: a fixed
+    /// encoding for keying state or cookies by sender.
+    bytes key() const;
+    /// "host:port" ("[v6]:port"), for logs.
+    std::string text() const;
+};
+
+/// Receives one datagram from anyone on an unconnected socket, without
+/// waiting: its size, and its sender in `from`. Errors as receive_datagram().
+result<std::size_t> receive_from(const socket_fd& s, mutable_byte_view out, udp_peer& from) noexcept;
+/// Sends one datagram to `to` on an unconnected socket: its size, or 0 when
+/// the socket's buffer is full (the datagram is not sent). errc::connection_failed.
+result<std::size_t> send_to(const socket_fd& s, byte_view datagram, const udp_peer& to) noexcept;
+/// Connects `s` to `to`.
+std::error_code udp_connect(const socket_fd& s, const udp_peer& to) noexcept;
+
+/// One socket wait_any() watches: always for reading, for writing if asked.
+struct wait_item {
+    const socket_fd* fd = nullptr;
+    bool want_write = false;
+    int ready = 0;  ///< out: a bit set of io_ready values
+};
+/// Waits until one of `items` is ready or `deadline` passes: how many are
+/// ready (0 on timeout), each item's `ready` set.
+result<int> wait_any(std::span<wait_item> items, time_point deadline) noexcept;
+
 /// Waits until `deadline` for a datagram from anyone, receives it into
 /// `out` and connects `s` to its sender. errc::handshake_timeout when none came.
 result<std::size_t> receive_first(const socket_fd& s, mutable_byte_view out, time_point deadline) noexcept;

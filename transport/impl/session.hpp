@@ -99,6 +99,7 @@ std::error_code session<Config>::receive_datagram(byte_view datagram, time_point
         if (state_ == session_state::closing) return {};  // only the linger remains
         const std::uint64_t discarded_before = discarded_;
         stale_ = false;
+        if (role_ == policies::handshake_role::recipient && !keys_ready()) unverified_in_ += datagram.size();
         if (datagram.size() > input_capacity()) {
             discard(errc::buffer_limit_exceeded);
         } else if (frame_layout::carries_frame(datagram) != keys_ready()) {
@@ -168,9 +169,19 @@ void session<Config>::remember_flight(std::size_t from, time_point now) {
     flight_sent_ = now;
 }
 
+// Responder over datagrams, before the keys: may n more bytes go to an
+// address that has not proved it receives there? Counts them if so.
+template <class Config>
+bool session<Config>::within_amplification_limit(std::size_t n) noexcept {
+    if (role_ != policies::handshake_role::recipient || keys_ready()) return true;
+    if (unverified_out_ + n > amplification_limit * unverified_in_) return false;
+    unverified_out_ += n;
+    return true;
+}
+
 template <class Config>
 void session<Config>::resend_flight(time_point now) {
-    if (flight_.empty()) return;
+    if (flight_.empty() || !within_amplification_limit(flight_.size())) return;
     const std::size_t start = out_.size();
     out_.insert(out_.end(), flight_.begin(), flight_.end());
     for (std::size_t e : flight_ends_) out_ends_.push_back(start + e);
@@ -305,6 +316,7 @@ std::error_code session<Config>::process(time_point now) noexcept {
             parse_ += step.value().consumed;
             if (step.value().consumed > 0 && !step.value().done) dump_keys_for_testing_only(nullptr);
             if constexpr (datagrams) {
+                if (!step.value().done && !within_amplification_limit(out_.size() - before)) out_.resize(before);
                 end_datagram();
                 if (step.value().stale) {
                     stale_ = true;
@@ -485,7 +497,8 @@ std::optional<time_point> session<Config>::next_deadline() const noexcept {
         case session_state::handshaking: {
             time_point d = std::min(started_ + opts_.timeouts.handshake, last_rx_ + opts_.timeouts.read);
             if constexpr (datagrams) {
-                if (!keys_ready() && !flight_.empty()) d = std::min(d, flight_sent_ + opts_.timeouts.retransmit);
+                if (role_ == policies::handshake_role::initiator && !keys_ready() && !flight_.empty())
+                    d = std::min(d, flight_sent_ + opts_.timeouts.retransmit);
             }
             if constexpr (policies::has_timers<base_protocol, time_point>) {
                 if (keys_ready()) {
@@ -523,7 +536,8 @@ std::error_code session<Config>::on_tick(time_point now) noexcept {
             if (now >= started_ + opts_.timeouts.handshake) return fail(errc::handshake_timeout);
             if (now >= last_rx_ + opts_.timeouts.read) return fail(errc::read_timeout);
             if constexpr (datagrams) {
-                if (!keys_ready() && !flight_.empty() && now >= flight_sent_ + opts_.timeouts.retransmit)
+                if (role_ == policies::handshake_role::initiator && !keys_ready() && !flight_.empty() &&
+                    now >= flight_sent_ + opts_.timeouts.retransmit)
                     resend_flight(now);
             }
             if (keys_ready()) return tick_base(now, false);

@@ -109,6 +109,23 @@ std::error_code handshake::start(bytes& out) noexcept {
 result<policies::handshake_step> handshake::consume(byte_view in, bytes& out) noexcept {
     if (in.empty()) return policies::handshake_step{};
     try {
+        // Responder over datagrams: a HELLO carrying a cookie is read as the
+        // HELLO (the listener checked the cookie before the session existed).
+        std::size_t skipped = 0;
+        if (datagrams_ && in[0] == kind::cookie_hello &&
+            (state_ == state::awaiting_hello || state_ == state::awaiting_proof)) {
+            if (in.size() < cookie_hello_size) return policies::handshake_step{};
+            skipped = cookie_hello_size - hello_size;
+            in = in.subspan(skipped, hello_size);
+            if (in[0] != kind::hello) return refuse(errc::malformed_handshake);
+            auto r = [&]() -> result<policies::handshake_step> {
+                if (state_ == state::awaiting_hello) return read_hello(in, out);
+                if (repeats(in)) return policies::handshake_step{.consumed = hello_size, .stale = true};
+                return read_proof(in, out);  // another HELLO
+            }();
+            if (r && r.value().consumed > 0) r.value().consumed += skipped;
+            return r;
+        }
         switch (state_) {
             case state::awaiting_hello: return read_hello(in, out);
             case state::awaiting_reply: return read_reply(in, out);
@@ -192,8 +209,23 @@ result<policies::handshake_step> handshake::another_hello(byte_view m, bytes& ou
     return read_hello(m, out);
 }
 
+// Initiator over datagrams: COOKIE -> COOKIE_HELLO (still awaiting REPLY).
+result<policies::handshake_step> handshake::read_cookie(byte_view m, bytes& out) {
+    if (m.size() < cookie_reply_size) return policies::handshake_step{};
+    m = m.first(cookie_reply_size);
+    if (!constant_time_equal(m.subspan(1, 16), sid_)) return refuse(errc::unexpected_handshake);  // not for us
+    out.push_back(kind::cookie_hello);
+    out.insert(out.end(), m.begin() + 17, m.end());
+    out.push_back(kind::hello);
+    put(out, sid_);
+    put(out, e_pub_);
+    put(out, options_.identity.public_key());
+    return policies::handshake_step{.consumed = cookie_reply_size};
+}
+
 // Initiator: REPLY -> PROOF.
 result<policies::handshake_step> handshake::read_reply(byte_view m, bytes& out) {
+    if (m[0] == kind::cookie && datagrams_) return read_cookie(m, out);
     if (m[0] != kind::reply) return refuse(errc::malformed_handshake);
     if (m.size() < reply_size) return policies::handshake_step{};
     m = m.first(reply_size);

@@ -38,6 +38,16 @@
 // HELLO (up to max_answered_hellos, the oldest forgotten first; a repeat
 // gets the same REPLY again) and completes with the one whose PROOF
 // verifies; it keeps its ephemeral key until then.
+//
+// Over datagrams only, a responder under load may first answer a HELLO
+// statelessly with a COOKIE (cookie.hpp, docs/variants.md):
+//   <- COOKIE       (49 B) 0x05 | sid_i (16) | cookie (32)
+//   -> COOKIE_HELLO (114 B) 0x06 | cookie (32) | HELLO (81, unchanged)
+// The initiator answers a COOKIE naming its sid_i with its HELLO carrying
+// the cookie (the newest COOKIE wins; that is its flight from then on) and
+// still waits for REPLY. The cookie is not part of the transcript: the
+// responder's listener checks it before any session exists, and the
+// responder's handshake reads a COOKIE_HELLO as the HELLO inside.
 #pragma once
 
 #include <array>
@@ -69,6 +79,8 @@ inline constexpr std::uint8_t hello = 0x01;
 inline constexpr std::uint8_t reply = 0x02;
 inline constexpr std::uint8_t proof = 0x03;
 inline constexpr std::uint8_t finished = 0x04;
+inline constexpr std::uint8_t cookie = 0x05;         ///< datagrams: a responder under load (cookie.hpp)
+inline constexpr std::uint8_t cookie_hello = 0x06;   ///< datagrams: a HELLO repeated with its cookie
 inline constexpr std::uint8_t data = 0x10;  ///< a packet (framing.hpp)
 }  // namespace kind
 
@@ -76,6 +88,11 @@ inline constexpr std::size_t hello_size = 1 + 16 + 32 + 32;
 inline constexpr std::size_t reply_size = 1 + 16 + 32 + 32 + 64 + 32;
 inline constexpr std::size_t proof_size = 1 + 64 + 32;
 inline constexpr std::size_t finished_size = 1 + 32;
+/// Over datagrams, the cookie round (cookie.hpp): COOKIE = 0x05 | sid_i |
+/// cookie; the initiator then sends 0x06 | cookie | its HELLO unchanged.
+inline constexpr std::size_t cookie_size = 32;
+inline constexpr std::size_t cookie_reply_size = 1 + 16 + cookie_size;
+inline constexpr std::size_t cookie_hello_size = 1 + cookie_size + hello_size;
 
 /// What the handshake hands to the session: epoch-0 packet keys, the nonce
 /// prefixes, the chaining key of later rekeys, and the peer's identity.
@@ -189,6 +206,7 @@ private:
     result<policies::handshake_step> read_proof(byte_view m, bytes& out);
     result<policies::handshake_step> read_finished(byte_view m);
     result<policies::handshake_step> another_hello(byte_view m, bytes& out);
+    result<policies::handshake_step> read_cookie(byte_view m, bytes& out);
     std::error_code derive(const crypto::x25519::public_key& peer_e, const crypto::digest32& salt, derived& k) const;
     void mix(byte_view data) noexcept;
     std::error_code fail(std::error_code ec) noexcept;

@@ -1,5 +1,8 @@
 #include "variants/x25519_xchacha/node.hpp"
 
+#include <algorithm>
+#include <array>
+
 namespace polywire::variants::x25519_xchacha {
 
 namespace adapters = transport::adapters;
@@ -77,32 +80,97 @@ result<std::unique_ptr<connection>> listener::accept(transport::time_point deadl
     return c;
 }
 
-result<udp_listener> udp_listener::open(node_config cfg, const std::string& host, std::uint16_t port) {
+result<udp_listener> udp_listener::open(node_config cfg, const std::string& host, std::uint16_t port,
+                                       udp_listen_options opts) {
     auto s = adapters::udp_bind(host, port, true);
     if (!s) return s.error();
     udp_listener l;
     l.cfg_ = std::move(cfg);
+    l.opts_ = opts;
     l.host_ = host;
     l.port_ = adapters::local_port(s.value());
     l.socket_ = std::move(s.value());
+    l.cookies_ = cookie_guard(opts.cookies);
     return l;
+}
+
+// Reads the datagrams waiting on the listening socket: those of a pending
+// peer go to its session (they arrived before its own socket existed); a
+// new peer's first one goes through the cap and the cookie guard, and if it
+// passes the peer gets a connected socket on our port and a session.
+void udp_listener::read_new_peers(const std::optional<identity_public_key>& expected_remote) {
+    thread_local std::array<std::uint8_t, adapters::max_udp_datagram> buf;
+    bytes reply;
+    for (int i = 0; i < 64; ++i) {
+        adapters::udp_peer from;
+        auto n = adapters::receive_from(socket_, buf, from);
+        if (!n) {
+            if (n.error() == std::errc::resource_unavailable_try_again) return;
+            continue;  // refused, truncated: nothing to do with it
+        }
+        const byte_view d(buf.data(), n.value());
+        bytes source = from.key();
+        auto known = std::find_if(pending_.begin(), pending_.end(), [&](const pending& p) { return p.source == source; });
+        if (known != pending_.end()) {
+            (void)known->conn->session().receive_datagram(d, transport::clock::now());
+            continue;
+        }
+        const auto now = transport::clock::now();
+        const bool loaded = pending_.size() >= opts_.cookie_threshold;
+        switch (cookies_.check(d, source, now, loaded, reply)) {
+            case cookie_guard::verdict::drop: continue;
+            case cookie_guard::verdict::answer: (void)adapters::send_to(socket_, reply, from); continue;
+            case cookie_guard::verdict::accept: break;
+        }
+        if (pending_.size() >= opts_.max_pending_handshakes) continue;  // it will retransmit
+        auto fd = adapters::udp_bind(host_, port_, true);
+        if (!fd || adapters::udp_connect(fd.value(), from)) continue;
+        auto c = std::make_unique<udp_connection>(
+            std::move(fd.value()), udp_session(policies::handshake_role::recipient, make_udp_options(cfg_, expected_remote)),
+            cfg_.log, bytes(d.begin(), d.end()));
+        c->drive(false);  // starts the session with its first datagram: the REPLY goes out
+        pending_.push_back(pending{std::move(source), std::move(c)});
+    }
 }
 
 result<std::unique_ptr<udp_connection>> udp_listener::accept(transport::time_point deadline,
                                                              std::optional<identity_public_key> expected_remote) {
-    bytes first(adapters::max_udp_datagram);
-    auto n = adapters::receive_first(socket_, first, deadline);
-    if (!n) return n.error();
-    first.resize(n.value());
-    // The connected socket goes to the connection; a fresh one listens on.
-    adapters::socket_fd peer = std::move(socket_);
-    auto next = adapters::udp_bind(host_, port_, true);
-    if (next) socket_ = std::move(next.value());
-    auto c = std::make_unique<udp_connection>(
-        std::move(peer), udp_session(policies::handshake_role::recipient, make_udp_options(cfg_, expected_remote)), cfg_.log,
-        std::move(first));
-    if (auto ec = udp_handshake(*c)) return ec;
-    return c;
+    std::vector<adapters::wait_item> items;
+    for (;;) {
+        // The first pending handshake that ended.
+        for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+            udp_connection& c = *it->conn;
+            const auto st = c.session().state();
+            if (st != transport::session_state::established && st != transport::session_state::closed &&
+                st != transport::session_state::closing)
+                continue;
+            std::unique_ptr<udp_connection> done = std::move(it->conn);
+            pending_.erase(it);
+            if (st != transport::session_state::established) {
+                const std::error_code ec = udp_handshake(*done);
+                return ec ? ec : make_error_code(transport::errc::session_closed);
+            }
+            // As after handshake(): the events up to handshake_complete are taken.
+            while (auto e = done->next_event())
+                if (e->kind == transport::event_kind::handshake_complete) break;
+            return done;
+        }
+        const auto now = transport::clock::now();
+        if (now >= deadline) return make_error_code(transport::errc::handshake_timeout);
+        transport::time_point until = deadline;
+        items.clear();
+        items.push_back({.fd = &socket_});
+        for (const pending& p : pending_) {
+            items.push_back({.fd = &p.conn->socket(), .want_write = p.conn->wants_write()});
+            if (auto d = p.conn->session().next_deadline()) until = std::min(until, *d);
+        }
+        auto ready = adapters::wait_any(items, until);
+        if (!ready) return ready.error();
+        // Pending peers first (a datagram read below may add one).
+        for (std::size_t k = 0; k < pending_.size(); ++k)
+            pending_[k].conn->drive((items[k + 1].ready & static_cast<int>(transport::adapters::io_ready::readable)) != 0);
+        if (items[0].ready != 0) read_new_peers(expected_remote);
+    }
 }
 
 }  // namespace polywire::variants::x25519_xchacha

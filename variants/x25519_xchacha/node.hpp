@@ -20,11 +20,13 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "transport/adapters/blocking_socket.hpp"
 #include "transport/adapters/datagram_socket.hpp"
 #include "transport/log.hpp"
 #include "variants/x25519_xchacha/config.hpp"
+#include "variants/x25519_xchacha/cookie.hpp"
 #include "variants/x25519_xchacha/identity.hpp"
 
 namespace polywire::variants::x25519_xchacha {
@@ -82,21 +84,53 @@ private:
     transport::adapters::tcp_listener socket_;
 };
 
-/// A UDP port that accepts one peer at a time: accept() connects the
-/// socket to the first sender and hands it to the connection, then binds a
-/// fresh socket to the same port for the next peer.
+/// What a UDP listener lets unverified peers cost it.
+struct udp_listen_options {
+    /// Handshakes in progress at once: the first datagram of a new peer
+    /// beyond it is dropped (the peer retransmits; a slot frees when a
+    /// handshake completes or fails).
+    std::size_t max_pending_handshakes = 64;
+    /// From this many pending handshakes on, a new peer first goes through
+    /// the stateless cookie round (cookie.hpp): no session, socket or key
+    /// work until it repeats its HELLO with a cookie that verifies. 0: always.
+    std::size_t cookie_threshold = 16;
+    cookie_guard::options cookies{};
+};
+
+/// A UDP port for many peers: one unconnected socket receives new peers'
+/// first datagrams (checked by a cookie_guard), each peer whose first
+/// datagram passes gets a socket of its own on the same port, connected to
+/// it, and a session. accept() drives every pending handshake from one
+/// loop and returns the first to end: the connection once established, or
+/// the error of a handshake that failed (that peer is forgotten; the next
+/// accept() goes on with the others). So one peer that stalls its
+/// handshake, or sends garbage, does not hold up the others.
 class udp_listener {
 public:
-    static result<udp_listener> open(node_config cfg, const std::string& host, std::uint16_t port);
+    static result<udp_listener> open(node_config cfg, const std::string& host, std::uint16_t port,
+                                     udp_listen_options opts = {});
+    /// `expected_remote` applies to the peers whose first datagram arrives
+    /// during this call. errc::handshake_timeout if none ended by `deadline`.
     result<std::unique_ptr<udp_connection>> accept(transport::time_point deadline = transport::time_point::max(),
                                                    std::optional<identity_public_key> expected_remote = std::nullopt);
     std::uint16_t port() const noexcept { return port_; }
+    /// Handshakes in progress (each holds a socket and a session).
+    std::size_t pending_handshakes() const noexcept { return pending_.size(); }
 
 private:
+    struct pending {
+        bytes source;  // the peer's address and port (udp_peer::key)
+        std::unique_ptr<udp_connection> conn;
+    };
+    void read_new_peers(const std::optional<identity_public_key>& expected_remote);
+
     node_config cfg_;
+    udp_listen_options opts_;
     std::string host_;
     std::uint16_t port_ = 0;
     transport::adapters::socket_fd socket_;
+    cookie_guard cookies_;
+    std::vector<pending> pending_;
 };
 
 }  // namespace polywire::variants::x25519_xchacha

@@ -2,7 +2,9 @@
 // UDP: handshake through the listener, paced messages and batches both ways
 // at once, retransmission of lost handshake datagrams, a lossy and
 // duplicating network losing only what it drops, keepalive and the idle
-// timeout, a silent peer, cancel/close/drop.
+// timeout, a silent peer, cancel/close/drop; a spoofed HELLO answered once
+// (never more than three times its bytes), the listener's cookie round
+// under load and its cap on pending handshakes.
 //
 // Senders pace themselves (a millisecond between datagrams): loopback UDP
 // drops what does not fit the receiver's socket buffer. Loss is the test's
@@ -19,6 +21,7 @@
 
 #include "tests/support/asio_harness.hpp"
 #include "variants/x25519_xchacha/config.hpp"
+#include "variants/x25519_xchacha/cookie.hpp"
 
 namespace polywire::transport::adapters {
 namespace {
@@ -429,6 +432,157 @@ TEST(AsioDatagramTest, CancelDuringTheHandshakeAndDroppingAnOpenHandleCloseClean
             }
         },
         2);
+}
+
+// Every datagram waiting on `s` now.
+std::vector<bytes> drain_socket(udp::socket& s) {
+    s.non_blocking(true);
+    std::vector<bytes> got;
+    std::array<std::uint8_t, 2048> buf;
+    for (;;) {
+        boost::system::error_code ec;
+        const std::size_t n = s.receive(asio::buffer(buf), 0, ec);
+        if (ec) return got;
+        got.emplace_back(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+}
+
+bytes hello() {
+    udp_session a = initiator();
+    (void)a.start(clock::now());
+    const auto d = a.pending_output();
+    return bytes(d.begin(), d.end());
+}
+
+TEST(AsioDatagramTest, ASpoofedHelloIsAnsweredOnceWithinThreeTimesItsSize) {
+    test::run_coroutine([&]() -> awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto l = asio_udp_listener::listen(ex, "127.0.0.1", 0);
+        CO_ASSERT(l);
+        // The "spoofed" address: a socket that never answers.
+        udp::socket victim = bound(ex);
+        victim.connect(udp::endpoint(asio::ip::make_address("127.0.0.1"), l.value().port()));
+        const bytes h = hello();
+        victim.send(asio::buffer(h));
+        auto arrival = co_await l.value().accept();
+        CO_ASSERT(arrival);
+        auto o = options(bob(), alice());
+        o.timeouts.handshake = 600ms;  // six retransmission periods
+        connection b(std::move(arrival.value().socket), recipient(o), {}, {}, std::move(arrival.value().first));
+        EXPECT_EQ(co_await b.handshake(), errc::handshake_timeout);
+        co_await sleep_for(50ms);
+        const auto got = drain_socket(victim);
+        CO_ASSERT(got.size() == 1u);  // one REPLY, no retransmission
+        EXPECT_EQ(got[0].size(), xx::reply_size);
+        EXPECT_LE(got[0].size(), 3 * h.size());
+        EXPECT_EQ(b.metrics().bytes_out, xx::reply_size);
+        l.value().close();
+    });
+}
+
+TEST(AsioDatagramTest, UnderLoadOnlyAHelloWithAVerifiedCookieGetsASocket) {
+    test::run_coroutine(
+        [&]() -> awaitable<void> {
+            auto ex = co_await asio::this_coro::executor;
+            auto guard = std::make_shared<xx::cookie_guard>();
+            auto l = asio_udp_listener::listen(
+                ex, "127.0.0.1", 0,
+                {.cookie_threshold = 0,  // always
+                 .gate = [guard](byte_view d, byte_view source, time_point now, bool loaded, bytes& reply) {
+                     return guard->admit(d, source, now, loaded, reply);
+                 }});
+            CO_ASSERT(l);
+            const udp::endpoint server(asio::ip::make_address("127.0.0.1"), l.value().port());
+            // A raw HELLO gets a COOKIE, then its HELLO with a wrong cookie nothing.
+            udp::socket raw = bound(ex);
+            raw.connect(server);
+            const bytes h = hello();
+            raw.send(asio::buffer(h));
+            std::atomic<bool> accepted{false};
+            std::optional<udp_arrival> arrival;
+            asio::co_spawn(ex, [&]() -> awaitable<void> {
+                auto a = co_await l.value().accept();
+                if (a) arrival.emplace(std::move(a.value()));
+                accepted = true;
+            }, asio::detached);
+            std::vector<bytes> got;
+            CO_ASSERT(co_await wait_until([&] {
+                auto more = drain_socket(raw);
+                got.insert(got.end(), more.begin(), more.end());
+                return !got.empty();
+            }));
+            CO_ASSERT(got.size() == 1u);
+            CO_ASSERT(got[0].size() == xx::cookie_reply_size);
+            EXPECT_EQ(got[0][0], xx::kind::cookie);
+            bytes wrong{xx::kind::cookie_hello};
+            wrong.insert(wrong.end(), got[0].begin() + 17, got[0].end());
+            wrong[3] ^= 0x01;
+            wrong.insert(wrong.end(), h.begin(), h.end());
+            raw.send(asio::buffer(wrong));
+            co_await sleep_for(100ms);
+            EXPECT_FALSE(accepted.load());  // no socket, no session for either
+            EXPECT_TRUE(drain_socket(raw).empty());
+            EXPECT_EQ(l.value().pending_handshakes(), 0u);
+
+            // A real initiator goes through the round and completes.
+            auto sock = co_await async_udp_connect("127.0.0.1", l.value().port());
+            CO_ASSERT(sock);
+            connection a(std::move(sock.value()), initiator());
+            std::atomic<bool> a_done{false};
+            std::error_code a_ec;
+            asio::co_spawn(a.get_executor(), a.handshake(), [&](std::exception_ptr, std::error_code ec) {
+                a_ec = ec;
+                a_done = true;
+            });
+            CO_ASSERT(co_await wait_until([&] { return accepted.load(); }));
+            CO_ASSERT(arrival);
+            EXPECT_EQ(arrival->first.size(), xx::cookie_hello_size);
+            EXPECT_EQ(l.value().pending_handshakes(), 1u);
+            connection b(std::move(arrival->socket), recipient(), {}, {}, std::move(arrival->first));
+            CO_ASSERT(!co_await b.handshake());
+            arrival->slot.release();
+            EXPECT_EQ(l.value().pending_handshakes(), 0u);
+            CO_ASSERT(co_await wait_until([&] { return a_done.load(); }));
+            EXPECT_FALSE(a_ec) << a_ec.message();
+            EXPECT_FALSE(co_await a.close(0));
+            l.value().close();
+        },
+        2);
+}
+
+TEST(AsioDatagramTest, NewPeersBeyondTheCapAreDroppedUntilASlotFrees) {
+    test::run_coroutine([&]() -> awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto l = asio_udp_listener::listen(ex, "127.0.0.1", 0, {.max_pending_handshakes = 1, .cookie_threshold = 16, .gate = {}});
+        CO_ASSERT(l);
+        const udp::endpoint server(asio::ip::make_address("127.0.0.1"), l.value().port());
+        udp::socket p1 = bound(ex), p2 = bound(ex);
+        p1.connect(server);
+        p2.connect(server);
+        const bytes h = hello();
+        p1.send(asio::buffer(h));
+        auto first = co_await l.value().accept();
+        CO_ASSERT(first);
+        EXPECT_EQ(l.value().pending_handshakes(), 1u);
+        std::atomic<bool> accepted{false};
+        std::optional<udp_arrival> second;
+        asio::co_spawn(ex, [&]() -> awaitable<void> {
+            auto a = co_await l.value().accept();
+            if (a) second.emplace(std::move(a.value()));
+            accepted = true;
+        }, asio::detached);
+        p2.send(asio::buffer(h));
+        co_await sleep_for(100ms);
+        EXPECT_FALSE(accepted.load());  // dropped: the one slot is taken
+        first.value().slot.release();
+        EXPECT_EQ(l.value().pending_handshakes(), 0u);
+        p2.send(asio::buffer(h));  // its retransmission
+        CO_ASSERT(co_await wait_until([&] { return accepted.load(); }));
+        CO_ASSERT(second);
+        EXPECT_EQ(second->socket.remote_endpoint().port(), p2.local_endpoint().port());
+        EXPECT_EQ(l.value().pending_handshakes(), 1u);
+        l.value().close();
+    });
 }
 
 }  // namespace

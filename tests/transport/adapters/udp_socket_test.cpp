@@ -1,10 +1,13 @@
 // transport::adapters UDP sockets on 127.0.0.1: connected pairs exchange
 // whole datagrams, an empty socket says "try again", a datagram larger
 // than the buffer is reported, receive_first connects a server socket to
-// its first sender (and only hears that sender after), and waits time out.
+// its first sender (and only hears that sender after), and waits time out;
+// an unconnected socket reads senders' addresses (receive_from), answers
+// them (send_to), and wait_any watches several sockets.
 #include "transport/adapters/udp_socket.hpp"
 
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -96,6 +99,43 @@ TEST(UdpSocketTest, BindingFailsCleanly) {
     auto a = udp_bind("127.0.0.1", 0);
     ASSERT_TRUE(a);
     EXPECT_TRUE(udp_connect(a.value(), "::1", 9));  // another address family
+}
+
+TEST(UdpSocketTest, ReceiveFromNamesTheSenderAndSendToAnswersIt) {
+    auto server = udp_bind("127.0.0.1", 0), a = udp_bind("127.0.0.1", 0), b = udp_bind("127.0.0.1", 0);
+    ASSERT_TRUE(server && a && b);
+    ASSERT_FALSE(udp_connect(a.value(), "127.0.0.1", local_port(server.value())));
+    ASSERT_FALSE(udp_connect(b.value(), "127.0.0.1", local_port(server.value())));
+    bytes buf(100);
+    udp_peer from;
+    EXPECT_EQ(receive_from(server.value(), buf, from).error(), std::errc::resource_unavailable_try_again);
+    ASSERT_EQ(send_datagram(a.value(), fill(10, 1)).value(), 10u);
+    ASSERT_EQ(send_datagram(b.value(), fill(20, 2)).value(), 20u);
+    std::vector<wait_item> items{{.fd = &a.value()}, {.fd = &server.value()}};
+    auto ready = wait_any(items, clock::now() + 2s);
+    ASSERT_TRUE(ready);
+    EXPECT_EQ(ready.value(), 1);
+    EXPECT_EQ(items[0].ready, 0);
+    EXPECT_NE(items[1].ready & static_cast<int>(io_ready::readable), 0);
+    std::this_thread::sleep_for(20ms);
+    udp_peer first, second;
+    ASSERT_EQ(receive_from(server.value(), buf, first).value(), 10u);
+    ASSERT_EQ(receive_from(server.value(), buf, second).value(), 20u);
+    // The key: 127.0.0.1, then the port big-endian.
+    const std::uint16_t pa = local_port(a.value());
+    EXPECT_EQ(first.key(), (bytes{127, 0, 0, 1, static_cast<std::uint8_t>(pa >> 8), static_cast<std::uint8_t>(pa & 0xff)}));
+    EXPECT_NE(first.key(), second.key());
+    EXPECT_EQ(first.text(), "127.0.0.1:" + std::to_string(pa));
+    ASSERT_EQ(send_to(server.value(), fill(5, 9), first).value(), 5u);
+    auto got = receive_within(a.value(), buf, clock::now() + 2s);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got.value(), 5u);
+    EXPECT_EQ(receive_within(b.value(), buf, clock::now() + 50ms).error(), errc::read_timeout);
+    // Nothing waiting: wait_any times out with 0.
+    items = {{.fd = &a.value()}, {.fd = &b.value()}};
+    ready = wait_any(items, clock::now() + 20ms);
+    ASSERT_TRUE(ready);
+    EXPECT_EQ(ready.value(), 0);
 }
 
 }  // namespace

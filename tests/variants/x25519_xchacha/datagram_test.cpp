@@ -399,5 +399,79 @@ TEST(DatagramTest, EachPendingOutputIsOneDatagram) {
     EXPECT_TRUE(p.a.pending_output().empty());
 }
 
+// A responder's output to an address that has not proved it receives
+// there: every datagram it sends, over the whole handshake deadline.
+struct spoofed_responder {
+    udp_session b{policies::handshake_role::recipient, bob_options<udp_session>()};
+    transport::time_point now = transport::time_point{} + std::chrono::hours(1);
+    std::size_t received = 0, sent = 0, datagrams_sent = 0;
+
+    void take_output() {
+        for (auto d = b.pending_output(); !d.empty(); d = b.pending_output()) {
+            sent += d.size();
+            ++datagrams_sent;
+            b.consume_output(d.size());
+        }
+    }
+    void receive(const bytes& d) {
+        received += d.size();
+        (void)b.receive_datagram(d, now);
+        take_output();
+    }
+    // Ticks as an adapter would (at every deadline, and every 50 ms) until
+    // the session gives up.
+    void run_out() {
+        const auto end = now + b.settings().timeouts.handshake + std::chrono::seconds(1);
+        while (now < end && b.state() != session_state::closed) {
+            now += std::chrono::milliseconds(50);
+            if (auto d = b.next_deadline(); d && *d < now) now = std::max(now - std::chrono::milliseconds(50), *d);
+            (void)b.on_tick(now);
+            take_output();
+        }
+    }
+};
+
+bytes a_hello() {
+    udp_session a(policies::handshake_role::initiator, alice_options<udp_session>());
+    (void)a.start(transport::time_point{});
+    const auto d = a.pending_output();
+    return bytes(d.begin(), d.end());
+}
+
+TEST(DatagramTest, ASpoofedHelloGetsOneReplyAndNoRetransmissions) {
+    spoofed_responder r;
+    (void)r.b.start(r.now);
+    const bytes hello = a_hello();
+    ASSERT_EQ(hello.size(), hello_size);
+    r.receive(hello);
+    EXPECT_EQ(r.sent, reply_size);
+    r.run_out();
+    // No timer resends the REPLY: 177 bytes for 81, once, until the deadline.
+    EXPECT_EQ(r.datagrams_sent, 1u);
+    EXPECT_EQ(r.sent, reply_size);
+    EXPECT_LE(r.sent, udp_session::amplification_limit * r.received);
+    EXPECT_EQ(r.b.state(), session_state::closed);
+    EXPECT_EQ(r.b.error(), transport::errc::handshake_timeout);
+}
+
+TEST(DatagramTest, TheResponderNeverSendsMoreThanThreeTimesWhatItReceived) {
+    spoofed_responder r;
+    (void)r.b.start(r.now);
+    const bytes hello = a_hello();
+    // Repeats of the HELLO are answered (the REPLY may have been lost), and
+    // so is garbage in between: all within three times what arrived.
+    for (int i = 0; i < 20; ++i) {
+        r.receive(hello);
+        r.receive(bytes{kind::proof});
+        EXPECT_LE(r.sent, udp_session::amplification_limit * r.received) << i;
+        r.now += std::chrono::milliseconds(200);
+        (void)r.b.on_tick(r.now);
+        r.take_output();
+    }
+    EXPECT_GE(r.datagrams_sent, 2u);  // repeats are still answered
+    r.run_out();
+    EXPECT_LE(r.sent, udp_session::amplification_limit * r.received);
+}
+
 }  // namespace
 }  // namespace polywire::variants::x25519_xchacha

@@ -182,5 +182,149 @@ TEST(NodeTest, UdpDialWithNoListenerTimesOut) {
     EXPECT_GE(transport::clock::now() - t0, 1400ms);
 }
 
+// A raw UDP socket next to a listener: sends what a test gives it, and
+// collects what comes back.
+struct raw_peer {
+    transport::adapters::socket_fd fd;
+    explicit raw_peer(std::uint16_t port) {
+        auto s = transport::adapters::udp_bind("127.0.0.1", 0);
+        EXPECT_TRUE(s);
+        fd = std::move(s.value());
+        EXPECT_FALSE(transport::adapters::udp_connect(fd, "127.0.0.1", port));
+    }
+    void send(const bytes& d) { EXPECT_EQ(transport::adapters::send_datagram(fd, d).value(), d.size()); }
+    // Every datagram that arrives within `wait`.
+    std::vector<bytes> received(transport::duration wait = 100ms) {
+        std::vector<bytes> out;
+        const auto until = transport::clock::now() + wait;
+        bytes buf(transport::adapters::max_udp_datagram);
+        for (;;) {
+            auto n = transport::adapters::receive_datagram(fd, buf);
+            if (n) {
+                out.emplace_back(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n.value()));
+                continue;
+            }
+            auto r = transport::adapters::wait(fd, true, false, until);
+            if (!r || r.value() == 0) return out;
+        }
+    }
+};
+
+bytes hello_of(const identity_key& key) {
+    udp_session a(policies::handshake_role::initiator, make_udp_options(config_of(key), bob().public_key()));
+    (void)a.start(transport::clock::now());
+    const auto d = a.pending_output();
+    return bytes(d.begin(), d.end());
+}
+
+std::size_t total(const std::vector<bytes>& ds) {
+    std::size_t n = 0;
+    for (const bytes& d : ds) n += d.size();
+    return n;
+}
+
+TEST(NodeTest, UdpAcceptCompletesAGoodPeerWhileAnotherStalls) {
+    auto cfg = config_of(bob());
+    cfg.timeouts.handshake = 3s;
+    auto l = udp_listener::open(cfg, "127.0.0.1", 0);
+    ASSERT_TRUE(l);
+    // Garbage, and a HELLO whose sender never goes on.
+    raw_peer junk(l.value().port()), stalled(l.value().port());
+    junk.send(h("00112233"));
+    stalled.send(hello_of(alice()));
+    std::this_thread::sleep_for(50ms);
+    const auto t0 = transport::clock::now();
+    std::error_code dial_error;
+    std::thread dialer([&] {
+        auto c = dial_udp(config_of(alice()), "127.0.0.1", l.value().port(), bob().public_key());
+        if (!c) dial_error = c.error();
+        else (void)c.value()->close(reason::requested);
+    });
+    auto c = l.value().accept(t0 + 2500ms, alice().public_key());
+    dialer.join();
+    ASSERT_TRUE(c) << c.error().message();
+    EXPECT_FALSE(dial_error) << dial_error.message();
+    EXPECT_LT(transport::clock::now() - t0, 1500ms);  // not after the stalled handshake's deadline
+    EXPECT_EQ(c.value()->session().remote_id(), alice().public_key());
+    EXPECT_EQ(l.value().pending_handshakes(), 1u);  // the stalled one: still waiting, alone
+    // Its handshake ends at its deadline: the next accept() reports it.
+    auto next = l.value().accept(transport::clock::now() + 5s);
+    ASSERT_FALSE(next);
+    EXPECT_EQ(next.error(), transport::errc::handshake_timeout);
+    EXPECT_EQ(l.value().pending_handshakes(), 0u);
+}
+
+TEST(NodeTest, UdpListenerAnswersASpoofedHelloOnceAndCapsPendingHandshakes) {
+    auto cfg = config_of(bob());
+    cfg.timeouts.handshake = 1s;
+    cfg.timeouts.retransmit = 200ms;
+    auto l = udp_listener::open(cfg, "127.0.0.1", 0, udp_listen_options{.max_pending_handshakes = 2, .cookie_threshold = 100});
+    ASSERT_TRUE(l);
+    raw_peer p1(l.value().port()), p2(l.value().port()), p3(l.value().port());
+    const bytes hello = hello_of(alice());
+    p1.send(hello);
+    p2.send(hello);
+    p3.send(hello);
+    std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(l.value().accept(transport::clock::now() + 300ms).error(), transport::errc::handshake_timeout);
+    EXPECT_EQ(l.value().pending_handshakes(), 2u);
+    EXPECT_TRUE(p3.received().empty());  // over the cap: no session, no answer
+    // Until the handshake deadline, one REPLY each and nothing more.
+    auto r = l.value().accept(transport::clock::now() + 2s);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), transport::errc::handshake_timeout);
+    for (raw_peer* p : {&p1, &p2}) {
+        const auto got = p->received();
+        ASSERT_EQ(got.size(), 1u);
+        EXPECT_EQ(got[0].size(), reply_size);
+        EXPECT_LE(total(got), 3 * hello.size());
+    }
+}
+
+TEST(NodeTest, UdpListenerUnderLoadCreatesASessionOnlyForAVerifiedCookie) {
+    auto cfg = config_of(bob());
+    auto l = udp_listener::open(cfg, "127.0.0.1", 0, udp_listen_options{.cookie_threshold = 0});
+    ASSERT_TRUE(l);
+    raw_peer p(l.value().port());
+    const bytes hello = hello_of(alice());
+    auto run = [&] { (void)l.value().accept(transport::clock::now() + 100ms); };
+    p.send(hello);
+    run();
+    auto got = p.received();
+    ASSERT_EQ(got.size(), 1u);
+    ASSERT_EQ(got[0].size(), cookie_reply_size);
+    EXPECT_EQ(got[0][0], kind::cookie);
+    EXPECT_EQ(l.value().pending_handshakes(), 0u);  // nothing kept
+    bytes with_cookie{kind::cookie_hello};
+    with_cookie.insert(with_cookie.end(), got[0].begin() + 17, got[0].end());
+    with_cookie.insert(with_cookie.end(), hello.begin(), hello.end());
+    // A wrong cookie: ignored.
+    bytes wrong = with_cookie;
+    wrong[5] ^= 0x80;
+    p.send(wrong);
+    run();
+    EXPECT_TRUE(p.received().empty());
+    EXPECT_EQ(l.value().pending_handshakes(), 0u);
+    // The right one: a session, and its REPLY.
+    p.send(with_cookie);
+    run();
+    got = p.received();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].size(), reply_size);
+    EXPECT_EQ(l.value().pending_handshakes(), 1u);
+
+    // A real initiator goes through the cookie round by itself.
+    std::error_code dial_error;
+    std::thread dialer([&] {
+        auto c = dial_udp(config_of(alice()), "127.0.0.1", l.value().port(), bob().public_key());
+        if (!c) dial_error = c.error();
+        else (void)c.value()->close(reason::requested);
+    });
+    auto c = l.value().accept(transport::clock::now() + 2500ms, alice().public_key());
+    dialer.join();
+    ASSERT_TRUE(c) << c.error().message();
+    EXPECT_FALSE(dial_error) << dial_error.message();
+}
+
 }  // namespace
 }  // namespace polywire::variants::x25519_xchacha

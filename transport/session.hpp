@@ -255,7 +255,7 @@ private:
     std::error_code dispatch(std::uint64_t code, std::size_t offset, std::size_t size) noexcept;
     std::error_code dispatch_body(std::size_t body) noexcept;
     std::error_code reject(std::error_code ec) noexcept;
-    void write_frame(std::uint64_t code, byte_view payload, bool compressible);
+    void write_frame(std::uint64_t code, byte_view payload, bool compressible, bool reply = false);
     void seal_body(byte_view body);
     std::error_code check_send(std::uint64_t code, std::size_t size) const noexcept;
     void apply_key_updates() noexcept;
@@ -276,8 +276,8 @@ private:
 
     struct sink {
         session* self;
-        void operator()(std::uint64_t code, byte_view payload, bool compressible) {
-            self->write_frame(code, payload, compressible);
+        void operator()(std::uint64_t code, byte_view payload, bool compressible, bool reply) {
+            self->write_frame(code, payload, compressible, reply);
         }
     };
 
@@ -300,6 +300,12 @@ private:
     bool header_read_ = false;
     bytes out_;
     std::size_t out_pos_ = 0;
+    // The last automatic reply (frame_writer::reply): where its frame ends in
+    // out_ (0: none waiting), and what it said. An identical reply is not
+    // queued again until that frame is taken.
+    std::size_t reply_end_ = 0;
+    std::uint64_t reply_code_ = 0;
+    bytes reply_payload_;
     bytes scratch_;              // decompressed payloads
     bytes zbuf_;                 // compressed payloads being sent
     bytes code_buf_;

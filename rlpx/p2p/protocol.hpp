@@ -89,7 +89,7 @@ public:
         }
         switch (code) {
             case ping_code:
-                write(pong_code, pong_payload(), true);
+                write.reply(pong_code, pong_payload(), true);  // at most one pending
                 return policies::control_result{control_event::ping};
             case pong_code: return policies::control_result{control_event::pong};
             default: return policies::control_result{};  // other reserved codes are ignored, as geth does

@@ -579,5 +579,64 @@ TYPED_TEST(HostileSessionTest, APeerThatStopsReadingBacksUpWritesWithBoundedMemo
     EXPECT_EQ(test::count(p.b_events, event_kind::message), sent - 1);
 }
 
+TYPED_TEST(HostileSessionTest, APingFloodFromAPeerThatDoesNotReadQueuesOnePong) {
+    if constexpr (!TypeParam::session::base_protocol::keepalive) {
+        GTEST_SKIP() << "no pings in this configuration";
+    } else {
+        typename TypeParam::session::options ao = this->traits.initiator();
+        ao.limits.max_output_buffer = 256 * 1024;
+        typename TestFixture::peers_t p(this->traits);
+        p.a = typename TypeParam::session(policies::handshake_role::initiator, std::move(ao));
+        p.establish();
+        ASSERT_EQ(p.a.state(), session_state::established);
+        constexpr std::size_t one_pong = 256;  // a pong frame or datagram, with room to spare
+        // b floods pings; a's output is never taken.
+        const heap_meter heap;
+        std::size_t pings = 0;
+        for (std::size_t i = 0; i < 20000; ++i) {
+            ASSERT_FALSE(p.b.ping(p.now));
+            ASSERT_FALSE(p.deliver(false, p.take(p.b))) << i;
+            pings += test::count(p.a_events, event_kind::ping);
+            p.a_events.clear();
+        }
+        EXPECT_EQ(pings, 20000u);
+        EXPECT_EQ(p.a.state(), session_state::established);
+        EXPECT_LE(heap.growth(), static_cast<std::ptrdiff_t>(16 * 1024));
+        // What a has queued: one pong.
+        std::size_t queued = 0;
+        while (!p.a.pending_output().empty()) {
+            bytes m = p.take(p.a);
+            queued += m.size();
+            ASSERT_FALSE(p.deliver(true, m));
+        }
+        EXPECT_GT(queued, 0u);
+        EXPECT_LE(queued, one_pong);
+        EXPECT_EQ(test::count(p.b_events, event_kind::pong), 1u);
+        // Once the pong is taken, the next ping is answered again.
+        ASSERT_FALSE(p.b.ping(p.now));
+        ASSERT_FALSE(p.deliver(false, p.take(p.b)));
+        ASSERT_FALSE(p.deliver(true, p.take(p.a)));
+        EXPECT_EQ(test::count(p.b_events, event_kind::pong), 2u);
+        if constexpr (!TypeParam::datagrams) {
+            // A peer that reads a byte per ping: a pong taken in part is
+            // still pending, so the output never holds more than one.
+            bytes wire;
+            for (std::size_t i = 0; i < 1000; ++i) {
+                ASSERT_FALSE(p.b.ping(p.now));
+                ASSERT_FALSE(p.deliver(false, p.take(p.b)));
+                ASSERT_LE(p.a.pending_output().size(), one_pong) << i;
+                wire.push_back(p.a.pending_output()[0]);
+                p.a.consume_output(1);
+            }
+            bytes rest = p.take(p.a);
+            wire.insert(wire.end(), rest.begin(), rest.end());
+            ASSERT_FALSE(p.deliver(true, wire));
+            EXPECT_GE(test::count(p.b_events, event_kind::pong), 2u + 1000 / one_pong);
+        }
+        EXPECT_EQ(p.a.state(), session_state::established);
+        EXPECT_EQ(p.b.state(), session_state::established);
+    }
+}
+
 }  // namespace
 }  // namespace polywire::hostile

@@ -145,6 +145,7 @@ void session<Config>::consume_output(std::size_t n) noexcept {
     if (out_pos_ == out_.size()) {
         out_.clear();
         out_pos_ = 0;
+        reply_end_ = 0;
         out_ends_.clear();
         out_end_head_ = 0;
     }
@@ -686,7 +687,10 @@ void session<Config>::seal_body(byte_view body) {
 }
 
 template <class Config>
-void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool compressible) {
+void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool compressible, bool reply) {
+    if (reply && reply_end_ > out_pos_ && code == reply_code_ &&
+        std::equal(payload.begin(), payload.end(), reply_payload_.begin(), reply_payload_.end()))
+        return;  // the same answer is still waiting to be taken: one is enough
     apply_key_updates();
     byte_view body_payload = payload;
     if (compressible && compressing()) {
@@ -709,6 +713,11 @@ void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool co
     if (!body_payload.empty()) std::memcpy(p + code_buf_.size(), body_payload.data(), body_payload.size());
     egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body_size)), body_size);
     end_datagram();
+    if (reply) {
+        reply_end_ = out_.size();
+        reply_code_ = code;
+        reply_payload_.assign(payload.begin(), payload.end());
+    }
 }
 
 }  // namespace polywire::transport

@@ -51,7 +51,7 @@ result<policies::control_result> control_protocol::on_control(std::uint64_t code
                                                               policies::frame_writer& w) {
     switch (code) {
         case channel::ping:
-            w(channel::pong, {}, false);
+            w.reply(channel::pong, {}, false);  // at most one pending (policies/base_protocol.hpp)
             return policies::control_result{.event = policies::control_event::ping};
         case channel::pong: return policies::control_result{.event = policies::control_event::pong};
         case channel::close:

@@ -461,20 +461,30 @@ std::optional<event> session<Config>::next_event() noexcept {
         e.payload = raw;
         return e;
     }
+    std::error_code bad;
     auto n = compressor::declared_size(raw);
     if (n) {
         scratch_.resize(n.value());
-        if (auto ec = compressor::decompress(raw, scratch_); !ec) {
+        bad = compressor::decompress(raw, scratch_);
+        if (!bad) {
             e.payload = byte_view(scratch_.data(), n.value());
             return e;
-        } else {
-            fail(ec);
         }
     } else {
-        fail(n.error());
+        bad = n.error();
     }
-    // The message failed to decompress: the error event replaces it.
-    events_.erase(events_.begin() + static_cast<std::ptrdiff_t>(event_head_), events_.end() - 1);
+    // The message failed to decompress: one error event replaces it and
+    // everything queued after it (nothing after a bad message is delivered).
+    // The session may already be closed (close() and its linger, or the
+    // peer's EOF, came before the application took the message): fail()
+    // then queues nothing, so the error event is queued here.
+    events_.resize(event_head_);
+    if (state_ != session_state::closed) {
+        fail(bad);  // queues the error event (and the goodbye, if keys remain)
+    } else {
+        if (!error_) error_ = bad;
+        push({.kind = event_kind::error, .error = bad});
+    }
     return next_event();
 }
 

@@ -18,9 +18,17 @@
 //                              disconnected{reason}, error{error}. A message's
 //                              payload is a view valid until the next call on
 //                              the session; a steady-state message costs no
-//                              heap allocation.
+//                              heap allocation. A compressed message is
+//                              inflated when taken: if its body is corrupt,
+//                              an error event replaces it and everything
+//                              queued after it (closing the session if it
+//                              was not closed yet, e.g. by close() and its
+//                              linger or by the peer's EOF).
 //   pending_output() / consume_output(n)
 //                              bytes to write, and how many were written.
+//                              The base protocol's automatic replies (Pong)
+//                              are queued here too, at most one identical
+//                              reply waiting at a time (frame_writer::reply).
 //   next_deadline() / on_tick(now)
 //                              when the session next needs on_tick: handshake
 //                              deadline, idle read timeout, keepalive ping,

@@ -308,12 +308,16 @@ private:
     bool header_read_ = false;
     bytes out_;
     std::size_t out_pos_ = 0;
-    // The last automatic reply (frame_writer::reply): where its frame ends in
-    // out_ (0: none waiting), and what it said. An identical reply is not
-    // queued again until that frame is taken.
-    std::size_t reply_end_ = 0;
-    std::uint64_t reply_code_ = 0;
-    bytes reply_payload_;
+    // Automatic replies (frame_writer::reply) queued in out_: what each said
+    // and where its frame ends (0: a free slot, its frame taken). An
+    // identical reply is not queued again until that frame is taken. Slots
+    // are reused, so a steady ping/pong costs no allocation.
+    struct queued_reply {
+        std::uint64_t code = 0;
+        bytes payload;
+        std::size_t end = 0;
+    };
+    std::vector<queued_reply> replies_;
     bytes scratch_;              // decompressed payloads
     bytes zbuf_;                 // compressed payloads being sent
     bytes code_buf_;

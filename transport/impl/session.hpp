@@ -145,7 +145,7 @@ void session<Config>::consume_output(std::size_t n) noexcept {
     if (out_pos_ == out_.size()) {
         out_.clear();
         out_pos_ = 0;
-        reply_end_ = 0;
+        for (queued_reply& r : replies_) r.end = 0;
         out_ends_.clear();
         out_end_head_ = 0;
     }
@@ -698,9 +698,13 @@ void session<Config>::seal_body(byte_view body) {
 
 template <class Config>
 void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool compressible, bool reply) {
-    if (reply && reply_end_ > out_pos_ && code == reply_code_ &&
-        std::equal(payload.begin(), payload.end(), reply_payload_.begin(), reply_payload_.end()))
-        return;  // the same answer is still waiting to be taken: one is enough
+    if (reply) {
+        for (queued_reply& r : replies_) {
+            if (r.end <= out_pos_) r.end = 0;  // taken
+            if (r.end != 0 && r.code == code && std::equal(payload.begin(), payload.end(), r.payload.begin(), r.payload.end()))
+                return;  // the same answer is still waiting to be taken: one is enough
+        }
+    }
     apply_key_updates();
     byte_view body_payload = payload;
     if (compressible && compressing()) {
@@ -724,9 +728,11 @@ void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool co
     egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body_size)), body_size);
     end_datagram();
     if (reply) {
-        reply_end_ = out_.size();
-        reply_code_ = code;
-        reply_payload_.assign(payload.begin(), payload.end());
+        auto slot = std::find_if(replies_.begin(), replies_.end(), [](const queued_reply& r) { return r.end == 0; });
+        if (slot == replies_.end()) slot = replies_.insert(replies_.end(), queued_reply{});
+        slot->code = code;
+        slot->payload.assign(payload.begin(), payload.end());
+        slot->end = out_.size();
     }
 }
 

@@ -47,6 +47,7 @@
 #include <cstdint>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 #include "policies/key_agreement.hpp"
 #include "transport/bytes.hpp"
@@ -63,18 +64,35 @@ struct key_update {
 
 /// Sends one frame: `write(code, payload, compressible)`. Compressible
 /// frames are compressed when compression is active.
+///
+/// `write.reply(code, payload, compressible)` sends an automatic answer to
+/// something the peer sent (a Pong, a repeated acknowledgement). The session
+/// drops it while an identical reply (same code and payload) is still
+/// waiting, not yet taken, in its output: a peer that floods Pings and reads
+/// slowly gets one pending Pong, not one per Ping, so replies stay within
+/// what max_output_buffer bounds (docs/security.md, "Threat model").
 class frame_writer {
 public:
     template <class F>
     explicit frame_writer(F& f) noexcept
-        : ctx_(&f), fn_([](void* c, std::uint64_t code, byte_view p, bool z) { (*static_cast<F*>(c))(code, p, z); }) {}
+        : ctx_(&f), fn_([](void* c, std::uint64_t code, byte_view p, bool z, bool r) {
+              if constexpr (std::is_invocable_v<F&, std::uint64_t, byte_view, bool, bool>) {
+                  (*static_cast<F*>(c))(code, p, z, r);
+              } else {
+                  (void)r;  // a sink that keeps every frame (tests)
+                  (*static_cast<F*>(c))(code, p, z);
+              }
+          }) {}
     void operator()(std::uint64_t code, byte_view payload, bool compressible) const {
-        fn_(ctx_, code, payload, compressible);
+        fn_(ctx_, code, payload, compressible, false);
+    }
+    void reply(std::uint64_t code, byte_view payload, bool compressible) const {
+        fn_(ctx_, code, payload, compressible, true);
     }
 
 private:
     void* ctx_;
-    void (*fn_)(void*, std::uint64_t, byte_view, bool);
+    void (*fn_)(void*, std::uint64_t, byte_view, bool, bool);
 };
 
 /// What a received control frame meant.

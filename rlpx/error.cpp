@@ -32,6 +32,7 @@ public:
             case errc::snappy_size_over_limit: return "a compressed message declares a size above the limit";
             case errc::snappy_corrupt: return "a compressed message failed to decompress";
             case errc::bad_enode: return "invalid enode URL: expected enode://<128 hex node id>@<host>:<port>";
+            case errc::connected_to_self: return "the peer is this node itself (its key is this node's own id)";
         }
         return "unknown polywire.rlpx error";
     }
@@ -42,7 +43,8 @@ public:
             case errc::handshake_too_short:
             case errc::invalid_curve_point:
             case errc::bad_handshake_body:
-            case errc::wrong_remote_identity: return condition::handshake_failed;
+            case errc::wrong_remote_identity:
+            case errc::connected_to_self: return condition::handshake_failed;
             case errc::bad_auth_mac:
             case errc::bad_signature:
             case errc::bad_header_mac:

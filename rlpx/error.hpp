@@ -33,6 +33,7 @@ enum class errc {
     snappy_size_over_limit,   ///< declared decompressed size above the limit
     snappy_corrupt,
     bad_enode,                ///< an enode URL that does not parse
+    connected_to_self,        ///< the peer's handshake key is this node's own id
 };
 
 const std::error_category& error_category() noexcept;

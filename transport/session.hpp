@@ -18,9 +18,17 @@
 //                              disconnected{reason}, error{error}. A message's
 //                              payload is a view valid until the next call on
 //                              the session; a steady-state message costs no
-//                              heap allocation.
+//                              heap allocation. A compressed message is
+//                              inflated when taken: if its body is corrupt,
+//                              an error event replaces it and everything
+//                              queued after it (closing the session if it
+//                              was not closed yet, e.g. by close() and its
+//                              linger or by the peer's EOF).
 //   pending_output() / consume_output(n)
 //                              bytes to write, and how many were written.
+//                              The base protocol's automatic replies (Pong)
+//                              are queued here too, at most one identical
+//                              reply waiting at a time (frame_writer::reply).
 //   next_deadline() / on_tick(now)
 //                              when the session next needs on_tick: handshake
 //                              deadline, idle read timeout, keepalive ping,
@@ -263,7 +271,7 @@ private:
     std::error_code dispatch(std::uint64_t code, std::size_t offset, std::size_t size) noexcept;
     std::error_code dispatch_body(std::size_t body) noexcept;
     std::error_code reject(std::error_code ec) noexcept;
-    void write_frame(std::uint64_t code, byte_view payload, bool compressible);
+    void write_frame(std::uint64_t code, byte_view payload, bool compressible, bool reply = false);
     void seal_body(byte_view body);
     std::error_code check_send(std::uint64_t code, std::size_t size) const noexcept;
     void apply_key_updates() noexcept;
@@ -285,8 +293,8 @@ private:
 
     struct sink {
         session* self;
-        void operator()(std::uint64_t code, byte_view payload, bool compressible) {
-            self->write_frame(code, payload, compressible);
+        void operator()(std::uint64_t code, byte_view payload, bool compressible, bool reply) {
+            self->write_frame(code, payload, compressible, reply);
         }
     };
 
@@ -309,6 +317,16 @@ private:
     bool header_read_ = false;
     bytes out_;
     std::size_t out_pos_ = 0;
+    // Automatic replies (frame_writer::reply) queued in out_: what each said
+    // and where its frame ends (0: a free slot, its frame taken). An
+    // identical reply is not queued again until that frame is taken. Slots
+    // are reused, so a steady ping/pong costs no allocation.
+    struct queued_reply {
+        std::uint64_t code = 0;
+        bytes payload;
+        std::size_t end = 0;
+    };
+    std::vector<queued_reply> replies_;
     bytes scratch_;              // decompressed payloads
     bytes zbuf_;                 // compressed payloads being sent
     bytes code_buf_;

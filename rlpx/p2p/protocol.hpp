@@ -1,12 +1,17 @@
 // p2p_protocol: RLPx's BaseProtocol model — the devp2p "p2p" capability.
 //
-// After the encryption handshake both sides send Hello (uncompressed). The
-// session is established once the peer's Hello is accepted: its node id
-// must equal the handshake key, and at least one capability must be shared
-// (message-id offsets from 0x10, geth's matchProtocols). From then on every
-// message is snappy-compressed when the peer speaks p2p version 5 or later.
-// Ping is answered with Pong by the session itself; Disconnect is sent as
-// go-ethereum does (snappy([reason]) after Hello) and accepted in every form
+// After the encryption handshake both sides send Hello (uncompressed),
+// unless the peer's handshake key is our own node id: then, as go-ethereum
+// does, no Hello is sent and the session fails with errc::connected_to_self
+// and Disconnect "connected to self" (0x0a). The session is established
+// once the peer's Hello is accepted: its node id must equal the handshake
+// key, and at least one capability must be shared (message-id offsets from
+// 0x10, geth's matchProtocols). Every message after the peer's Hello —
+// including the Disconnect that refuses that Hello — is snappy-compressed
+// when both Hellos say p2p version 5 or later (go-ethereum turns snappy on
+// as soon as it has read a v5 Hello, before checking it). Ping is answered
+// with Pong by the session itself; Disconnect is sent as go-ethereum does
+// (snappy([reason]) after a v5 Hello exchange) and accepted in every form
 // peers really send (rlpx/p2p/disconnect.hpp).
 #pragma once
 
@@ -52,6 +57,9 @@ public:
 
     std::error_code start(const secrets& s, policies::frame_writer& write) {
         remote_key_ = s.remote_id;
+        // A dial of our own enode (or a peer holding our key): go-ethereum
+        // refuses it right after the encryption handshake, before Hello.
+        if (s.remote_id == opts_.node_id) return make_error_code(errc::connected_to_self);
         hello h;
         h.protocol_version = opts_.protocol_version;
         h.client_id = opts_.client_id;
@@ -63,8 +71,10 @@ public:
     }
 
     bool greeting_done() const noexcept { return hello_received_; }
+    /// On from the first message after the peer's Hello, once it is read
+    /// (accepted or not: the Disconnect refusing it is compressed too).
     bool compression_active() const noexcept {
-        return hello_received_ && info_.remote_hello.protocol_version >= snappy_protocol_version &&
+        return hello_read_ && info_.remote_hello.protocol_version >= snappy_protocol_version &&
                opts_.protocol_version >= snappy_protocol_version;
     }
     bool is_control(std::uint64_t code) const noexcept { return is_base_protocol_code(code); }
@@ -80,16 +90,17 @@ public:
             if (code != hello_code) return make_error_code(errc::message_before_hello);
             auto h = decode_hello(payload);
             if (!h) return h.error();
-            if (auto ec = check_identity(h.value(), remote_key_)) return ec;
-            info_.shared = match(opts_.capabilities, h.value().caps);
             info_.remote_hello = std::move(h.value());
+            hello_read_ = true;  // snappy from here on if both say v5, even to refuse this Hello
+            if (auto ec = check_identity(info_.remote_hello, remote_key_)) return ec;
+            info_.shared = match(opts_.capabilities, info_.remote_hello.caps);
             if (info_.shared.empty()) return make_error_code(errc::no_shared_capability);
             hello_received_ = true;
             return policies::control_result{control_event::greeting};
         }
         switch (code) {
             case ping_code:
-                write(pong_code, pong_payload(), true);
+                write.reply(pong_code, pong_payload(), true);  // at most one pending
                 return policies::control_result{control_event::ping};
             case pong_code: return policies::control_result{control_event::pong};
             default: return policies::control_result{};  // other reserved codes are ignored, as geth does
@@ -113,6 +124,7 @@ public:
         if (ec == errc::hello_identity_mismatch) r = disconnect_reason::unexpected_identity;
         else if (ec == errc::no_shared_capability) r = disconnect_reason::useless_peer;
         else if (ec == errc::incompatible_version) r = disconnect_reason::incompatible_version;
+        else if (ec == errc::connected_to_self) r = disconnect_reason::connected_to_self;
         else if (ec == transport::condition::timed_out) r = disconnect_reason::read_timeout;
         else if (ec == errc::bad_header_mac || ec == errc::bad_frame_mac) r = disconnect_reason::subprotocol_error;
         return static_cast<std::uint8_t>(r);
@@ -124,7 +136,8 @@ private:
     options opts_;
     peer_info info_;
     crypto::secp256k1::public_key remote_key_{};
-    bool hello_received_ = false;
+    bool hello_read_ = false;      ///< the peer's Hello decoded (its version is known)
+    bool hello_received_ = false;  ///< ... and accepted
 };
 
 }  // namespace polywire::rlpx::p2p

@@ -9,7 +9,9 @@
 // was discarded and counted — over datagrams a tampered handshake message
 // too, sent before the genuine one as a spoofing sender would, and the
 // handshake still completes), that nothing of the tampered message was
-// delivered, and that memory held stays under a stated bound.
+// delivered, and that memory held stays under a stated bound. Also: peers
+// that flood Pings (or, for x25519-xchacha, repeated rekeys) and do not read
+// get one queued answer of each kind.
 #include <functional>
 #include <string>
 
@@ -577,6 +579,132 @@ TYPED_TEST(HostileSessionTest, APeerThatStopsReadingBacksUpWritesWithBoundedMemo
     // Once the peer reads again, everything queued arrives.
     p.exchange();
     EXPECT_EQ(test::count(p.b_events, event_kind::message), sent - 1);
+}
+
+TYPED_TEST(HostileSessionTest, APingFloodFromAPeerThatDoesNotReadQueuesOnePong) {
+    if constexpr (!TypeParam::session::base_protocol::keepalive) {
+        GTEST_SKIP() << "no pings in this configuration";
+    } else {
+        typename TypeParam::session::options ao = this->traits.initiator();
+        ao.limits.max_output_buffer = 256 * 1024;
+        typename TestFixture::peers_t p(this->traits);
+        p.a = typename TypeParam::session(policies::handshake_role::initiator, std::move(ao));
+        p.establish();
+        ASSERT_EQ(p.a.state(), session_state::established);
+        constexpr std::size_t one_pong = 256;  // a pong frame or datagram, with room to spare
+        // b floods pings; a's output is never taken.
+        const heap_meter heap;
+        std::size_t pings = 0;
+        for (std::size_t i = 0; i < 20000; ++i) {
+            ASSERT_FALSE(p.b.ping(p.now));
+            ASSERT_FALSE(p.deliver(false, p.take(p.b))) << i;
+            pings += test::count(p.a_events, event_kind::ping);
+            p.a_events.clear();
+        }
+        EXPECT_EQ(pings, 20000u);
+        EXPECT_EQ(p.a.state(), session_state::established);
+        EXPECT_LE(heap.growth(), static_cast<std::ptrdiff_t>(16 * 1024));
+        // What a has queued: one pong.
+        std::size_t queued = 0;
+        while (!p.a.pending_output().empty()) {
+            bytes m = p.take(p.a);
+            queued += m.size();
+            ASSERT_FALSE(p.deliver(true, m));
+        }
+        EXPECT_GT(queued, 0u);
+        EXPECT_LE(queued, one_pong);
+        EXPECT_EQ(test::count(p.b_events, event_kind::pong), 1u);
+        // Once the pong is taken, the next ping is answered again.
+        ASSERT_FALSE(p.b.ping(p.now));
+        ASSERT_FALSE(p.deliver(false, p.take(p.b)));
+        ASSERT_FALSE(p.deliver(true, p.take(p.a)));
+        EXPECT_EQ(test::count(p.b_events, event_kind::pong), 2u);
+        if constexpr (!TypeParam::datagrams) {
+            // A peer that reads a byte per ping: a pong taken in part is
+            // still pending, so the output never holds more than one.
+            bytes wire;
+            for (std::size_t i = 0; i < 1000; ++i) {
+                ASSERT_FALSE(p.b.ping(p.now));
+                ASSERT_FALSE(p.deliver(false, p.take(p.b)));
+                ASSERT_LE(p.a.pending_output().size(), one_pong) << i;
+                wire.push_back(p.a.pending_output()[0]);
+                p.a.consume_output(1);
+            }
+            bytes rest = p.take(p.a);
+            wire.insert(wire.end(), rest.begin(), rest.end());
+            ASSERT_FALSE(p.deliver(true, wire));
+            EXPECT_GE(test::count(p.b_events, event_kind::pong), 2u + 1000 / one_pong);
+        }
+        EXPECT_EQ(p.a.state(), session_state::established);
+        EXPECT_EQ(p.b.state(), session_state::established);
+    }
+}
+
+// x25519-xchacha's other automatic answers: a rekey or rekey_done repeated
+// (its answer was lost, over UDP) is answered again, and those answers are
+// coalesced like Pongs — also when a flood interleaves them with Pings, so
+// that no two successive replies are the same. The flooding peer is the
+// configuration with its control protocol swapped out, so that it can send
+// any control message at all.
+
+/// A base protocol whose ping() writes the frames it is given (any channel,
+/// control channels included); what it receives is delivered as messages.
+struct raw_control : policies::no_base_protocol {
+    using frames = std::vector<std::pair<std::uint64_t, bytes>>;
+    struct options {
+        const frames* to_send = nullptr;
+    };
+    explicit raw_control(const options& o) : no_base_protocol(no_base_protocol::options{}), to_send_(o.to_send) {}
+    void ping(policies::frame_writer& w) {
+        for (const auto& [code, payload] : *to_send_) w(code, payload, false);
+    }
+
+private:
+    const frames* to_send_;
+};
+
+TEST(HostileControlRepliesTest, RepeatedRekeysInterleavedWithPingsQueueOneAnswerOfEach) {
+    namespace xx = variants::x25519_xchacha;
+    using raw_session = transport::session<transport::with_policy<xx::config, transport::role::base_protocol, raw_control>>;
+    x25519_xchacha_traits traits;
+    raw_control::frames flood;
+    raw_session::options ro;
+    ro.handshake = traits.initiator().handshake;
+    ro.protocol.to_send = &flood;
+    test::session_pair<raw_session, xx::session> p(std::move(ro), traits.recipient());
+    p.start();
+    ASSERT_EQ(p.b.state(), session_state::established);
+    // A rekey for epoch 1 (LE32 epoch | X25519 key), the same each time.
+    bytes rekey(4 + 32);
+    rekey[0] = 1;
+    const auto k = crypto::x25519::public_key_of(crypto::x25519::generate().value());
+    std::copy(k.begin(), k.end(), rekey.begin() + 4);
+    const heap_meter heap;
+    std::size_t pings = 0;
+    flood = {{xx::channel::rekey, rekey}, {xx::channel::ping, {}}};
+    for (std::size_t i = 0; i < 10000; ++i) {
+        ASSERT_FALSE(p.a.ping(p.now));
+        bytes m(p.a.pending_output().begin(), p.a.pending_output().end());
+        p.a.consume_output(m.size());
+        ASSERT_FALSE(p.b.receive(m, p.now)) << i;
+        test::session_pair<xx::session>::drain(p.b, p.b_events);
+        pings += test::count(p.b_events, event_kind::ping);
+        p.b_events.clear();
+    }
+    EXPECT_EQ(pings, 10000u);
+    EXPECT_EQ(p.b.state(), session_state::established);
+    EXPECT_TRUE(p.b.protocol().rekeying());
+    EXPECT_LE(heap.growth(), static_cast<std::ptrdiff_t>(16 * 1024));
+    // b queued one rekey_ack and one pong.
+    EXPECT_LE(p.b.pending_output().size(), 512u);
+    p.pump();
+    std::size_t acks = 0, pongs = 0;
+    for (const auto& e : p.a_events) {
+        acks += e.kind == event_kind::message && e.code == xx::channel::rekey_ack;
+        pongs += e.kind == event_kind::message && e.code == xx::channel::pong;
+    }
+    EXPECT_EQ(acks, 1u);
+    EXPECT_EQ(pongs, 1u);
 }
 
 }  // namespace

@@ -146,6 +146,7 @@ void session<Config>::consume_output(std::size_t n) noexcept {
     if (out_pos_ == out_.size()) {
         out_.clear();
         out_pos_ = 0;
+        for (queued_reply& r : replies_) r.end = 0;
         out_ends_.clear();
         out_end_head_ = 0;
     }
@@ -472,20 +473,30 @@ std::optional<event> session<Config>::next_event() noexcept {
         e.payload = raw;
         return e;
     }
+    std::error_code bad;
     auto n = compressor::declared_size(raw);
     if (n) {
         scratch_.resize(n.value());
-        if (auto ec = compressor::decompress(raw, scratch_); !ec) {
+        bad = compressor::decompress(raw, scratch_);
+        if (!bad) {
             e.payload = byte_view(scratch_.data(), n.value());
             return e;
-        } else {
-            fail(ec);
         }
     } else {
-        fail(n.error());
+        bad = n.error();
     }
-    // The message failed to decompress: the error event replaces it.
-    events_.erase(events_.begin() + static_cast<std::ptrdiff_t>(event_head_), events_.end() - 1);
+    // The message failed to decompress: one error event replaces it and
+    // everything queued after it (nothing after a bad message is delivered).
+    // The session may already be closed (close() and its linger, or the
+    // peer's EOF, came before the application took the message): fail()
+    // then queues nothing, so the error event is queued here.
+    events_.resize(event_head_);
+    if (state_ != session_state::closed) {
+        fail(bad);  // queues the error event (and the goodbye, if keys remain)
+    } else {
+        if (!error_) error_ = bad;
+        push({.kind = event_kind::error, .error = bad});
+    }
     return next_event();
 }
 
@@ -700,7 +711,14 @@ void session<Config>::seal_body(byte_view body) {
 }
 
 template <class Config>
-void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool compressible) {
+void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool compressible, bool reply) {
+    if (reply) {
+        for (queued_reply& r : replies_) {
+            if (r.end <= out_pos_) r.end = 0;  // taken
+            if (r.end != 0 && r.code == code && std::equal(payload.begin(), payload.end(), r.payload.begin(), r.payload.end()))
+                return;  // the same answer is still waiting to be taken: one is enough
+        }
+    }
     apply_key_updates();
     byte_view body_payload = payload;
     if (compressible && compressing()) {
@@ -723,6 +741,13 @@ void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool co
     if (!body_payload.empty()) std::memcpy(p + code_buf_.size(), body_payload.data(), body_payload.size());
     egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body_size)), body_size);
     end_datagram();
+    if (reply) {
+        auto slot = std::find_if(replies_.begin(), replies_.end(), [](const queued_reply& r) { return r.end == 0; });
+        if (slot == replies_.end()) slot = replies_.insert(replies_.end(), queued_reply{});
+        slot->code = code;
+        slot->payload.assign(payload.begin(), payload.end());
+        slot->end = out_.size();
+    }
 }
 
 }  // namespace polywire::transport

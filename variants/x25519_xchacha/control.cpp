@@ -51,7 +51,7 @@ result<policies::control_result> control_protocol::on_control(std::uint64_t code
                                                               policies::frame_writer& w) {
     switch (code) {
         case channel::ping:
-            w(channel::pong, {}, false);
+            w.reply(channel::pong, {}, false);  // at most one pending (policies/base_protocol.hpp)
             return policies::control_result{.event = policies::control_event::ping};
         case channel::pong: return policies::control_result{.event = policies::control_event::pong};
         case channel::close:
@@ -122,17 +122,25 @@ result<crypto::x25519::private_key> control_protocol::next_key() {
     return x::generate();
 }
 
-void control_protocol::send_key_message(std::uint64_t code, policies::frame_writer& w) {
+void control_protocol::send_key_message(std::uint64_t code, policies::frame_writer& w, bool reply) {
     std::array<std::uint8_t, key_message_size> m{};
     put_le32(m.data(), epoch_ + 1);
     std::copy(own_pub_.begin(), own_pub_.end(), m.begin() + 4);
-    w(code, m, false);
+    if (reply) {
+        w.reply(code, m, false);
+    } else {
+        w(code, m, false);
+    }
 }
 
-void control_protocol::send_done(policies::frame_writer& w) {
+void control_protocol::send_done(policies::frame_writer& w, bool reply) {
     std::array<std::uint8_t, done_message_size> m{};
     put_le32(m.data(), state_ == state::idle ? epoch_ : epoch_ + 1);
-    w(channel::rekey_done, m, false);
+    if (reply) {
+        w.reply(channel::rekey_done, m, false);
+    } else {
+        w(channel::rekey_done, m, false);
+    }
 }
 
 void control_protocol::queue(policies::direction d, const secret<32>& key) {
@@ -182,7 +190,7 @@ std::error_code control_protocol::on_rekey(byte_view p, policies::frame_writer& 
     switch (state_) {
         case state::answering:
             if (!constant_time_equal(peer, peer_pub_)) return errc::unexpected_rekey;
-            send_key_message(channel::rekey_ack, w);  // our answer was lost: the same again
+            send_key_message(channel::rekey_ack, w, true);  // our answer was lost: the same again
             return {};
         case state::initiating:
         case state::switching:
@@ -201,7 +209,7 @@ std::error_code control_protocol::on_rekey(byte_view p, policies::frame_writer& 
     queue(policies::direction::ingress, initiator_ ? next_r_key_ : next_i_key_);
     state_ = state::answering;
     answered_since_tick_ = true;
-    send_key_message(channel::rekey_ack, w);
+    send_key_message(channel::rekey_ack, w, true);  // repeats of the rekey coalesce with it
     return {};
 }
 
@@ -245,7 +253,7 @@ std::error_code control_protocol::on_rekey_done(byte_view p, policies::frame_wri
     }
     if (state_ == state::idle && m == epoch_ && epoch_ > 0) {
         // B answers a repeat of A's rekey_done (ours was lost); A ignores one of B's.
-        if (answered_last_) send_done(w);
+        if (answered_last_) send_done(w, true);
         return {};
     }
     if (m <= epoch_) return {};

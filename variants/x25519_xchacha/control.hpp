@@ -127,8 +127,10 @@ private:
     std::error_code derive(const crypto::x25519::public_key& peer, const crypto::x25519::public_key& a,
                            const crypto::x25519::public_key& b);
     result<crypto::x25519::private_key> next_key();
-    void send_key_message(std::uint64_t code, policies::frame_writer& w);
-    void send_done(policies::frame_writer& w);
+    /// `reply`: an answer to a repeat, sent with frame_writer::reply (never
+    /// more than one identical answer waiting in the session's output).
+    void send_key_message(std::uint64_t code, policies::frame_writer& w, bool reply = false);
+    void send_done(policies::frame_writer& w, bool reply = false);
     void queue(policies::direction d, const secret<32>& key);
 
     options options_;

@@ -322,8 +322,13 @@ result<handshake_step> ecies_handshake::consume_ack(byte_view in) {
     auto remote_ephemeral = secp::parse_public_key(ack->ephemeral_pubk);
     if (!remote_ephemeral) return fail(errc::invalid_curve_point);
     recipient_nonce_.assign(ack->nonce);
-    // The ack decrypted under our static key, so it came from whoever holds
-    // the key of remote_id: the identity we dialled is the one we get.
+    // That the ack decrypted under our static key proves nothing about its
+    // sender: anyone can encrypt to our public key. What authenticates the
+    // responder as remote_id comes later: our auth was encrypted to
+    // remote_id, so only the holder of its key knows our nonce and can
+    // derive the frame MAC secrets; the first frame whose MAC verifies (the
+    // peer's Hello) proves it. Until then the session has authenticated no
+    // one (handshake_complete waits for that Hello).
     if (auto ec = derive(remote_ephemeral.value(), packet->wire, *options_.remote_id, packet->eip8)) return ec;
     return handshake_step{packet->wire.size(), true};
 }

@@ -19,7 +19,9 @@
 // so short messages are faster in libsodium: `size_switched_backend` picks
 // per message, by its size.
 // Keccak-256, AES single blocks, hashes, key agreement and signatures stay
-// with Botan and libsecp256k1 (no Debian library was faster; see the doc).
+// with Botan and libsecp256k1 (no Debian library was faster; see the doc),
+// except Ed25519 verification: libsodium's, for its stricter checks
+// (ed25519.hpp).
 #pragma once
 
 #include <cstddef>

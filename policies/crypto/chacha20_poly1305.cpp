@@ -22,6 +22,7 @@ public:
             case aead_errc::bad_tag_size: return "an AEAD tag has the wrong size";
             case aead_errc::no_key: return "the AEAD was used before a key was set";
             case aead_errc::library_failure: return "the AEAD implementation failed unexpectedly";
+            case aead_errc::nonce_exhausted: return "the AEAD's 64-bit message counter is used up (it never wraps)";
         }
         return "unknown polywire.aead error";
     }
@@ -33,6 +34,7 @@ public:
             case aead_errc::bad_tag_size:
             case aead_errc::no_key: return transport::condition::misuse;
             case aead_errc::library_failure: return transport::condition::system_failure;
+            case aead_errc::nonce_exhausted: return transport::condition::limit_exceeded;
         }
         return {ev, *this};
     }

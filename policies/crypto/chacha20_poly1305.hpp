@@ -30,6 +30,7 @@ enum class aead_errc {
     bad_tag_size,
     no_key,            ///< seal/open before set_key
     library_failure,   ///< Botan failed unexpectedly (or memory ran out)
+    nonce_exhausted,   ///< a message counter reached 2^64 - 1: the key is used up (never wraps)
 };
 const std::error_category& aead_category() noexcept;
 inline std::error_code make_error_code(aead_errc e) noexcept { return {static_cast<int>(e), aead_category()}; }

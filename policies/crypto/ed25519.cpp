@@ -5,6 +5,7 @@
 #include <botan/ed25519.h>
 #include <botan/pubkey.h>
 #include <botan/rng.h>
+#include <sodium.h>
 
 #include "policies/crypto/random.hpp"
 #include "transport/error.hpp"
@@ -58,13 +59,18 @@ signature private_key::sign(byte_view message) const noexcept {
 }
 
 bool verify(const public_key& key, byte_view message, const signature& sig) noexcept {
-    try {
-        const Botan::Ed25519_PublicKey k(key.data(), key.size());
-        Botan::PK_Verifier verifier(k, "Pure");
-        return verifier.verify_message(message.data(), message.size(), sig.data(), sig.size());
-    } catch (...) {
-        return false;
-    }
+    // libsodium's strict verification: S < L, a public key and R that are
+    // canonical and not of small order. (Botan 2 only checks S's top three
+    // bits, so R = identity, S = 0 "verifies" any message under the neutral
+    // point.)
+    static const bool ok = sodium_init() >= 0;
+    if (!ok) return false;
+    return crypto_sign_ed25519_verify_detached(sig.data(), message.data(), message.size(), key.data()) == 0;
+}
+
+bool valid_public_key(const public_key& key) noexcept {
+    static const bool ok = sodium_init() >= 0;
+    return ok && crypto_core_ed25519_is_valid_point(key.data()) == 1;
 }
 
 }  // namespace polywire::crypto::ed25519

@@ -1,7 +1,9 @@
-// Ed25519 (RFC 8032, pure Ed25519: no prehash, no context) through Botan
-// 2's Ed25519_PrivateKey / Ed25519_PublicKey with PK_Signer/PK_Verifier
-// ("Pure"), behind a small non-template interface so Botan's headers stay
-// out of users' translation units.
+// Ed25519 (RFC 8032, pure Ed25519: no prehash, no context): keys and
+// signatures through Botan 2's Ed25519_PrivateKey with PK_Signer ("Pure"),
+// verification through libsodium's crypto_sign_ed25519_verify_detached,
+// which refuses what Botan 2 lets through: S >= L, and public keys or R
+// that are non-canonical or of small order. A small non-template interface
+// keeps both libraries' headers out of users' translation units.
 //
 //   auto key = crypto::ed25519::private_key::from_seed(seed32);  // or generate()
 //   auto sig = key.value().sign(message);
@@ -53,7 +55,14 @@ private:
     ed25519::public_key pk_{};
 };
 
-/// Whether `sig` is `key`'s signature of `message`.
+/// Whether `sig` is `key`'s signature of `message`. False for S >= L and
+/// for a non-canonical or small-order public key or R (libsodium's rules).
 bool verify(const public_key& key, byte_view message, const signature& sig) noexcept;
+
+/// Whether `key` is a canonical encoding of a point of the prime-order
+/// subgroup (libsodium's crypto_core_ed25519_is_valid_point): what every
+/// honestly generated key is. Small-order, mixed-order and non-canonical
+/// encodings are not.
+bool valid_public_key(const public_key& key) noexcept;
 
 }  // namespace polywire::crypto::ed25519

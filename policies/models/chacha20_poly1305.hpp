@@ -15,7 +15,12 @@
 //     byte_view chaining_key(const Secrets&, direction);  // 32 bytes, only
 //                                                         // when RekeyInterval > 0
 // `Backend` picks the AEAD's library (policies/crypto/backend.hpp; the
-// default is the measured fastest). `open` verifies the tag before anything is used; on a mismatch it returns
+// default is the measured fastest). The counter never wraps: n = 2^64 - 1 is
+// never used (Noise reserves it); once n reaches it, `open` returns
+// crypto::aead_errc::nonce_exhausted (condition limit_exceeded) and `seal`
+// writes zeros (which the peer rejects) and sets that error for good —
+// unreachable in practice, and with BOLT 8's rekey n stays below 1000.
+// `open` verifies the tag before anything is used; on a mismatch it returns
 // crypto::aead_errc::tag_mismatch (condition authentication_failed) and the
 // bytes are wiped.
 #pragma once
@@ -60,17 +65,19 @@ public:
     }
 
     void seal(mutable_byte_view inout, mutable_byte_view tag) noexcept {
-        // On a (library) failure the wrapper zeroes both: the peer then
-        // rejects the frame, and no plaintext leaves.
+        if (n_ == max_nonce) error_ = crypto::aead_errc::nonce_exhausted;
+        // On a (library) failure, or with the counter used up, both are
+        // zeroed: the peer then rejects the frame, and no plaintext leaves.
         if (error_ || aead_.seal(le64_nonce(n_), {}, inout, tag)) {
             polywire::detail::wipe(inout.data(), inout.size());
             polywire::detail::wipe(tag.data(), tag.size());
         }
-        advance();
+        if (n_ != max_nonce) advance();
     }
 
     std::error_code open(mutable_byte_view inout, byte_view tag) noexcept {
         if (error_) return error_;
+        if (n_ == max_nonce) return crypto::aead_errc::nonce_exhausted;
         if (auto ec = aead_.open(le64_nonce(n_), {}, inout, tag)) return ec;
         advance();
         return {};
@@ -78,6 +85,11 @@ public:
 
     /// The nonce the next seal/open uses (for tests).
     std::uint64_t nonce() const noexcept { return n_; }
+    /// Test only: moves the counter (to reach its end without 2^64 messages).
+    void set_nonce_for_testing_only(std::uint64_t n) noexcept { n_ = n; }
+
+    /// The counter's last value, never used as a nonce.
+    static constexpr std::uint64_t max_nonce = ~std::uint64_t{0};
 
 private:
     void advance() noexcept {

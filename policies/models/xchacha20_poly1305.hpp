@@ -8,7 +8,9 @@
 // Two ways to use it:
 //   * as a plain Cipher (policies/cipher.hpp): `seal`/`open` count the
 //     direction's messages from 0 and use that count as n, no associated
-//     data — for layouts whose frames arrive in order;
+//     data — for layouts whose frames arrive in order. The count never
+//     wraps: at 2^64 - 1 `open` returns crypto::aead_errc::nonce_exhausted
+//     and `seal` writes zeros and sets that error for good;
 //   * as a PacketCipher: `seal_packet(n, ad, ...)`/`open_packet(n, ad, ...)`
 //     take n from the frame (a packet number carried on the wire) and
 //     authenticate `ad` (the frame header) — what a loss-tolerant datagram
@@ -72,9 +74,14 @@ public:
     }
 
     // ---- Cipher: an implicit counter, no associated data ----------------
-    void seal(mutable_byte_view inout, mutable_byte_view tag) noexcept { seal_packet(n_++, {}, inout, tag); }
+    void seal(mutable_byte_view inout, mutable_byte_view tag) noexcept {
+        if (n_ == max_count) error_ = crypto::aead_errc::nonce_exhausted;
+        seal_packet(n_, {}, inout, tag);
+        if (n_ != max_count) ++n_;
+    }
 
     std::error_code open(mutable_byte_view inout, byte_view tag) noexcept {
+        if (!error_ && n_ == max_count) return crypto::aead_errc::nonce_exhausted;
         if (auto ec = open_packet(n_, {}, inout, tag)) return ec;
         ++n_;
         return {};
@@ -103,6 +110,11 @@ public:
 
     /// The count the next seal/open uses (Cipher use).
     std::uint64_t count() const noexcept { return n_; }
+    /// Test only: moves the count (to reach its end without 2^64 messages).
+    void set_count_for_testing_only(std::uint64_t n) noexcept { n_ = n; }
+
+    /// The count's last value, never used in Cipher use.
+    static constexpr std::uint64_t max_count = ~std::uint64_t{0};
 
 private:
     const std::array<std::uint8_t, 24>& nonce(std::uint64_t n) noexcept {

@@ -4,8 +4,9 @@ Each target yields
   <name>_test  a cc_test that replays the checked-in corpus through the same
                entry point (corpus_replay_main.cpp); part of //... in every
                configuration, so the corpus is a regression suite.
-  <name>       the libFuzzer binary (tags = ["manual"]): build it with
-               --config=fuzz (clang) and run it with tools/fuzz.sh.
+  <name>       the libFuzzer binary (tags = ["manual", "polywire_fuzz_target"]):
+               build it with --config=fuzz (clang) and run it with
+               tools/fuzz.sh, which finds every target by that tag.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_test")
@@ -27,6 +28,6 @@ def polywire_fuzz_target(name, srcs, deps):
         testonly = True,
         srcs = srcs,
         linkopts = ["-fsanitize=fuzzer"],
-        tags = ["manual"],
+        tags = ["manual", "polywire_fuzz_target"],
         deps = deps,
     )

@@ -1,5 +1,7 @@
 #include "rlpx/rlp.hpp"
 
+#include <memory>
+
 #include <gtest/gtest.h>
 
 #include "rlpx/error.hpp"
@@ -88,13 +90,83 @@ TEST(RlpTest, RejectsMalformedAndNonCanonicalInput) {
     EXPECT_EQ(r2.next_uint().error(), errc::bad_rlp);
 }
 
+/// Decodes every item of `in` and, recursively, of every list in it;
+/// returns how many items decoded, or stops at the first error.
+std::size_t walk(byte_view in, std::error_code& first_error) {
+    std::size_t items = 0;
+    list_reader r(in);
+    while (!r.empty()) {
+        auto it = r.next();
+        if (!it) {
+            first_error = it.error();
+            return items;
+        }
+        ++items;
+        if (it.value().type == kind::list) items += walk(it.value().payload, first_error);
+        if (first_error) return items;
+    }
+    return items;
+}
+
+/// One valid item using every header form: a list with a long (b8+) header
+/// holding single bytes, short and long strings, integers, an empty list
+/// and nested lists.
+bytes every_form() {
+    bytes inner, nested, payload;
+    encode_list(inner, {});                          // c0
+    encode_list(nested, inner);                      // c1 c0
+    encode_bytes(payload, h("05"));                  // a single byte
+    encode_uint(payload, 0);                         // 80
+    encode_uint(payload, 0x0102030405060708);        // 88 ...
+    encode_string(payload, "dog");                   // short string
+    encode_bytes(payload, bytes(60, 0xAB));          // b8 3c: a long string
+    encode_bytes(payload, bytes(300, 0xCD));         // b9 01 2c
+    payload.insert(payload.end(), nested.begin(), nested.end());
+    bytes small_list;
+    encode_list(small_list, h("0102"));              // c2 01 02
+    payload.insert(payload.end(), small_list.begin(), small_list.end());
+    bytes out;
+    encode_list(out, payload);                       // f9 ...
+    return out;
+}
+
 TEST(RlpTest, NeverReadsPastItsInput) {
-    // Every prefix of a valid encoding either decodes to a shorter item or fails.
-    const bytes full = h("f84d0589010efbef67941f79b2a056e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421");
+    // Each prefix lives in its own heap allocation of exactly its size, so
+    // AddressSanitizer (--config=asan) reports any read past it.
+    const bytes full = every_form();
+    ASSERT_EQ(full[0], 0xf9);  // a long list header: 2 length bytes
+    {
+        std::unique_ptr<std::uint8_t[]> copy(new std::uint8_t[full.size()]);
+        std::copy(full.begin(), full.end(), copy.get());
+        auto r = decode(byte_view(copy.get(), full.size()));
+        ASSERT_TRUE(r) << r.error().message();
+        EXPECT_EQ(r.value().encoded.size(), full.size());
+        std::error_code ec;
+        EXPECT_EQ(walk(byte_view(copy.get(), full.size()), ec), 12u);
+        EXPECT_FALSE(ec) << ec.message();
+    }
     for (std::size_t n = 0; n < full.size(); ++n) {
-        auto r = decode(byte_view(full).first(n));
-        if (r) {
-            EXPECT_LE(r.value().encoded.size(), n);
+        std::unique_ptr<std::uint8_t[]> copy(new std::uint8_t[n]);
+        std::copy(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(n), copy.get());
+        const byte_view prefix(copy.get(), n);
+        auto r = decode(prefix);
+        ASSERT_FALSE(r) << "a prefix of " << n << " bytes decoded";
+        EXPECT_EQ(r.error(), errc::bad_rlp) << n;
+        std::error_code ec;
+        (void)walk(prefix, ec);
+        if (n > 0) {
+            EXPECT_EQ(ec, errc::bad_rlp) << n;
+        }
+        // Its list payload cut at the same point: the items inside decode
+        // up to the cut and the cut one fails cleanly.
+        if (n > 3) {
+            std::unique_ptr<std::uint8_t[]> inner(new std::uint8_t[n - 3]);
+            std::copy(full.begin() + 3, full.begin() + static_cast<std::ptrdiff_t>(n), inner.get());
+            std::error_code inner_ec;
+            (void)walk(byte_view(inner.get(), n - 3), inner_ec);
+            if (inner_ec) {
+                EXPECT_EQ(inner_ec, errc::bad_rlp) << n;
+            }
         }
     }
 }

@@ -1,7 +1,8 @@
 // Secrets never outlive their session and never reach a message: with the
 // test-only key-dump hook (transport/session.hpp) recording every secret a
 // session's handshake made,
-//   - the sessions' own bytes (placed in storage the test owns) hold none
+//   - the sessions' own bytes (placed in storage the test owns), of every
+//     configuration (x25519-xchacha over TCP and over UDP too), hold none
 //     of them once the session has closed (close(), a failed frame, the
 //     peer's goodbye, abort()) and none once it is destroyed;
 //   - secret<N> wipes its bytes when destroyed;
@@ -162,6 +163,25 @@ struct x25519_xchacha_config {
     }
 };
 
+// The same over datagrams (x25519-xchacha-udp): one packet per datagram,
+// handed over with receive_datagram.
+struct x25519_xchacha_udp_config : x25519_xchacha_config {
+    using session = variants::x25519_xchacha::udp_session;
+    static constexpr bool datagrams = true;
+    session::options make(const ed::private_key& self, std::optional<ed::private_key> remote) {
+        session::options o;
+        o.handshake.identity = self;
+        if (remote) o.handshake.expected_remote = remote->public_key();
+        return o;
+    }
+};
+
+template <class Config>
+constexpr bool over_datagrams() {
+    if constexpr (requires { Config::datagrams; }) return Config::datagrams;
+    return false;
+}
+
 // Two sessions placed in storage the test owns, so that their bytes can be
 // read while they live and after they are destroyed.
 template <class Config>
@@ -192,7 +212,11 @@ struct placed_pair {
             from.consume_output(copy.size());
             if (flip) copy[copy.size() / 2] ^= 0x01;
             flip = false;
-            (void)to.receive(copy, transport::time_point{} + 1h);
+            if constexpr (over_datagrams<Config>()) {
+                (void)to.receive_datagram(copy, transport::time_point{} + 1h);
+            } else {
+                (void)to.receive(copy, transport::time_point{} + 1h);
+            }
             moved += copy.size();
         }
         return moved;
@@ -238,7 +262,8 @@ struct placed_pair {
 
 template <class Config>
 class SessionSecretsTest : public ::testing::Test {};
-using configurations = ::testing::Types<rlpx_config, noise_xk_config, sha256_per_side_config, x25519_xchacha_config>;
+using configurations = ::testing::Types<rlpx_config, noise_xk_config, sha256_per_side_config, x25519_xchacha_config,
+                                        x25519_xchacha_udp_config>;
 TYPED_TEST_SUITE(SessionSecretsTest, configurations);
 
 // The established sessions hold their keys in their own bytes (the codecs
@@ -290,6 +315,17 @@ TYPED_TEST(SessionSecretsTest, AFailedFrameWipesTheKeys) {
     expect_keys_held_while_established<TypeParam>(p, secrets);
     ASSERT_FALSE(p.a->send(TypeParam::app_code, bytes(200, 0x42), p.now));
     placed_pair<TypeParam>::move(*p.a, *p.b, /*flip=*/true);
+    if constexpr (over_datagrams<TypeParam>()) {
+        // Over UDP a forged datagram is discarded (anyone can send one), the
+        // session goes on with its keys: the peer's goodbye then wipes them.
+        ASSERT_EQ(p.b->state(), session_state::established);
+        ASSERT_FALSE(p.a->close(0, p.now));
+        p.pump();
+        p.drain();
+        ASSERT_EQ(p.b->state(), session_state::closed);
+        EXPECT_EQ(p.held_labels(p.storage_b, secrets, false), std::vector<std::string>{});
+        return;
+    }
     ASSERT_EQ(p.b->state(), session_state::closed);
     EXPECT_TRUE(p.b->error());
     EXPECT_EQ(p.b->ingress_codec(), nullptr);
@@ -353,7 +389,8 @@ void handshake_all() {
 
 TEST(SecretsInMessagesTest, NoErrorMessageOfAnyCategoryCarriesASecret) {
     recording rec;
-    handshake_all<rlpx_config, noise_xk_config, sha256_per_side_config, x25519_xchacha_config>();
+    handshake_all<rlpx_config, noise_xk_config, sha256_per_side_config, x25519_xchacha_config,
+                  x25519_xchacha_udp_config>();
     const auto secrets = rec.secrets();
     ASSERT_GT(secrets.size(), 8u);
     const std::error_category* categories[] = {

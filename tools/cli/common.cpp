@@ -1,9 +1,11 @@
 #include "tools/cli/common.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -228,9 +230,27 @@ std::optional<key_input> read_key_input(const args& a) {
         return in;
     }
     if (auto path = a.value("key-file")) {
-        std::ifstream f(*path, std::ios::binary);
-        if (!f) throw usage_error("cannot read --key-file '" + *path + "'");
-        in.text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+        // read(2) straight into one buffer sized up front, which ~key_input
+        // wipes: no stream buffer and no growing string leaves a copy of the
+        // key in freed memory. A key file is small (64 KiB at most).
+        constexpr std::size_t max_key_file = 64 * 1024;
+        const int fd = ::open(path->c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) throw usage_error("cannot read --key-file '" + *path + "'");
+        in.text.resize(max_key_file + 1);
+        std::size_t done = 0;
+        while (done < in.text.size()) {
+            const ssize_t n = ::read(fd, in.text.data() + done, in.text.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) {
+                ::close(fd);
+                throw usage_error("cannot read --key-file '" + *path + "'");
+            }
+            if (n == 0) break;
+            done += static_cast<std::size_t>(n);
+        }
+        ::close(fd);
+        if (done > max_key_file) throw usage_error("--key-file '" + *path + "' is too large to be a key file");
+        in.text.resize(done);  // shrinking keeps the buffer
         in.source = "--key-file '" + *path + "'";
         in.path = *path;
         return in;

@@ -218,7 +218,9 @@ result<authenticate> make_authenticate(const k1::private_key& node_key, const co
 }
 
 std::error_code check_authenticate(const authenticate& a, const compressed_key& our_session_key,
-                                   const std::optional<compressed_key>& expected_remote_id) noexcept {
+                                   const std::optional<compressed_key>& expected_remote_id,
+                                   const std::optional<compressed_key>& our_node_id) noexcept {
+    if (our_node_id && constant_time_equal(*our_node_id, a.node_id)) return make_error_code(errc::own_node_id);
     if (expected_remote_id && !constant_time_equal(*expected_remote_id, a.node_id))
         return make_error_code(errc::wrong_remote_identity);
     if (a.node_id[0] != 0x02 && a.node_id[0] != 0x03) return make_error_code(errc::malformed_authenticate);
@@ -233,6 +235,7 @@ std::error_code authenticate_protocol::start(const secrets& s, policies::frame_w
     local_session_key_ = s.local_session_key;
     auto a = make_authenticate(opts_.node_key, s.remote_session_key, opts_.node_id);
     if (!a) return a.error();
+    local_node_id_ = a.value().node_id;
     write(0, encode_authenticate_packet(a.value()), false);
     return {};
 }
@@ -241,7 +244,8 @@ result<policies::control_result> authenticate_protocol::on_control(std::uint64_t
                                                                    policies::frame_writer&) {
     auto a = decode_authenticate_packet(payload);
     if (!a) return a.error();
-    if (auto ec = check_authenticate(a.value(), local_session_key_, opts_.expected_remote_id)) return ec;
+    if (auto ec = check_authenticate(a.value(), local_session_key_, opts_.expected_remote_id, local_node_id_))
+        return ec;
     info_.node_id = a.value().node_id;
     done_ = true;
     return policies::control_result{policies::control_event::greeting};

@@ -12,7 +12,9 @@
 // original copied out of libsecp256k1's opaque signature on little-endian
 // hosts; here taken from the compact serialization, never from the struct).
 // The receiver checks the signature over SHA256d(its OWN session key)
-// against node_id, and node_id against the node it expected, if any.
+// against node_id, and node_id against the node it expected, if any; a
+// node_id equal to its own is refused (own_node_id: a reflected
+// Authenticate, or a connection to itself).
 // Unknown fields: odd numbers are ignored, even numbers rejected — at every
 // level. The Pkt must hold `auth` and nothing else but ignorable (odd)
 // fields; a repeated known field is rejected as malformed.
@@ -51,10 +53,11 @@ crypto::digest32 session_digest(const compressed_key& session_key) noexcept;
 result<authenticate> make_authenticate(const crypto::secp256k1::private_key& node_key,
                                        const compressed_key& their_session_key,
                                        const std::optional<compressed_key>& node_id = std::nullopt) noexcept;
-/// Checks a peer's Authenticate against our session key and the node id we
-/// expect (if any).
+/// Checks a peer's Authenticate against our session key, the node id we
+/// expect (if any) and our own node id (if given: refused as own_node_id).
 std::error_code check_authenticate(const authenticate& a, const compressed_key& our_session_key,
-                                   const std::optional<compressed_key>& expected_remote_id) noexcept;
+                                   const std::optional<compressed_key>& expected_remote_id,
+                                   const std::optional<compressed_key>& our_node_id = std::nullopt) noexcept;
 
 class authenticate_protocol {
 public:
@@ -93,6 +96,7 @@ public:
 private:
     options opts_;
     compressed_key local_session_key_{};
+    compressed_key local_node_id_{};
     peer_info info_;
     bool done_ = false;
 };

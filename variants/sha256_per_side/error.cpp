@@ -21,6 +21,10 @@ public:
             case errc::unknown_required_field: return "the peer's Authenticate carries an unknown required (even) field";
             case errc::bad_signature: return "the peer's Authenticate signature over our session key does not verify";
             case errc::wrong_remote_identity: return "the remote node id differs from the node id that was expected";
+            case errc::own_session_key:
+                return "the peer's session key is our own (our traffic echoed back, or a connection to ourselves)";
+            case errc::own_node_id:
+                return "the peer's Authenticate carries our own node id (reflected, or a connection to ourselves)";
         }
         return "unknown polywire.sha256_per_side error";
     }
@@ -31,7 +35,9 @@ public:
             case errc::expected_authenticate:
             case errc::malformed_authenticate:
             case errc::unknown_required_field:
-            case errc::wrong_remote_identity: return condition::handshake_failed;
+            case errc::wrong_remote_identity:
+            case errc::own_session_key:
+            case errc::own_node_id: return condition::handshake_failed;
             case errc::bad_mac:
             case errc::bad_signature: return condition::authentication_failed;
             case errc::packet_went_backwards: return condition::protocol_violation;

@@ -1,7 +1,7 @@
 // sha256-per-side (c-lightning 2016, "inter-node crypto version 3") error
 // codes, category "polywire.sha256_per_side". Each maps to a
-// transport::condition: a bad session key or Authenticate is
-// `handshake_failed`, a failed HMAC or session signature
+// transport::condition: a bad session key or Authenticate (ours reflected
+// included) is `handshake_failed`, a failed HMAC or session signature
 // `authentication_failed`, a totlen that goes backwards
 // `protocol_violation`, one that jumps by more than 1 MiB `limit_exceeded`.
 #pragma once
@@ -23,6 +23,9 @@ enum class errc {
     unknown_required_field,  ///< an unknown even-numbered protobuf field
     bad_signature,           ///< session_sig does not verify over SHA256d(our session key) with node_id
     wrong_remote_identity,   ///< node_id differs from the node id that was expected
+    // reflection (our own bytes sent back to us)
+    own_session_key,         ///< the peer's session key is ours (our own traffic echoed back)
+    own_node_id,             ///< the Authenticate's node_id is our own node id
 };
 
 const std::error_category& error_category() noexcept;

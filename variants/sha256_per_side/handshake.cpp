@@ -35,6 +35,9 @@ result<policies::handshake_step> session_key_exchange::consume(byte_view in, byt
     if (raw[0] != 0x02 && raw[0] != 0x03) return make_error_code(errc::bad_session_key);
     auto remote = k1::parse_public_key(raw);
     if (!remote) return make_error_code(errc::bad_session_key);
+    // Our own key back (a peer echoing our bytes, or a connection to
+    // ourselves): both directions would share one AES-CTR keystream.
+    if (std::equal(raw.begin(), raw.end(), local_.begin(), local_.end())) return make_error_code(errc::own_session_key);
     auto shared = k1::ecdh_sha256(session_key_, remote.value());
     session_key_ = k1::private_key{};  // the session key is used once
     if (!shared) return shared.error();

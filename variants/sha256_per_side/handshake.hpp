@@ -6,7 +6,8 @@
 // compressed secp256k1 session key at once (no length prefix in version 3)
 // and read exactly the peer's 33 bytes. ECDH (SHA256 of the compressed
 // shared point) and the key schedule (key_schedule.hpp) then give the
-// secrets. Nothing here authenticates anyone: the peer's node identity is
+// secrets. A peer key equal to our own (our bytes echoed back) is refused
+// (own_session_key). Nothing here authenticates anyone: the peer's node identity is
 // proven afterwards by its Authenticate packet (authenticate.hpp), which
 // signs *our* session key — and the session keys themselves stay
 // unauthenticated (see docs/variants.md for what that allows).

@@ -3,9 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -30,9 +27,13 @@ constexpr std::string_view key_type = "ssh-ed25519";
 // ---- base64 (RFC 4648, with padding), as OpenSSH writes it ------------------
 constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-std::string base64_encode(byte_view in) {
-    std::string out;
-    out.reserve((in.size() + 2) / 3 * 4);
+/// Appends the base64 of `in` to `out` (a std::string for public data, a
+/// secure_bytes for secrets), reserving the room first so that `out` is not
+/// reallocated on the way (a secure_bytes' old buffers would be wiped, a
+/// string's would not).
+template <class Out>
+void base64_encode(byte_view in, Out& out) {
+    out.reserve(out.size() + (in.size() + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 3 <= in.size(); i += 3) {
         const std::uint32_t v = std::uint32_t{in[i]} << 16 | std::uint32_t{in[i + 1]} << 8 | in[i + 2];
@@ -46,10 +47,10 @@ std::string base64_encode(byte_view in) {
         out.push_back(rest == 2 ? alphabet[(v >> 6) & 63] : '=');
         out.push_back('=');
     }
-    return out;
 }
 
 bool base64_decode(std::string_view in, secure_bytes& out) {
+    out.reserve(out.size() + in.size() / 4 * 3 + 3);  // never reallocated below
     std::uint32_t acc = 0;
     int bits = 0;
     std::size_t pad = 0;
@@ -137,28 +138,84 @@ struct cipher_info {
 };
 constexpr cipher_info ctr_ciphers[] = {{"aes128-ctr", 16}, {"aes256-ctr", 32}};
 
-result<std::string> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return errc::key_file_unreadable;
-    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return errc::key_file_unreadable;
+// A key file is small: anything larger is not one (and is not read whole).
+constexpr std::size_t max_key_file_size = 64 * 1024;
+
+/// The whole file, read with read(2) straight into a wiping buffer sized
+/// up front (no stream buffer, no reallocation leaves a copy behind).
+result<secure_bytes> read_file(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errc::key_file_unreadable;
+    secure_bytes data(max_key_file_size + 1);
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            ::close(fd);
+            return errc::key_file_unreadable;
+        }
+        if (n == 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    if (done > max_key_file_size) return errc::key_file_malformed;
+    data.resize(done);  // shrinking keeps the buffer
     return data;
 }
 
-std::error_code write_file(const std::string& path, std::string_view data, mode_t mode) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+std::string_view as_text(const secure_bytes& b) {
+    return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+/// Writes `data` to `path` through a temporary file `path`.tmp created with
+/// O_CREAT | O_EXCL | O_NOFOLLOW and `mode` from the start (set again with
+/// fchmod before any byte is written, whatever the umask), fsynced, then
+/// renamed over `path`: a reader never sees a partial file, a symlink at
+/// `path` or at the temporary name is replaced or refused rather than
+/// followed, and a file that was at `path` (and any descriptor open on it)
+/// never holds the new bytes. A stale temporary file (left by a crash) is
+/// removed and the exclusive creation tried once more.
+std::error_code write_file(const std::string& path, byte_view data, mode_t mode) {
+    const std::string temp = path + ".tmp";
+    int fd = -1;
+    for (int attempt = 0; attempt < 2 && fd < 0; ++attempt) {
+        fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        if (fd < 0 && (errno != EEXIST || ::unlink(temp.c_str()) != 0)) break;
+    }
     if (fd < 0) return errc::key_file_write_failed;
+    const auto fail = [&] {
+        ::close(fd);
+        ::unlink(temp.c_str());  // never leave a partial key behind
+        return make_error_code(errc::key_file_write_failed);
+    };
+    if (::fchmod(fd, mode) != 0) return fail();
+    if (testing::key_file_created) testing::key_file_created(temp);
     std::size_t done = 0;
     while (done < data.size()) {
         const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
         if (n < 0) {
             if (errno == EINTR) continue;
-            ::close(fd);
-            return errc::key_file_write_failed;
+            return fail();
         }
         done += static_cast<std::size_t>(n);
     }
-    if (::fchmod(fd, mode) != 0 || ::close(fd) != 0) return errc::key_file_write_failed;
+    if (::fsync(fd) != 0) return fail();
+    if (::close(fd) != 0) {
+        ::unlink(temp.c_str());
+        return errc::key_file_write_failed;
+    }
+    if (::rename(temp.c_str(), path.c_str()) != 0) {
+        ::unlink(temp.c_str());
+        return errc::key_file_write_failed;
+    }
+    // The rename itself is durable once the directory is synced.
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+        (void)::fsync(dfd);
+        ::close(dfd);
+    }
     return {};
 }
 
@@ -228,35 +285,48 @@ result<identity_key> parse_openssh_private_key(std::string_view text, std::optio
     return key;
 }
 
-std::string format_openssh_private_key(const identity_key& key, std::string_view comment, std::uint32_t checkint) {
+secure_bytes format_openssh_private_key(const identity_key& key, std::string_view comment, std::uint32_t checkint) {
+    // Every buffer holding the seed is a wiping one, sized before it is
+    // filled.
     secure_bytes inner;
+    inner.reserve(8 + 4 + key_type.size() + 4 + ed::public_key_size + 4 + 64 + 4 + comment.size() + 8);
     put_u32(inner, checkint);
     put_u32(inner, checkint);
     put_string(inner, as_bytes(key_type));
     put_string(inner, key.public_key());
-    secure_bytes priv(key.seed().begin(), key.seed().end());
+    secure_bytes priv;
+    priv.reserve(64);
+    priv.insert(priv.end(), key.seed().begin(), key.seed().end());
     priv.insert(priv.end(), key.public_key().begin(), key.public_key().end());
     put_string(inner, priv);
     put_string(inner, as_bytes(comment));
     for (std::uint8_t i = 1; inner.size() % 8 != 0; ++i) inner.push_back(i);
 
-    secure_bytes blob(auth_magic.begin(), auth_magic.end());
+    const bytes pub_blob = public_key_blob(key.public_key());
+    secure_bytes blob;
+    blob.reserve(auth_magic.size() + 4 + 4 + 4 + 4 + 4 + 4 + 4 + pub_blob.size() + 4 + inner.size());
+    blob.insert(blob.end(), auth_magic.begin(), auth_magic.end());
     put_string(blob, as_bytes("none"));
     put_string(blob, as_bytes("none"));
     put_string(blob, {});
     put_u32(blob, 1);
-    put_string(blob, public_key_blob(key.public_key()));
+    put_string(blob, pub_blob);
     put_string(blob, inner);
 
-    const std::string b64 = base64_encode(blob);
-    std::string out(begin_marker);
-    out += '\n';
+    secure_bytes b64;
+    base64_encode(blob, b64);
+    secure_bytes out;
+    out.reserve(begin_marker.size() + 1 + b64.size() + (b64.size() + 69) / 70 + end_marker.size() + 1);
+    out.insert(out.end(), begin_marker.begin(), begin_marker.end());
+    out.push_back('\n');
     for (std::size_t i = 0; i < b64.size(); i += 70) {
-        out.append(b64, i, 70);
-        out += '\n';
+        const std::size_t n = std::min<std::size_t>(70, b64.size() - i);
+        out.insert(out.end(), b64.begin() + static_cast<std::ptrdiff_t>(i),
+                   b64.begin() + static_cast<std::ptrdiff_t>(i + n));
+        out.push_back('\n');
     }
-    out += end_marker;
-    out += '\n';
+    out.insert(out.end(), end_marker.begin(), end_marker.end());
+    out.push_back('\n');
     return out;
 }
 
@@ -276,7 +346,7 @@ result<ed::public_key> parse_openssh_public_key(std::string_view line) {
 std::string format_openssh_public_key(const ed::public_key& key, std::string_view comment) {
     std::string out(key_type);
     out += ' ';
-    out += base64_encode(public_key_blob(key));
+    base64_encode(public_key_blob(key), out);
     if (!comment.empty()) {
         out += ' ';
         out += comment;
@@ -302,44 +372,38 @@ result<ed::public_key> public_key_from_raw(byte_view raw) {
 }
 
 result<identity_key> load_private_key(const std::string& path, std::optional<std::string_view> passphrase) {
-    auto data = read_file(path);
+    auto data = read_file(path);  // a wiping buffer
     if (!data) return data.error();
-    const std::string& d = data.value();
-    secure_bytes wipe_on_exit(d.begin(), d.end());  // the file's bytes, wiped when done
-    std::fill(data.value().begin(), data.value().end(), '\0');
-    const std::string_view text(reinterpret_cast<const char*>(wipe_on_exit.data()), wipe_on_exit.size());
+    const std::string_view text = as_text(data.value());
     if (text.find(begin_marker) != std::string_view::npos) return parse_openssh_private_key(text, passphrase);
-    return identity_from_raw(wipe_on_exit);
+    return identity_from_raw(data.value());
 }
 
 result<ed::public_key> load_public_key(const std::string& path) {
     auto data = read_file(path);
     if (!data) return data.error();
     // Exactly 32 bytes is a raw key (no OpenSSH line is that short).
-    if (data.value().size() == crypto::ed25519::public_key_size) return public_key_from_raw(as_bytes(data.value()));
-    return parse_openssh_public_key(data.value());
+    if (data.value().size() == crypto::ed25519::public_key_size) return public_key_from_raw(data.value());
+    return parse_openssh_public_key(as_text(data.value()));
 }
 
 std::error_code save_private_key(const std::string& path, const identity_key& key, std::string_view comment) {
     std::uint32_t checkint = 0;
     if (auto ec = crypto::random_bytes(mutable_byte_view(reinterpret_cast<std::uint8_t*>(&checkint), 4))) return ec;
-    std::string text = format_openssh_private_key(key, comment, checkint);
-    auto ec = write_file(path, text, 0600);
-    detail::wipe(text.data(), text.size());
-    return ec;
+    const secure_bytes text = format_openssh_private_key(key, comment, checkint);
+    return write_file(path, text, 0600);
 }
 
 std::error_code save_public_key(const std::string& path, const ed::public_key& key, std::string_view comment) {
-    return write_file(path, format_openssh_public_key(key, comment), 0644);
+    return write_file(path, as_bytes(format_openssh_public_key(key, comment)), 0644);
 }
 
 std::error_code save_raw_private_key(const std::string& path, const identity_key& key) {
-    const byte_view s = key.seed();
-    return write_file(path, std::string_view(reinterpret_cast<const char*>(s.data()), s.size()), 0600);
+    return write_file(path, key.seed(), 0600);
 }
 
 std::error_code save_raw_public_key(const std::string& path, const ed::public_key& key) {
-    return write_file(path, std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), 0644);
+    return write_file(path, key, 0644);
 }
 
 result<identity_key> load_or_create_identity(const std::string& dir, std::optional<std::string_view> passphrase) {

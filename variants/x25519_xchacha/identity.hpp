@@ -14,7 +14,11 @@
 // Raw keys: a private key file of exactly 32 bytes (the seed) or 64 bytes
 // (seed || public key, Go's and libsodium's layout; the public half is
 // checked), a public key file of exactly 32 bytes. Keys are written as
-// OpenSSH files (private: unencrypted, mode 0600) or raw.
+// OpenSSH files (private: unencrypted, mode 0600) or raw, each through a
+// temporary `PATH.tmp` created exclusively (O_EXCL | O_NOFOLLOW) with its
+// final mode, fsynced and renamed over PATH. Private key text (the file's
+// bytes, its base64, the decoded blob) lives only in wiping buffers sized
+// before they are filled.
 #pragma once
 
 #include <cstdint>
@@ -35,9 +39,10 @@ using identity_key = crypto::ed25519::private_key;
 /// Parses an "-----BEGIN OPENSSH PRIVATE KEY-----" block.
 result<identity_key> parse_openssh_private_key(std::string_view text,
                                                std::optional<std::string_view> passphrase = std::nullopt);
-/// Formats `key` as an unencrypted OpenSSH private key. `checkint` is the
-/// random check word (any value; fixed in tests to reproduce ssh-keygen).
-std::string format_openssh_private_key(const identity_key& key, std::string_view comment, std::uint32_t checkint);
+/// Formats `key` as an unencrypted OpenSSH private key (text, in a wiping
+/// buffer). `checkint` is the random check word (any value; fixed in tests
+/// to reproduce ssh-keygen).
+secure_bytes format_openssh_private_key(const identity_key& key, std::string_view comment, std::uint32_t checkint);
 /// Parses "ssh-ed25519 AAAA... [comment]".
 result<crypto::ed25519::public_key> parse_openssh_public_key(std::string_view line);
 std::string format_openssh_public_key(const crypto::ed25519::public_key& key, std::string_view comment);
@@ -60,6 +65,12 @@ std::error_code save_public_key(const std::string& path, const crypto::ed25519::
 /// Writes the 32-byte seed (mode 0600) or the 32-byte public key.
 std::error_code save_raw_private_key(const std::string& path, const identity_key& key);
 std::error_code save_raw_public_key(const std::string& path, const crypto::ed25519::public_key& key);
+
+namespace testing {
+/// Test only: called with the temporary file's name right after it is
+/// created, before any byte is written.
+inline void (*key_file_created)(const std::string& temp_path) = nullptr;
+}  // namespace testing
 
 /// `dir`/id_ed25519 if it exists, else a new key written there with its
 /// `dir`/id_ed25519.pub (secureio's NewIdentity).

@@ -1,8 +1,11 @@
 // crypto::ed25519 against RFC 8032 §7.1 (TEST 1, 2, 3 and SHA(abc)); any
-// changed bit of the message, signature or key fails verification.
+// changed bit of the message, signature or key fails verification; keys of
+// small order, non-canonical keys and S >= L are refused even where the
+// verification equation holds.
 #include "policies/crypto/ed25519.hpp"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include "tests/support/hex.hpp"
 
@@ -82,6 +85,123 @@ TEST(Ed25519Test, GeneratedKeysSignAndVerify) {
     const auto sig = a.value().sign(as_bytes("polywire"));
     EXPECT_TRUE(verify(a.value().public_key(), as_bytes("polywire"), sig));
     EXPECT_FALSE(verify(b.value().public_key(), as_bytes("polywire"), sig));
+}
+
+// The eight points of order dividing 8, each in its canonical encoding:
+// (0, 1) of order 1, (0, -1) of order 2, (±sqrt(-1), 0) of order 4 and the
+// four points of order 8.
+const char* const small_order_points[] = {
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0000000000000000000000000000000000000000000000000000000000000080",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+};
+// L = 2^252 + 27742317777372353535851937790883648493, little-endian.
+const char* const group_order = "edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010";
+const char* const identity = "0100000000000000000000000000000000000000000000000000000000000000";
+
+public_key pk(const std::string& hex) {
+    public_key k{};
+    const bytes b = h(hex);
+    std::copy(b.begin(), b.end(), k.begin());
+    return k;
+}
+
+/// A message M for which k = SHA-512(R || A || M) mod L is a multiple of 8,
+/// so that [k]A is the identity for any A of order dividing 8: then
+/// R = identity, S = 0 satisfies the verification equation [S]B = R + [k]A.
+/// (libsodium computes the hash and the reduction.)
+bytes message_with_k_multiple_of_8(const public_key& a) {
+    const bytes r = h(identity);
+    for (std::uint32_t n = 0;; ++n) {
+        const byte_view prefix = as_bytes("small order ");
+        bytes m(prefix.begin(), prefix.end());
+        for (int i = 0; i < 4; ++i) m.push_back(static_cast<std::uint8_t>(n >> (8 * i)));
+        bytes in = r;
+        in.insert(in.end(), a.begin(), a.end());
+        in.insert(in.end(), m.begin(), m.end());
+        std::uint8_t hash[64], k[32];
+        crypto_hash_sha512(hash, in.data(), in.size());
+        crypto_core_ed25519_scalar_reduce(k, hash);
+        if ((k[0] & 7) == 0) return m;
+    }
+}
+
+signature sig_of(const std::string& r_hex, const std::string& s_hex) {
+    signature sig{};
+    const bytes r = h(r_hex), s = h(s_hex);
+    std::copy(r.begin(), r.end(), sig.begin());
+    std::copy(s.begin(), s.end(), sig.begin() + 32);
+    return sig;
+}
+
+TEST(Ed25519Test, RefusesEverySmallOrderPublicKey) {
+    ASSERT_GE(sodium_init(), 0);
+    const std::string zero_s(64, '0');
+    for (const char* point : small_order_points) {
+        const public_key a = pk(point);
+        EXPECT_EQ(crypto_core_ed25519_is_valid_point(a.data()), 0) << point;
+        EXPECT_FALSE(valid_public_key(a)) << point;
+        // R = identity, S = 0 satisfies [S]B = R + [k]A for this message.
+        const bytes m = message_with_k_multiple_of_8(a);
+        EXPECT_FALSE(verify(a, m, sig_of(identity, zero_s))) << point;
+        // The neutral point's "signature" of any message.
+        EXPECT_FALSE(verify(a, as_bytes("anything"), sig_of(identity, zero_s))) << point;
+    }
+}
+
+TEST(Ed25519Test, RefusesNonCanonicalPublicKeys) {
+    const std::string zero_s(64, '0');
+    // y = p + 1 (the neutral point (0, 1), encoded with y >= p) and (0, 1)
+    // with the sign bit of x set although x = 0.
+    for (const char* enc : {"eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                            "0100000000000000000000000000000000000000000000000000000000000080"}) {
+        const public_key a = pk(enc);
+        EXPECT_FALSE(valid_public_key(a)) << enc;
+        EXPECT_FALSE(verify(a, message_with_k_multiple_of_8(a), sig_of(identity, zero_s))) << enc;
+    }
+    // Every encoding of y + p for y < 19 (where y + p < 2^255 still fits).
+    for (std::uint8_t y = 0; y < 19; ++y) {
+        public_key a = pk("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+        a[0] = static_cast<std::uint8_t>(0xed + y);
+        EXPECT_FALSE(valid_public_key(a)) << hx(a);
+        EXPECT_FALSE(verify(a, message_with_k_multiple_of_8(a), sig_of(identity, zero_s))) << hx(a);
+    }
+}
+
+TEST(Ed25519Test, RefusesSAtOrAboveTheGroupOrder) {
+    const auto& v = rfc8032[1];
+    const public_key a = pk(v.pub);
+    const bytes msg = h(v.message);
+    const signature good = sig_of(std::string(v.sig).substr(0, 64), std::string(v.sig).substr(64));
+    ASSERT_TRUE(verify(a, msg, good));
+    // S + L: the same point, so the equation still holds (malleability).
+    signature malleated = good;
+    const bytes l = h(group_order);
+    unsigned carry = 0;
+    for (std::size_t i = 0; i < 32; ++i) {
+        const unsigned sum = malleated[32 + i] + l[i] + carry;
+        malleated[32 + i] = static_cast<std::uint8_t>(sum);
+        carry = sum >> 8;
+    }
+    ASSERT_EQ(carry, 0u);
+    EXPECT_FALSE(verify(a, msg, malleated));
+    // S = L exactly (as good as S = 0 in the equation), with R = identity
+    // and the neutral point as key, where S = 0 would hold.
+    EXPECT_FALSE(verify(pk(identity), as_bytes("anything"), sig_of(identity, group_order)));
+    // Top bits set.
+    signature high = good;
+    high[63] |= 0xe0;
+    EXPECT_FALSE(verify(a, msg, high));
+}
+
+TEST(Ed25519Test, HonestKeysAreValidPublicKeys) {
+    for (const auto& v : rfc8032) EXPECT_TRUE(valid_public_key(pk(v.pub))) << v.pub;
+    for (int i = 0; i < 8; ++i) EXPECT_TRUE(valid_public_key(private_key::generate().value().public_key()));
 }
 
 }  // namespace

@@ -92,6 +92,44 @@ TEST(ChaCha20Poly1305ModelTest, OpenRejectsForgeriesWithoutAdvancing) {
     EXPECT_EQ(rx.nonce(), 1u);
 }
 
+TEST(ChaCha20Poly1305ModelTest, TheCounterNeverWrapsAt2To64Minus1) {
+    chacha20_poly1305<> tx(bolt8_keys(), direction::egress), rx(bolt8_keys(), direction::ingress);
+    const std::uint64_t last = chacha20_poly1305<>::max_nonce;
+    ASSERT_EQ(last, ~std::uint64_t{0});
+    tx.set_nonce_for_testing_only(last - 1);
+    rx.set_nonce_for_testing_only(last - 1);
+    // n = 2^64 - 2 is the last nonce used.
+    bytes m = {1, 2, 3, 4};
+    std::uint8_t tag[16];
+    tx.seal(m, tag);
+    ASSERT_FALSE(rx.open(m, byte_view(tag)));
+    EXPECT_EQ(m, (bytes{1, 2, 3, 4}));
+    EXPECT_EQ(tx.nonce(), last);
+    EXPECT_EQ(rx.nonce(), last);
+    // At 2^64 - 1: seal gives zeros, no plaintext and no wrap to 0, and
+    // both directions refuse from then on with a typed error.
+    for (int i = 0; i < 2; ++i) {
+        bytes more = {5, 6, 7, 8};
+        std::uint8_t t[16];
+        std::fill(std::begin(t), std::end(t), std::uint8_t{0xAA});
+        tx.seal(more, t);
+        EXPECT_EQ(more, bytes(4, 0));
+        EXPECT_EQ(hx(byte_view(t)), std::string(32, '0'));
+        EXPECT_EQ(tx.nonce(), last);
+        const auto ec = rx.open(more, byte_view(t));
+        EXPECT_EQ(ec, crypto::aead_errc::nonce_exhausted);
+        EXPECT_EQ(ec, transport::condition::limit_exceeded);
+        EXPECT_EQ(rx.nonce(), last);
+    }
+    // A frame sealed at 0 (what a wrapped counter would reuse) is not opened.
+    chacha20_poly1305<> fresh(bolt8_keys(), direction::egress);
+    bytes at_zero = {5, 6, 7, 8};
+    std::uint8_t t0[16];
+    fresh.seal(at_zero, t0);
+    EXPECT_EQ(rx.open(at_zero, byte_view(t0)), crypto::aead_errc::nonce_exhausted);
+    EXPECT_EQ(std::error_code(crypto::aead_errc::nonce_exhausted).message().find("unknown"), std::string::npos);
+}
+
 // The backend is a template parameter: Botan, OpenSSL and libsodium seal
 // the same frames, across a key rotation, and open each other's.
 template <class Backend>

@@ -51,6 +51,37 @@ TEST(XChaCha20Poly1305ModelTest, TheCipherUseCountsMessagesFromZero) {
     EXPECT_EQ(ingress.count(), 3u);
 }
 
+TEST(XChaCha20Poly1305ModelTest, TheCipherCountNeverWrapsAt2To64Minus1) {
+    fixed_secrets s;
+    xchacha20_poly1305 egress(s, direction::egress), ingress(s, direction::ingress);
+    const std::uint64_t last = xchacha20_poly1305::max_count;
+    ASSERT_EQ(last, ~std::uint64_t{0});
+    egress.set_count_for_testing_only(last - 1);
+    ingress.set_count_for_testing_only(last - 1);
+    bytes data = h("68656c6c6f");
+    std::array<std::uint8_t, 16> tag{};
+    egress.seal(data, tag);
+    ASSERT_FALSE(ingress.open(data, tag));
+    EXPECT_EQ(egress.count(), last);
+    EXPECT_EQ(ingress.count(), last);
+    for (int i = 0; i < 2; ++i) {
+        bytes more = h("68656c6c6f");
+        std::array<std::uint8_t, 16> t{};
+        t.fill(0xAA);
+        egress.seal(more, t);
+        EXPECT_EQ(hx(more), "0000000000");  // no plaintext, no nonce reused
+        EXPECT_EQ(hx(t), std::string(32, '0'));
+        EXPECT_EQ(egress.count(), last);
+        EXPECT_EQ(ingress.open(more, t), crypto::aead_errc::nonce_exhausted);
+        EXPECT_EQ(ingress.count(), last);
+    }
+    // What a wrapped counter would have sealed (n = 0) is not opened either.
+    bytes at_zero = h("68656c6c6f");
+    std::array<std::uint8_t, 16> t0{};
+    xchacha20_poly1305(s, direction::egress).seal(at_zero, t0);
+    EXPECT_EQ(ingress.open(at_zero, t0), crypto::aead_errc::nonce_exhausted);
+}
+
 TEST(XChaCha20Poly1305ModelTest, PacketsTakeTheirNumberAndAssociatedData) {
     fixed_secrets s;
     xchacha20_poly1305 c(s, direction::egress), d(s.key, s.prefix);

@@ -349,6 +349,51 @@ TEST(Sha256PerSideConfigTest, BadAuthenticatePacketsAreRejected) {
     }
 }
 
+TEST(Sha256PerSideConfigTest, APeerThatEchoesEveryByteIsRefused) {
+    // A listener whose peer sends back whatever it receives: our session key
+    // comes back as the peer's, which would give both directions one
+    // AES-CTR keystream and remote_id() our own id.
+    for (bool fixed_key : {true, false}) {
+        auto o = node_options('b');
+        o.protocol.expected_remote_id.reset();  // a listener expects no one
+        if (!fixed_key) o.handshake.session_key_for_testing_only.reset();
+        session b(handshake_role::recipient, std::move(o));
+        ASSERT_FALSE(b.start(t0));
+        std::error_code ec;
+        for (int round = 0; round < 4 && b.state() != session_state::closed; ++round) {
+            const bytes echoed = take(b);
+            if (echoed.empty()) break;
+            ec = b.receive(echoed, t0);
+        }
+        const auto ev = drain(b);
+        EXPECT_EQ(b.state(), session_state::closed);
+        EXPECT_FALSE(has(ev, event_kind::handshake_complete));
+        EXPECT_EQ(error_of(ev), errc::own_session_key) << error_of(ev).message();
+        EXPECT_EQ(error_of(ev), condition::handshake_failed);
+    }
+}
+
+TEST(Sha256PerSideConfigTest, AnAuthenticateCarryingOurOwnNodeIdIsRefused) {
+    // Signed with B's own node key over B's session key, so the signature
+    // verifies: only the node id can tell that it is B's own.
+    const authenticate own =
+        make_authenticate(key("b_node_priv"), compressed(input("b_session_pub"))).value();
+    auto listener = node_options('b');
+    listener.protocol.expected_remote_id.reset();
+    auto dialled_self = node_options('b');
+    dialled_self.protocol.expected_remote_id = compressed(input("b_node_id"));
+    for (const auto& bo : {listener, node_options('b'), dialled_self}) {
+        auto ev = first_packet_to_b(encode_authenticate_packet(own), bo);
+        EXPECT_FALSE(has(ev, event_kind::handshake_complete));
+        EXPECT_EQ(error_of(ev), errc::own_node_id) << error_of(ev).message();
+    }
+    // The same check as a function: given our node id, it refuses it.
+    EXPECT_EQ(check_authenticate(own, compressed(input("b_session_pub")), std::nullopt,
+                                 compressed(input("b_node_id"))),
+              errc::own_node_id);
+    EXPECT_FALSE(check_authenticate(own, compressed(input("b_session_pub")), std::nullopt));
+}
+
 TEST(Sha256PerSideConfigTest, APeerThatNeverAuthenticatesTimesOut) {
     raw_session evil(handshake_role::initiator, node_options<raw_session>('a'));
     session b(handshake_role::recipient, node_options('b'));

@@ -19,6 +19,8 @@ TEST(Sha256PerSideErrorTest, EveryCodeHasAMessageAndACondition) {
         {errc::unknown_required_field, condition::handshake_failed},
         {errc::bad_signature, condition::authentication_failed},
         {errc::wrong_remote_identity, condition::handshake_failed},
+        {errc::own_session_key, condition::handshake_failed},
+        {errc::own_node_id, condition::handshake_failed},
     };
     for (auto [e, c] : all) {
         const std::error_code ec = e;

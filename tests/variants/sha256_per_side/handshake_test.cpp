@@ -83,6 +83,20 @@ TEST(Sha256PerSideHandshakeTest, RejectsAKeyThatIsNotACompressedCurvePoint) {
     }
 }
 
+TEST(Sha256PerSideHandshakeTest, RefusesOurOwnSessionKeyEchoedBack) {
+    for (auto role : {handshake_role::initiator, handshake_role::recipient}) {
+        for (bool fixed : {true, false}) {
+            session_key_exchange a = fixed ? with_key("a_session_priv", role) : session_key_exchange(role, {});
+            bytes ours, out;
+            ASSERT_FALSE(a.start(ours));
+            auto step = a.consume(ours, out);
+            ASSERT_FALSE(step);
+            EXPECT_EQ(step.error(), errc::own_session_key) << step.error().message();
+            EXPECT_TRUE(out.empty());
+        }
+    }
+}
+
 TEST(Sha256PerSideHandshakeTest, MisuseIsAnErrorNotUndefinedBehaviour) {
     auto a = with_key("a_session_priv");
     bytes out;

@@ -7,8 +7,9 @@ HChaCha20 (draft-irtf-cfrg-xchacha §2.2) written out to get XChaCha.
 
     python3 tests/variants/x25519_xchacha/golden_check.py tests/vectors/x25519-xchacha-golden.json
 
-A reviewer's tool, run by hand when the file is regenerated (Bazel does
-not run it: the test machines have no guaranteed 'cryptography').
+The test suite runs it (golden_check_test: Debian's python3-cryptography,
+installed by ./bazelw), together with altered copies of the file, each of
+which it must refuse.
 """
 import hashlib
 import hmac
@@ -93,12 +94,14 @@ def handshake(v, label, psk):
     assert ed_pub(b(i["identity_seed"])).hex() == i["identity_public"]
     assert ed_pub(b(r["identity_seed"])).hex() == r["identity_public"]
     assert x25519_pub(b(i["ephemeral_private"])).hex() == i["ephemeral_public"]
+    assert x25519_pub(b(r["ephemeral_private"])).hex() == r["ephemeral_public"]
     h = sha256(label)
     hello = b"\x01" + b(i["session_id"]) + b(i["ephemeral_public"]) + b(i["identity_public"])
     h = sha256(h, hello)
     reply_head = b"\x02" + b(r["session_id"]) + b(r["ephemeral_public"]) + b(r["identity_public"])
     h = sha256(h, reply_head)
     ss = x25519_dh(b(i["ephemeral_private"]), b(r["ephemeral_public"]))
+    assert ss == x25519_dh(b(r["ephemeral_private"]), b(i["ephemeral_public"]))
     okm = hkdf(ss + (psk or b""), h, label + b" keys", 160)
     kcr, kci, ki, kr, chain = okm[0:32], okm[32:64], okm[64:96], okm[96:128], okm[128:160]
     sig_r = ed_sign(b(r["identity_seed"]), label + b" responder signature" + h)
@@ -147,7 +150,9 @@ def main(path):
     i, r = v["inputs"]["initiator"], v["inputs"]["responder"]
     a_pub, b_pub = bytes.fromhex(i["rekey_public"]), bytes.fromhex(r["rekey_public"])
     assert x25519_pub(bytes.fromhex(i["rekey_private"])) == a_pub
+    assert x25519_pub(bytes.fromhex(r["rekey_private"])) == b_pub
     ss = x25519_dh(bytes.fromhex(i["rekey_private"]), b_pub)
+    assert ss == x25519_dh(bytes.fromhex(r["rekey_private"]), a_pub)
     okm = hkdf(ss, bytes.fromhex(hs["chaining_key"]), label + b" rekey" + struct.pack("<I", 1) + a_pub + b_pub, 96)
     rk = v["rekey"]
     assert rk["chaining_key"] == okm[0:32].hex() and rk["initiator_key"] == okm[32:64].hex() and rk["responder_key"] == okm[64:96].hex()

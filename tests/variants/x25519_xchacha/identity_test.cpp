@@ -7,8 +7,12 @@
 #include <fstream>
 #include <iterator>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <type_traits>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -51,7 +55,8 @@ TEST(IdentityTest, LoadsSshKeygensUnencryptedKeyAndItsPublicKey) {
 
 TEST(IdentityTest, WritesTheSameBytesAsSshKeygen) {
     auto key = load_private_key(testdata("id_ed25519")).value();
-    EXPECT_EQ(format_openssh_private_key(key, "alice@polywire", 0x3b3ef8dd), slurp(testdata("id_ed25519")));
+    const secure_bytes text = format_openssh_private_key(key, "alice@polywire", 0x3b3ef8dd);
+    EXPECT_EQ(std::string(text.begin(), text.end()), slurp(testdata("id_ed25519")));
     EXPECT_EQ(format_openssh_public_key(key.public_key(), "alice@polywire"), slurp(testdata("id_ed25519.pub")));
 }
 
@@ -172,6 +177,135 @@ TEST(IdentityTest, EveryTruncationAndFlipOfAKeyFileFailsCleanly) {
     EXPECT_GT(refused, 0u);
     EXPECT_EQ(parse_openssh_public_key("ssh-ed25519 not-base64!").error(), errc::key_file_malformed);
     EXPECT_EQ(parse_openssh_public_key("garbage").error(), errc::key_file_malformed);
+}
+
+// ---- writing key files ------------------------------------------------------
+
+// The private key's text is only ever held in wiping buffers.
+static_assert(std::is_same_v<decltype(format_openssh_private_key(std::declval<const identity_key&>(), "", 0)),
+                             secure_bytes>);
+
+bool is_regular(const std::string& path, mode_t* mode = nullptr) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return false;
+    if (mode) *mode = st.st_mode & 07777;
+    return S_ISREG(st.st_mode);
+}
+bool exists(const std::string& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0;
+}
+void put(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+struct seen_at_creation {
+    static inline int calls = 0;
+    static inline mode_t mode = 0;
+    static inline off_t size = -1;
+    static void hook(const std::string& temp) {
+        struct stat st {};
+        ++calls;
+        if (::lstat(temp.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+            mode = st.st_mode & 07777;
+            size = st.st_size;
+        }
+    }
+};
+
+TEST(IdentityTest, APrivateKeyFileIs0600FromItsCreationWhateverTheUmask) {
+    auto key = crypto::ed25519::private_key::generate().value();
+    testing::key_file_created = &seen_at_creation::hook;
+    const mode_t old_umask = ::umask(0);  // the mode must not rely on the umask
+    for (const bool raw : {false, true}) {
+        const std::string path = tmp(raw ? "mode_raw" : "mode_ssh");
+        ::unlink(path.c_str());
+        seen_at_creation::calls = 0;
+        seen_at_creation::mode = 0;
+        ASSERT_FALSE(raw ? save_raw_private_key(path, key) : save_private_key(path, key, "c"));
+        EXPECT_EQ(seen_at_creation::calls, 1);
+        EXPECT_EQ(seen_at_creation::mode, 0600u) << "before a byte was written";
+        EXPECT_EQ(seen_at_creation::size, 0);
+        mode_t mode = 0;
+        ASSERT_TRUE(is_regular(path, &mode));
+        EXPECT_EQ(mode, 0600u);
+        EXPECT_FALSE(exists(path + ".tmp"));
+        EXPECT_EQ(hx(load_private_key(path).value().seed()), hx(key.seed()));
+    }
+    ::umask(old_umask);
+    testing::key_file_created = nullptr;
+}
+
+TEST(IdentityTest, AnOldFileAtThePathNeverHoldsTheNewKey) {
+    // A world-readable file already there, and a descriptor someone holds on
+    // it: the key goes to a new file renamed over it, never into the old one.
+    auto key = crypto::ed25519::private_key::generate().value();
+    const std::string path = tmp("replaced_key");
+    put(path, "old public bytes\n");
+    ::chmod(path.c_str(), 0644);
+    const int held = ::open(path.c_str(), O_RDONLY);
+    ASSERT_GE(held, 0);
+    ASSERT_FALSE(save_private_key(path, key, "c"));
+    char buf[4096];
+    const ssize_t n = ::pread(held, buf, sizeof buf, 0);
+    ::close(held);
+    EXPECT_EQ(std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0), "old public bytes\n");
+    mode_t mode = 0;
+    ASSERT_TRUE(is_regular(path, &mode));
+    EXPECT_EQ(mode, 0600u);
+    EXPECT_EQ(hx(load_private_key(path).value().seed()), hx(key.seed()));
+}
+
+TEST(IdentityTest, ASymlinkAtThePathIsReplacedNotWrittenThrough) {
+    auto key = crypto::ed25519::private_key::generate().value();
+    const std::string victim = tmp("symlink_victim"), path = tmp("symlinked_key");
+    put(victim, "victim\n");
+    ::unlink(path.c_str());
+    ASSERT_EQ(::symlink(victim.c_str(), path.c_str()), 0);
+    ASSERT_FALSE(save_private_key(path, key, "c"));
+    EXPECT_EQ(slurp(victim), "victim\n");
+    mode_t mode = 0;
+    EXPECT_TRUE(is_regular(path, &mode)) << "the link itself is replaced";
+    EXPECT_EQ(mode, 0600u);
+    EXPECT_EQ(hx(load_private_key(path).value().seed()), hx(key.seed()));
+}
+
+TEST(IdentityTest, AStaleTemporaryFileOrSymlinkIsNeverWrittenThrough) {
+    auto key = crypto::ed25519::private_key::generate().value();
+    const std::string victim = tmp("temp_victim"), path = tmp("temp_key");
+    put(victim, "victim\n");
+    for (const bool link : {false, true}) {
+        ::unlink(path.c_str());
+        ::unlink((path + ".tmp").c_str());
+        if (link) {
+            ASSERT_EQ(::symlink(victim.c_str(), (path + ".tmp").c_str()), 0);
+        } else {
+            put(path + ".tmp", "left by a crash");
+            ::chmod((path + ".tmp").c_str(), 0644);
+        }
+        ASSERT_FALSE(save_private_key(path, key, "c")) << link;
+        EXPECT_EQ(slurp(victim), "victim\n");
+        EXPECT_FALSE(exists(path + ".tmp")) << link;
+        mode_t mode = 0;
+        ASSERT_TRUE(is_regular(path, &mode));
+        EXPECT_EQ(mode, 0600u);
+        EXPECT_EQ(hx(load_private_key(path).value().seed()), hx(key.seed()));
+    }
+}
+
+TEST(IdentityTest, AFailedWriteLeavesNothingBehind) {
+    auto key = crypto::ed25519::private_key::generate().value();
+    const std::string dir = tmp("readonly_dir");
+    ::mkdir(dir.c_str(), 0700);
+    if (::geteuid() != 0) {  // root writes anywhere
+        ::chmod(dir.c_str(), 0500);
+        EXPECT_EQ(save_private_key(dir + "/k", key), errc::key_file_write_failed);
+        ::chmod(dir.c_str(), 0700);
+    }
+    EXPECT_FALSE(exists(dir + "/k.tmp"));
+    // A key file larger than any key is refused without being read whole.
+    put(tmp("huge_key"), std::string(100 * 1024, 'A'));
+    EXPECT_EQ(load_private_key(tmp("huge_key")).error(), errc::key_file_malformed);
 }
 
 }  // namespace

@@ -16,6 +16,8 @@ namespace keccak_detail {
 #if defined(__x86_64__)
 void permute_avx512(std::uint64_t* a) noexcept;
 void absorb_avx512(std::uint64_t* a, const std::uint8_t* in, std::size_t blocks) noexcept;
+void permute_avx512_rows(std::uint64_t* a) noexcept;
+void absorb_avx512_rows(std::uint64_t* a, const std::uint8_t* in, std::size_t blocks) noexcept;
 #endif
 
 namespace {
@@ -90,7 +92,7 @@ inline std::uint64_t chi_lane(std::uint64_t s0, std::uint64_t s1, std::uint64_t 
     }
 }
 
-inline void round_portable(std::uint64_t (&a)[25], std::uint64_t rc) noexcept {
+__attribute__((always_inline)) inline void round_portable(std::uint64_t (&a)[25], std::uint64_t rc) noexcept {
     std::uint64_t c[5], d[5], b[25];
     unroll<5>([&](auto x) { c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20]; });
     unroll<5>([&](auto x) { d[x] = c[(x + 4) % 5] ^ std::rotl(c[(x + 1) % 5], 1); });
@@ -112,7 +114,7 @@ inline void complement(std::uint64_t (&a)[25]) noexcept {
     });
 }
 
-inline void rounds_portable(std::uint64_t (&a)[25]) noexcept {
+__attribute__((always_inline)) inline void rounds_portable(std::uint64_t (&a)[25]) noexcept {
     for (std::size_t r = 0; r < rounds; r += 2) {
         round_portable(a, k.rc[r]);
         round_portable(a, k.rc[r + 1]);
@@ -171,11 +173,13 @@ namespace {
 constexpr ops portable_ops{keccak_impl::portable, permute_portable, absorb_portable};
 #if defined(__x86_64__)
 constexpr ops avx512_ops{keccak_impl::avx512, permute_avx512, absorb_avx512};
+constexpr ops avx512_rows_ops{keccak_impl::avx512_rows, permute_avx512_rows, absorb_avx512_rows};
 #endif
 
 const ops* ops_for(keccak_impl impl) noexcept {
 #if defined(__x86_64__)
     if (impl == keccak_impl::avx512 && cpu_has_avx512()) return &avx512_ops;
+    if (impl == keccak_impl::avx512_rows && cpu_has_avx512()) return &avx512_rows_ops;
 #endif
     (void)impl;
     return &portable_ops;
@@ -183,7 +187,13 @@ const ops* ops_for(keccak_impl impl) noexcept {
 }  // namespace
 }  // namespace keccak_detail
 
-std::string_view to_string(keccak_impl i) noexcept { return i == keccak_impl::avx512 ? "avx512" : "portable"; }
+std::string_view to_string(keccak_impl i) noexcept {
+    switch (i) {
+        case keccak_impl::avx512: return "avx512";
+        case keccak_impl::avx512_rows: return "avx512_rows";
+        default: return "portable";
+    }
+}
 
 bool keccak_avx512_supported() noexcept { return keccak_detail::cpu_has_avx512(); }
 

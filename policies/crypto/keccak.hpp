@@ -30,7 +30,7 @@ namespace keccak_detail {
 struct ops;
 }
 
-enum class keccak_impl { portable, avx512 };
+enum class keccak_impl { portable, avx512, avx512_rows };
 
 std::string_view to_string(keccak_impl i) noexcept;
 

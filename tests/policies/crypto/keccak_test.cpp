@@ -20,7 +20,7 @@ using test::hx;
 class KeccakImplTest : public ::testing::TestWithParam<keccak_impl> {
 protected:
     void SetUp() override {
-        if (GetParam() == keccak_impl::avx512 && !keccak_avx512_supported())
+        if (GetParam() != keccak_impl::portable && !keccak_avx512_supported())
             GTEST_SKIP() << "this CPU has no AVX-512F/VL: the AVX-512 Keccak is not tested here";
     }
     keccak_impl impl() const { return GetParam(); }
@@ -141,7 +141,7 @@ TEST_P(KeccakImplTest, ResetStartsOver) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Implementations, KeccakImplTest,
-                         ::testing::Values(keccak_impl::portable, keccak_impl::avx512),
+                         ::testing::Values(keccak_impl::portable, keccak_impl::avx512, keccak_impl::avx512_rows),
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
 TEST(KeccakDispatchTest, DefaultIsAvx512WhereTheCpuHasIt) {

@@ -18,8 +18,10 @@
 // EVP message costs about half a microsecond more set-up than libsodium's,
 // so short messages are faster in libsodium: `size_switched_backend` picks
 // per message, by its size.
-// Keccak-256, AES single blocks, hashes, key agreement and signatures stay
-// with Botan and libsecp256k1 (no Debian library was faster; see the doc).
+// AES single blocks, hashes, key agreement and signatures stay with Botan
+// and libsecp256k1 (no Debian library was faster; see the doc). Keccak-256
+// is polywire's own (keccak.hpp): no Debian library exports a faster one
+// with Ethereum's padding.
 #pragma once
 
 #include <cstddef>

@@ -216,6 +216,15 @@ namespace {
 inline void xor_byte(keccak_state& s, std::size_t i, std::uint8_t v) noexcept {
     s[i / 8] ^= std::uint64_t{v} << (8 * (i % 8));
 }
+// n bytes into the state from byte `at` on (at + n <= rate).
+inline void xor_bytes(keccak_state& s, std::size_t at, const std::uint8_t* p, std::size_t n) noexcept {
+    if constexpr (std::endian::native == std::endian::little) {
+        auto* b = reinterpret_cast<unsigned char*>(s.data()) + at;  // the lanes' bytes, in order
+        for (std::size_t i = 0; i < n; ++i) b[i] ^= p[i];
+    } else {
+        for (std::size_t i = 0; i < n; ++i) xor_byte(s, at + i, p[i]);
+    }
+}
 }  // namespace
 
 void keccak256_sponge::update(byte_view data) noexcept {
@@ -223,7 +232,7 @@ void keccak256_sponge::update(byte_view data) noexcept {
     std::size_t n = data.size();
     if (pos_ > 0) {
         const std::size_t take = std::min(n, rate - pos_);
-        for (std::size_t i = 0; i < take; ++i) xor_byte(s_, pos_ + i, p[i]);
+        xor_bytes(s_, pos_, p, take);
         pos_ += take;
         p += take;
         n -= take;
@@ -237,7 +246,7 @@ void keccak256_sponge::update(byte_view data) noexcept {
         p += blocks * rate;
         n -= blocks * rate;
     }
-    for (std::size_t i = 0; i < n; ++i) xor_byte(s_, i, p[i]);
+    xor_bytes(s_, 0, p, n);
     pos_ = n;
 }
 

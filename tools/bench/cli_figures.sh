@@ -14,6 +14,8 @@
 # GETH_PEER: a go-ethereum RLPx peer with a `bench` command (`bench --size B
 # --count N`, `bench --handshakes N`, printing one JSON line
 # {"event":"bench",...,"msgs_per_s","MB_per_s"} or "handshakes_per_s").
+# CLI_FIGURES_ONLY=rlpx-tcp prints only the last table (RLPx over TCP,
+# beside go-ethereum when its path is given).
 set -euo pipefail
 
 pw="${1:?usage: cli_figures.sh PATH_TO_OPT_POLYWIRE [ROUNDS [GETH_PEER]]}"
@@ -58,6 +60,7 @@ rate() {
     printf '%s\n' "${r[@]}" | median | xargs printf '%.0f'
 }
 
+if [[ ${CLI_FIGURES_ONLY:-} != rlpx-tcp ]]; then
 echo "| variant | transport | 64 B | 1 KiB | 16 KiB (datagrams: 1,392 B) |"
 echo "| --- | --- | --- | --- | --- |"
 for v in rlpx noise-xk sha256-per-side x25519-xchacha x25519-xchacha-udp; do
@@ -83,6 +86,7 @@ for v in rlpx noise-xk sha256-per-side x25519-xchacha x25519-xchacha-udp; do
     [[ $v == x25519-xchacha-udp ]] && net=udp
     echo "| $v | $(rate --variant "$v" --handshakes 2000) | $(rate --variant "$v" --handshakes 2000 --transport "$net") ($net) |"
 done
+fi
 
 # RLPx over TCP beside go-ethereum v1.12.2's own rlpx.Conn (its command-line
 # peer, `geth-peer bench`: listener and dialer in one process over loopback

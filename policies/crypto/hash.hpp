@@ -1,4 +1,5 @@
-// Hash and MAC primitives, wrapped from Botan behind small non-template
+// Hash and MAC primitives: Keccak-256 on polywire's own Keccak-f[1600]
+// (keccak.hpp), the others wrapped from Botan behind small non-template
 // classes so Botan's headers stay out of users' translation units.
 #pragma once
 

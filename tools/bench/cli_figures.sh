@@ -116,7 +116,7 @@ side_by_side() {  # side_by_side NAME POLYWIRE_FIELD GETH_FIELD "POLYWIRE ARGS" 
 }
 echo
 if [[ -n $geth ]]; then
-    echo "RLPx over TCP, snappy off, beside go-ethereum ($geth), alternating: median (lowest-highest) of $((3 * rounds)) runs each"
+    echo "RLPx over TCP, snappy off, beside go-ethereum ($(basename "$geth")), alternating: median (lowest-highest) of $((3 * rounds)) runs each"
     echo
     echo "| RLPx over TCP, snappy off | go-ethereum v1.12.2 | polywire |"
     echo "| --- | --- | --- |"

@@ -66,10 +66,9 @@ constexpr complement_plan make_plan() {
 }
 constexpr complement_plan plan = make_plan();
 
-constexpr std::uint64_t ones = ~std::uint64_t{0};
 
 // One output lane of chi, out = b0 ^ (~b1 & b2), from the stored values
-// s_i = b_i ^ (f_i ? ones : 0), written as out ^ (g ? ones : 0).
+// s_i = b_i ^ (f_i ? ~0 : 0), written as out ^ (g ? ~0 : 0).
 template <bool F0, bool F1, bool F2, bool G>
 inline std::uint64_t chi_lane(std::uint64_t s0, std::uint64_t s1, std::uint64_t s2) noexcept {
     constexpr bool k0 = F0 ^ G;  // constant left on the output so far

@@ -8,7 +8,7 @@ Call it from your WORKSPACE after declaring polywire itself:
 
 This is the one place that names system paths: the Debian packages
 (libbotan-2-dev, libssl-dev, libsodium-dev, libsecp256k1-dev, libsnappy-dev,
-libboost-dev, libgtest-dev, libbenchmark-dev, bazel-rules-java) are wrapped here and in
+libboost-dev, libgtest-dev, libbenchmark-dev, libgcrypt20-dev, bazel-rules-java) are wrapped here and in
 //third_party:BUILD; everything else depends on //third_party:<name>.
 """
 

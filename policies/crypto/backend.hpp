@@ -18,10 +18,11 @@
 // EVP message costs about half a microsecond more set-up than libsodium's,
 // so short messages are faster in libsodium: `size_switched_backend` picks
 // per message, by its size.
-// Keccak-256, AES single blocks, hashes, key agreement and signatures stay
-// with Botan and libsecp256k1 (no Debian library was faster; see the doc),
-// except Ed25519 verification: libsodium's, for its stricter checks
-// (ed25519.hpp).
+// AES single blocks, hashes, key agreement and signatures stay with Botan
+// and libsecp256k1 (no Debian library was faster; see the doc), except
+// Ed25519 verification: libsodium's, for its stricter checks (ed25519.hpp).
+// Keccak-256 is polywire's own (keccak.hpp): no Debian library exports a
+// faster one with Ethereum's padding.
 #pragma once
 
 #include <cstddef>

@@ -11,7 +11,7 @@ namespace {
 constexpr std::size_t keccak256_rate_bits = 1088;  // 1600 - 2*256
 }
 
-struct keccak256::impl {
+struct botan_keccak256::impl {
     Botan::secure_vector<std::uint64_t> s = Botan::secure_vector<std::uint64_t>(25);
     std::size_t pos = 0;
     // Scratch state for digest(): finishing destroys the sponge, so it runs
@@ -19,21 +19,21 @@ struct keccak256::impl {
     mutable Botan::secure_vector<std::uint64_t> scratch = Botan::secure_vector<std::uint64_t>(25);
 };
 
-keccak256::keccak256() : p_(std::make_unique<impl>()) {}
-keccak256::~keccak256() = default;
-keccak256::keccak256(const keccak256& other) : p_(std::make_unique<impl>()) { copy_state_from(other); }
-keccak256& keccak256::operator=(const keccak256& other) {
+botan_keccak256::botan_keccak256() : p_(std::make_unique<impl>()) {}
+botan_keccak256::~botan_keccak256() = default;
+botan_keccak256::botan_keccak256(const botan_keccak256& other) : p_(std::make_unique<impl>()) { copy_state_from(other); }
+botan_keccak256& botan_keccak256::operator=(const botan_keccak256& other) {
     if (this != &other) copy_state_from(other);
     return *this;
 }
-keccak256::keccak256(keccak256&&) noexcept = default;
-keccak256& keccak256::operator=(keccak256&&) noexcept = default;
+botan_keccak256::botan_keccak256(botan_keccak256&&) noexcept = default;
+botan_keccak256& botan_keccak256::operator=(botan_keccak256&&) noexcept = default;
 
-void keccak256::update(byte_view data) noexcept {
+void botan_keccak256::update(byte_view data) noexcept {
     p_->pos = Botan::SHA_3::absorb(keccak256_rate_bits, p_->s, p_->pos, data.data(), data.size());
 }
 
-digest32 keccak256::digest() const noexcept {
+digest32 botan_keccak256::digest() const noexcept {
     std::copy(p_->s.begin(), p_->s.end(), p_->scratch.begin());
     Botan::SHA_3::finish(keccak256_rate_bits, p_->scratch, p_->pos, 0x01, 0x80);
     digest32 out;
@@ -41,17 +41,17 @@ digest32 keccak256::digest() const noexcept {
     return out;
 }
 
-void keccak256::copy_state_from(const keccak256& other) noexcept {
+void botan_keccak256::copy_state_from(const botan_keccak256& other) noexcept {
     std::copy(other.p_->s.begin(), other.p_->s.end(), p_->s.begin());
     p_->pos = other.p_->pos;
 }
 
-void keccak256::reset() noexcept {
+void botan_keccak256::reset() noexcept {
     std::fill(p_->s.begin(), p_->s.end(), 0);
     p_->pos = 0;
 }
 
-digest32 keccak256::hash(byte_view data) noexcept {
+digest32 botan_keccak256::hash(byte_view data) noexcept {
     Botan::secure_vector<std::uint64_t> s(25);
     std::size_t pos = Botan::SHA_3::absorb(keccak256_rate_bits, s, 0, data.data(), data.size());
     Botan::SHA_3::finish(keccak256_rate_bits, s, pos, 0x01, 0x80);

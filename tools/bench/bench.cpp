@@ -15,7 +15,9 @@
 // docs/performance.md describes the limit models; tools/bench/chart.py draws
 // the JSON.
 #include <benchmark/benchmark.h>
+#include <gcrypt.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -30,6 +32,7 @@
 #include "policies/crypto/backend.hpp"
 #include "policies/crypto/ed25519.hpp"
 #include "policies/crypto/hash.hpp"
+#include "policies/crypto/keccak.hpp"
 #include "policies/crypto/random.hpp"
 #include "policies/crypto/secp256k1.hpp"
 #include "policies/crypto/snappy.hpp"
@@ -119,6 +122,69 @@ void register_aead(const std::string& name, std::size_t ad_size) {
         });
 }
 
+// Keccak-256 absorb on each implementation of the machine, and libgcrypt's
+// SHA3-256 as the proxy of the fastest Keccak-f[1600] absorb available here
+// (the same permutation and 136-byte rate; only the padding differs, and
+// absorbing full blocks never pads).
+std::vector<crypto::keccak_impl> keccak_impls() {
+    std::vector<crypto::keccak_impl> v{crypto::keccak_impl::portable};
+    if (crypto::keccak_avx512_supported()) {
+        v.push_back(crypto::keccak_impl::avx512);
+        v.push_back(crypto::keccak_impl::avx512_rows);
+    }
+    return v;
+}
+
+void init_gcrypt() {
+    static const bool done = [] {
+        if (!gcry_check_version(GCRYPT_VERSION)) std::abort();
+        gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
+        gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+        return true;
+    }();
+    (void)done;
+}
+
+void register_keccak_absorb(std::size_t n) {
+    const std::string size = "/" + std::to_string(n);
+    for (auto impl : keccak_impls()) {
+        add("primitive/keccak256_absorb@" + std::string(crypto::to_string(impl)) + size,
+            [n, impl](benchmark::State& st) {
+                const bytes data = random_payload(n);
+                crypto::keccak256 k(impl);
+                for (auto _ : st) {
+                    k.update(data);
+                    benchmark::ClobberMemory();
+                }
+                st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * n));
+            });
+    }
+    add("primitive/keccak256_absorb@botan" + size, [n](benchmark::State& st) {
+        const bytes data = random_payload(n);
+        crypto::botan_keccak256 k;
+        for (auto _ : st) {
+            k.update(data);
+            benchmark::ClobberMemory();
+        }
+        st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * n));
+    });
+    add("primitive/sha3_256_absorb@gcrypt" + size, [n](benchmark::State& st) {
+        init_gcrypt();
+        const bytes data = random_payload(n);
+        gcry_md_hd_t h = nullptr;
+        if (gcry_md_open(&h, GCRY_MD_SHA3_256, 0) != 0) {
+            st.SkipWithError("libgcrypt has no SHA3-256");
+            return;
+        }
+        for (auto _ : st) {
+            gcry_md_write(h, data.data(), data.size());
+            benchmark::ClobberMemory();
+        }
+        gcry_md_close(h);
+        st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * n));
+    });
+}
+
 void register_primitives() {
     register_ctr<crypto::backend_traits<botan_backend>::aes_ctr>("primitive/aes256_ctr@botan", 32);
     register_ctr<crypto::backend_traits<openssl_backend>::aes_ctr>("primitive/aes256_ctr@openssl", 32);
@@ -139,15 +205,7 @@ void register_primitives() {
                                                                             packet_header);
 
     for (std::size_t n : primitive_sizes) {
-        add("primitive/keccak256_absorb@botan/" + std::to_string(n), [n](benchmark::State& st) {
-            const bytes data = random_payload(n);
-            crypto::keccak256 k;
-            for (auto _ : st) {
-                k.update(data);
-                benchmark::ClobberMemory();
-            }
-            st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * n));
-        });
+        register_keccak_absorb(n);
         add("primitive/hmac_sha256@botan/" + std::to_string(n), [n](benchmark::State& st) {
             const bytes data = random_payload(n);
             policies::detail::keyed_hmac_sha256 m(random_payload(32));
@@ -159,13 +217,19 @@ void register_primitives() {
             st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * n));
         });
     }
-    add("primitive/keccak256_clone_finalize@botan", [](benchmark::State& st) {
-        crypto::keccak256 k, scratch;
+    // A digest of a running state that keeps absorbing (the MAC chain reads
+    // four per frame): one padded copy of the state through the permutation.
+    for (auto impl : keccak_impls()) {
+        add("primitive/keccak256_digest@" + std::string(crypto::to_string(impl)), [impl](benchmark::State& st) {
+            crypto::keccak256 k(impl);
+            k.update(as_bytes("state"));
+            for (auto _ : st) benchmark::DoNotOptimize(k.digest());
+        });
+    }
+    add("primitive/keccak256_digest@botan", [](benchmark::State& st) {
+        crypto::botan_keccak256 k;
         k.update(as_bytes("state"));
-        for (auto _ : st) {
-            scratch.copy_state_from(k);
-            benchmark::DoNotOptimize(scratch.digest());
-        }
+        for (auto _ : st) benchmark::DoNotOptimize(k.digest());
     });
     add("primitive/aes256_block@botan", [](benchmark::State& st) {
         crypto::aes256_block b(bytes(32, 1));
@@ -185,7 +249,15 @@ void register_primitives() {
         st.SetBytesProcessed(st.iterations() * 16384);
     });
 
-    // Public-key operations (the handshakes' limit).
+    // Public-key operations (the handshakes' limit). keygen: a private key
+    // and its public key; private_key and derive_public: each half alone.
+    add("primitive/secp256k1_private_key", [](benchmark::State& st) {
+        for (auto _ : st) benchmark::DoNotOptimize(k1::generate_private_key());
+    });
+    add("primitive/secp256k1_derive_public", [](benchmark::State& st) {
+        const auto k = k1::generate_private_key().value();
+        for (auto _ : st) benchmark::DoNotOptimize(k1::derive_public_key(k));
+    });
     add("primitive/secp256k1_keygen", [](benchmark::State& st) {
         for (auto _ : st) {
             auto k = k1::generate_private_key();
@@ -598,15 +670,20 @@ public:
                                                                          : 1e-9;
             std::string name = r.benchmark_name();
             if (auto at = name.find("/iterations:"); at != std::string::npos) name.resize(at);
+            // The thread's CPU time, so that other work on the machine does
+            // not skew the ratios of one run; benchmarks timed by hand (over
+            // threads) keep their wall-clock time.
+            const bool manual = name.find("/manual_time") != std::string::npos;
             if (auto at = name.find("/manual_time"); at != std::string::npos) name.resize(at);
             if (!times_.count(name)) order_.push_back(name);
-            times_[name] = r.GetAdjustedRealTime() * unit;
+            times_[name] = (manual ? r.GetAdjustedRealTime() : r.GetAdjustedCPUTime()) * unit;
             for (const auto& [k, c] : r.counters) counters_[name + ":" + k] = c.value;
         }
     }
 
     void Finalize() override {
         ConsoleReporter::Finalize();
+        keccak_table();
         seal_open_table();
         handshake_table();
         tcp_table();
@@ -641,16 +718,45 @@ private:
         return pts.back().second;
     }
 
+    // Keccak-f[1600] absorb of n bytes at the fastest implementation timed
+    // in this run: ours (each implementation), Botan's Keccak-256 and
+    // libgcrypt's SHA3-256 (the proxy: same permutation and rate).
+    static constexpr const char* keccak_absorbs[] = {
+        "primitive/keccak256_absorb@portable", "primitive/keccak256_absorb@avx512",
+        "primitive/keccak256_absorb@avx512_rows", "primitive/keccak256_absorb@botan",
+        "primitive/sha3_256_absorb@gcrypt"};
+    double keccak_absorb_limit(double n) const {
+        double best = NAN;
+        for (const char* p : keccak_absorbs) {
+            const double c = cost(p, n);
+            if (!std::isnan(c) && !(c >= best)) best = c;
+        }
+        return best;
+    }
+    // A digest of a running state: one permutation of a padded copy. The
+    // cheapest of the digest benchmarks and one 136-byte block at the
+    // fastest absorb.
+    double keccak_digest_limit() const {
+        double best = keccak_absorb_limit(136);
+        for (const char* p : {"primitive/keccak256_digest@portable", "primitive/keccak256_digest@avx512",
+                              "primitive/keccak256_digest@avx512_rows", "primitive/keccak256_digest@botan"}) {
+            const double c = t(p);
+            if (!std::isnan(c) && !(c >= best)) best = c;
+        }
+        return best;
+    }
+
     // Seal+open of one n-byte message, both sides, from the primitives alone.
     double limit(const std::string& config, const std::string& backend, double n) const {
         if (config == "rlpx" || config == "rlpx_nosnappy") {
             // Per side: AES-256-CTR over the header and the padded body,
-            // Keccak-256 over header-MAC seed, body ciphertext and body-MAC
-            // seed, four clone+finalize and two AES blocks.
+            // Keccak-f[1600] absorb of the header-MAC seed, the body
+            // ciphertext and the body-MAC seed at the fastest absorb of the
+            // run, four digests of the running state and two AES blocks.
             const double body = std::ceil((n + 1) / 16) * 16;
-            const std::string aes = "primitive/aes256_ctr" + backend, keccak = "primitive/keccak256_absorb@botan";
-            return 2 * (cost(aes, 16) + cost(aes, body) + 2 * cost(keccak, 16) + cost(keccak, body) +
-                        4 * t("primitive/keccak256_clone_finalize@botan") + 2 * t("primitive/aes256_block@botan"));
+            const std::string aes = "primitive/aes256_ctr" + backend;
+            return 2 * (cost(aes, 16) + cost(aes, body) + 2 * keccak_absorb_limit(16) + keccak_absorb_limit(body) +
+                        4 * keccak_digest_limit() + 2 * t("primitive/aes256_block@botan"));
         }
         if (config == "noise_xk")  // the 2-byte length and the body, each sealed and opened
             return cost("primitive/chacha20_poly1305" + backend, 2) + cost("primitive/chacha20_poly1305" + backend, n);
@@ -662,6 +768,26 @@ private:
         if (config == "x25519_xchacha" || config == "x25519_xchacha_udp")  // one packet: channel | length | payload
             return cost("primitive/xchacha20_poly1305" + backend, message_header + n);
         return NAN;
+    }
+
+    void keccak_table() const {
+        const double g16 = t("primitive/sha3_256_absorb@gcrypt/16384");
+        if (std::isnan(g16)) return;
+        std::printf("\nKeccak-f[1600] absorb (same run): MB/s, and the share of libgcrypt's SHA3-256 (the proxy of the"
+                    " fastest)\n");
+        std::printf("%-28s %20s %20s %20s %12s\n", "implementation", "64 B", "1 KiB", "16 KiB", "digest ns");
+        for (const char* impl : {"keccak256_absorb@portable", "keccak256_absorb@avx512", "keccak256_absorb@avx512_rows",
+                                 "keccak256_absorb@botan", "sha3_256_absorb@gcrypt"}) {
+            const std::string name = impl;
+            std::printf("%-28s", name.c_str());
+            for (std::size_t n : {std::size_t{64}, std::size_t{1024}, std::size_t{16384}}) {
+                const std::string sz = "/" + std::to_string(n);
+                const double v = t("primitive/" + name + sz), g = t("primitive/sha3_256_absorb@gcrypt" + sz);
+                std::printf(" %10.1f (%5.0f%%)", static_cast<double>(n) / v / 1e6, 100 * g / v);
+            }
+            const auto at = name.find('@');
+            std::printf(" %12.0f\n", 1e9 * t("primitive/keccak256_digest" + name.substr(at)));
+        }
     }
 
     void seal_open_table() const {
@@ -694,10 +820,12 @@ private:
         const double x_keygen = t("primitive/x25519_keygen"), x_dh = t("primitive/x25519_dh");
         // The public-key operations each handshake needs, both sides.
         const std::vector<std::pair<std::string, double>> pk = {
-            // 4 key generations (2 ephemeral, 2 derived public keys of the
-            // ECIES encryptions), 8 ECDH, one recoverable signature and one
-            // recovery.
-            {"rlpx", 4 * keygen + 8 * ecdh + t("primitive/secp256k1_sign_recoverable") + t("primitive/secp256k1_recover")},
+            // 4 private keys (the 2 ephemeral keys, the 2 ECIES keys), 3
+            // public keys derived (the 2 ECIES keys' and the recipient's
+            // ephemeral key; the initiator's travels in its signature and is
+            // recovered), 8 ECDH, one recoverable signature and one recovery.
+            {"rlpx", 4 * t("primitive/secp256k1_private_key") + 3 * t("primitive/secp256k1_derive_public") +
+                         8 * ecdh + t("primitive/secp256k1_sign_recoverable") + t("primitive/secp256k1_recover")},
             // Noise XK: 2 ephemeral keys, 6 ECDH (es, ee, se on each side).
             {"noise_xk", 2 * keygen + 6 * ecdh},
             // 2 session keys, 2 ECDH, 2 ECDSA signatures and 2 verifications.

@@ -67,7 +67,10 @@ public:
                                                       keccak_impl impl = keccak_default_impl()) noexcept;
 
 private:
-    alignas(64) keccak_state s_{};
+    // Natural alignment only: a session holding this may live where
+    // over-alignment is not honoured (coroutine frames, result<> storage),
+    // and every implementation loads the state unaligned.
+    keccak_state s_{};
     std::size_t pos_ = 0;  // bytes absorbed into the current block
     const keccak_detail::ops* ops_;
 };

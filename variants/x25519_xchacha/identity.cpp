@@ -315,18 +315,23 @@ secure_bytes format_openssh_private_key(const identity_key& key, std::string_vie
 
     secure_bytes b64;
     base64_encode(blob, b64);
-    secure_bytes out;
-    out.reserve(begin_marker.size() + 1 + b64.size() + (b64.size() + 69) / 70 + end_marker.size() + 1);
-    out.insert(out.end(), begin_marker.begin(), begin_marker.end());
-    out.push_back('\n');
+    // Sized once and written in place (no growth, so no stale copies).
+    const std::size_t lines = (b64.size() + 69) / 70;
+    secure_bytes out(begin_marker.size() + 1 + b64.size() + lines + end_marker.size() + 1);
+    std::size_t at = 0;
+    const auto put = [&](const auto* p, std::size_t n) {
+        std::copy_n(reinterpret_cast<const std::uint8_t*>(p), n, out.data() + at);
+        at += n;
+    };
+    put(begin_marker.data(), begin_marker.size());
+    out[at++] = '\n';
     for (std::size_t i = 0; i < b64.size(); i += 70) {
         const std::size_t n = std::min<std::size_t>(70, b64.size() - i);
-        out.insert(out.end(), b64.begin() + static_cast<std::ptrdiff_t>(i),
-                   b64.begin() + static_cast<std::ptrdiff_t>(i + n));
-        out.push_back('\n');
+        put(b64.data() + i, n);
+        out[at++] = '\n';
     }
-    out.insert(out.end(), end_marker.begin(), end_marker.end());
-    out.push_back('\n');
+    put(end_marker.data(), end_marker.size());
+    out[at++] = '\n';
     return out;
 }
 

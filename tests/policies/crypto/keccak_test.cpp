@@ -3,6 +3,9 @@
 // Ethereum's), and against Botan's Keccak-1600(256) and SHA_3::permute.
 #include "policies/crypto/keccak.hpp"
 
+#include <array>
+#include <cstddef>
+#include <new>
 #include <random>
 #include <string>
 
@@ -130,6 +133,21 @@ TEST_P(KeccakImplTest, RunningStateEqualsBotanAtRandomSplitPoints) {
         }
         ASSERT_EQ(ours.digest(), ref.digest());
     }
+}
+
+// A session embeds the sponge, and sessions live in storage that does not
+// honour over-alignment (GCC's coroutine frames, outcome's result<>): an
+// alignas(64) state let -march=native builds store it with aligned AVX-512
+// moves and crash there.
+static_assert(alignof(keccak256_sponge) <= alignof(std::max_align_t),
+              "keccak256_sponge must not be over-aligned");
+
+TEST_P(KeccakImplTest, WorksAtAnAddressNotAlignedTo64) {
+    alignas(64) std::array<std::byte, sizeof(keccak256_sponge) + 64> storage{};
+    auto* sponge = new (storage.data() + alignof(keccak256_sponge)) keccak256_sponge(impl());
+    sponge->update(as_bytes("abc"));
+    EXPECT_EQ(hx(sponge->digest()), "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
+    sponge->~keccak256_sponge();
 }
 
 TEST_P(KeccakImplTest, ResetStartsOver) {

@@ -445,8 +445,8 @@ inline xx::identity_public_key ed25519_key_from(const node_url& url) {
     return k;
 }
 
-/// listen's source of connections over UDP: xx::udp_listener, one peer per
-/// accept() (the port is rebound for the next one).
+/// listen's source of connections over UDP: xx::udp_listener (one socket
+/// loop drives every pending handshake; accept() returns the first to end).
 template <class V>
 class udp_acceptor {
 public:
@@ -468,8 +468,7 @@ public:
         if (!c) {
             out.error = c.error();
             if (out.error == transport::errc::handshake_timeout)
-                out.failure = "no complete handshake within " + std::to_string(handshake_timeout_.count()) +
-                              " ms (a wrong node id in the dialer's URL, or another variant?)";
+                out.failure = "no complete handshake within " + std::to_string(handshake_timeout_.count()) + " ms";
             return out;
         }
         out.conn = std::move(c.value());

@@ -48,15 +48,22 @@ awaitable<result<udp::socket>> async_udp_connect(std::string host, std::uint16_t
     boost::system::error_code ec;
     const auto endpoints = co_await detail::endpoints_of(resolver, host, port, ec);
     if (ec) co_return failed();
+    std::error_code last = failed();
     for (const auto& ep : endpoints) {
         udp::socket s(ex);
         s.open(ep.protocol(), ec);
-        if (ec) continue;
+        if (ec) {
+            last = os_error_of(ec);
+            continue;
+        }
         s.connect(ep, ec);  // UDP: only fixes the peer's address, sends nothing
-        if (ec) continue;
+        if (ec) {
+            last = os_error_of(ec);
+            continue;
+        }
         co_return std::move(s);
     }
-    co_return failed();
+    co_return last;
 }
 
 std::string remote_address(const udp::socket& s) { return detail::peer_text(s); }
@@ -65,11 +72,11 @@ result<udp::socket> asio_udp_listener::bind(const asio::any_io_executor& ex, con
     boost::system::error_code ec;
     udp::socket s(ex);
     s.open(at.protocol(), ec);
-    if (ec) return failed();
+    if (ec) return os_error_of(ec);
     s.set_option(udp::socket::reuse_address(true), ec);
     s.set_option(reuse_port{}, ec);
     s.bind(at, ec);
-    if (ec) return failed();
+    if (ec) return os_error_of(ec);
     return s;
 }
 
@@ -80,14 +87,21 @@ result<asio_udp_listener> asio_udp_listener::listen(const asio::any_io_executor&
     const auto found = resolver.resolve(host.empty() ? std::string("0.0.0.0") : host, std::to_string(port),
                                         udp::resolver::passive | udp::resolver::numeric_service, ec);
     if (ec) return failed();
+    std::error_code last = failed();
     for (const auto& r : found) {
         auto s = bind(ex, r.endpoint());
-        if (!s) continue;
+        if (!s) {
+            last = s.error();
+            continue;
+        }
         const auto local = s.value().local_endpoint(ec);
-        if (ec) continue;
+        if (ec) {
+            last = os_error_of(ec);
+            continue;
+        }
         return asio_udp_listener(std::move(s.value()), local, std::move(o));
     }
-    return failed();
+    return last;
 }
 
 awaitable<result<udp_arrival>> asio_udp_listener::accept() {
@@ -99,7 +113,7 @@ awaitable<result<udp_arrival>> asio_udp_listener::accept() {
         const std::size_t n =
             co_await socket_.async_receive_from(asio::buffer(first), from, asio::redirect_error(asio::use_awaitable, ec));
         if (ec == asio::error::connection_refused || ec == asio::error::interrupted) continue;
-        if (ec) co_return failed();
+        if (ec) co_return os_error_of(ec);
         if (n > max_udp_datagram) continue;  // not one of ours
         const std::size_t pending = pending_->load();
         if (opts_.gate) {
@@ -111,7 +125,7 @@ awaitable<result<udp_arrival>> asio_udp_listener::accept() {
         }
         if (pending >= opts_.max_pending_handshakes) continue;  // it will retransmit
         socket_.connect(from, ec);
-        if (ec) co_return failed();
+        if (ec) co_return os_error_of(ec);
         first.resize(n);
         // The connected socket goes to the peer; a fresh one listens on.
         udp::socket peer = std::move(socket_);

@@ -303,9 +303,7 @@ struct asio_datagram<Session>::state : detail::asio_core<state, udp::socket, Ses
         return n;
     }
 
-    static std::error_code io_error(const boost::system::error_code&) noexcept {
-        return make_error_code(errc::connection_failed);
-    }
+    static std::error_code io_error(const boost::system::error_code& ec) noexcept { return os_error_of(ec); }
 
     static awaitable<std::error_code> do_send_batch(std::shared_ptr<state> s, std::span<const outgoing_message> messages) {
         co_await core::wait_for_room(s);

@@ -21,6 +21,8 @@ namespace polywire::transport::adapters {
 namespace {
 
 std::error_code failed() noexcept { return make_error_code(errc::connection_failed); }
+// The OS's own code when there is one ("Address already in use"...).
+std::error_code os_failure(int e) noexcept { return e != 0 ? os_error(e) : failed(); }
 
 using addrinfo_ptr = std::unique_ptr<addrinfo, void (*)(addrinfo*)>;
 
@@ -92,7 +94,7 @@ result<std::size_t> receive_from(const socket_fd& s, mutable_byte_view out, udp_
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) return make_error_code(std::errc::resource_unavailable_try_again);
         if (errno == ECONNREFUSED) return make_error_code(std::errc::connection_refused);
-        return failed();
+        return os_failure(errno);
     }
 }
 
@@ -102,12 +104,12 @@ result<std::size_t> send_to(const socket_fd& s, byte_view datagram, const udp_pe
         if (n >= 0) return static_cast<std::size_t>(n);
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return std::size_t{0};
-        return failed();
+        return os_failure(errno);
     }
 }
 
 std::error_code udp_connect(const socket_fd& s, const udp_peer& to) noexcept {
-    if (::connect(s.get(), address_of(to), to.length) != 0) return failed();
+    if (::connect(s.get(), address_of(to), to.length) != 0) return os_failure(errno);
     return {};
 }
 
@@ -120,7 +122,7 @@ result<int> wait_any(std::span<wait_item> items, time_point deadline) noexcept {
         do {
             r = ::poll(p.data(), p.size(), timeout_ms(deadline));
         } while (r < 0 && errno == EINTR);
-        if (r < 0) return failed();
+        if (r < 0) return os_failure(errno);
         for (std::size_t i = 0; i < items.size(); ++i) {
             int ready = 0;
             if (p[i].revents & (POLLIN | POLLHUP | POLLERR)) ready |= static_cast<int>(io_ready::readable);
@@ -135,28 +137,37 @@ result<int> wait_any(std::span<wait_item> items, time_point deadline) noexcept {
 
 result<socket_fd> udp_bind(const std::string& host, std::uint16_t port, bool reuse_port) noexcept {
     auto res = resolve(host, port, true);
+    int last = 0;
     for (addrinfo* ai = res.get(); ai != nullptr; ai = ai->ai_next) {
         socket_fd s(::socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol));
-        if (!s) continue;
+        if (!s) {
+            last = errno;
+            continue;
+        }
         int one = 1;
         (void)::setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         if (reuse_port) (void)::setsockopt(s.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-        if (::bind(s.get(), ai->ai_addr, ai->ai_addrlen) != 0) continue;
+        if (::bind(s.get(), ai->ai_addr, ai->ai_addrlen) != 0) {
+            last = errno;
+            continue;
+        }
         return s;
     }
-    return failed();
+    return os_failure(last);
 }
 
 std::error_code udp_connect(const socket_fd& s, const std::string& host, std::uint16_t port) noexcept {
     auto res = resolve(host, port, false);
     sockaddr_storage own{};
     socklen_t own_len = sizeof own;
-    if (::getsockname(s.get(), reinterpret_cast<sockaddr*>(&own), &own_len) != 0) return failed();
+    if (::getsockname(s.get(), reinterpret_cast<sockaddr*>(&own), &own_len) != 0) return os_failure(errno);
+    int last = 0;
     for (addrinfo* ai = res.get(); ai != nullptr; ai = ai->ai_next) {
         if (ai->ai_family != own.ss_family) continue;
         if (::connect(s.get(), ai->ai_addr, ai->ai_addrlen) == 0) return {};
+        last = errno;
     }
-    return failed();
+    return os_failure(last);
 }
 
 std::uint16_t local_port(const socket_fd& s) noexcept {
@@ -174,7 +185,7 @@ result<std::size_t> send_datagram(const socket_fd& s, byte_view datagram) noexce
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return std::size_t{0};
         if (errno == ECONNREFUSED) return make_error_code(std::errc::connection_refused);
-        return failed();
+        return os_failure(errno);
     }
 }
 
@@ -188,7 +199,7 @@ result<std::size_t> receive_datagram(const socket_fd& s, mutable_byte_view out) 
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) return make_error_code(std::errc::resource_unavailable_try_again);
         if (errno == ECONNREFUSED) return make_error_code(std::errc::connection_refused);
-        return failed();
+        return os_failure(errno);
     }
 }
 
@@ -199,11 +210,11 @@ result<std::size_t> receive_first(const socket_fd& s, mutable_byte_view out, tim
         const ssize_t n = ::recvfrom(s.get(), out.data(), out.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &len);
         if (n >= 0) {
             if (static_cast<std::size_t>(n) > out.size()) continue;  // not one of ours
-            if (::connect(s.get(), reinterpret_cast<sockaddr*>(&from), len) != 0) return failed();
+            if (::connect(s.get(), reinterpret_cast<sockaddr*>(&from), len) != 0) return os_failure(errno);
             return static_cast<std::size_t>(n);
         }
         if (errno == EINTR) continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK) return failed();
+        if (errno != EAGAIN && errno != EWOULDBLOCK) return os_failure(errno);
         auto ready = wait(s, true, false, deadline);
         if (!ready) return ready.error();
         if (ready.value() == 0) return make_error_code(errc::handshake_timeout);

@@ -142,6 +142,13 @@ awaitable<wired> through_relay() {
 
 bool is_packet(byte_view d) { return xx::datagram_layout::carries_frame(d); }
 
+TEST(AsioDatagramTest, AListenerOnAnAddressNotOfThisHostSaysWhatTheSystemSaid) {
+    asio::io_context io;
+    auto l = asio_udp_listener::listen(io.get_executor(), "192.0.2.1", 0);  // TEST-NET-1
+    ASSERT_FALSE(l);
+    EXPECT_EQ(l.error(), std::errc::address_not_available) << l.error().message();
+}
+
 TEST(AsioDatagramTest, HandshakesThroughTheListenerAndExchangesPacedMessagesBothWays) {
     test::run_coroutine(
         [&]() -> awaitable<void> {

@@ -6,6 +6,8 @@
 // them (send_to), and wait_any watches several sockets.
 #include "transport/adapters/udp_socket.hpp"
 
+#include <cerrno>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -99,6 +101,15 @@ TEST(UdpSocketTest, BindingFailsCleanly) {
     auto a = udp_bind("127.0.0.1", 0);
     ASSERT_TRUE(a);
     EXPECT_TRUE(udp_connect(a.value(), "::1", 9));  // another address family
+}
+
+TEST(UdpSocketTest, OperatingSystemErrorsKeepTheirCode) {
+    // 192.0.2.1 (TEST-NET-1) is no address of this host: the OS says so,
+    // and the error says what the OS said.
+    auto b = udp_bind("192.0.2.1", 0);
+    ASSERT_FALSE(b);
+    EXPECT_EQ(b.error(), std::errc::address_not_available) << b.error().message();
+    EXPECT_EQ(b.error().message(), std::generic_category().message(EADDRNOTAVAIL));
 }
 
 TEST(UdpSocketTest, ReceiveFromNamesTheSenderAndSendToAnswersIt) {

@@ -60,6 +60,40 @@ struct handshake_step {
     bool stale = false;        ///< `in` repeated a message already processed: ignored
 };
 
+/// Key accessors: the model Cipher and MacState policies (policies/models/)
+/// read a direction's key material from the KeyAgreement's `secrets`
+/// through free functions found by argument-dependent lookup next to the
+/// secrets type. Their constructors require these concepts, so a secrets
+/// type that lacks one makes the model not constructible from it, and
+/// transport::check_config reports that in one line.
+template <class S>
+concept has_cipher_key = requires(const S& s, direction d) {
+    { cipher_key(s, d) } -> std::convertible_to<byte_view>;
+};
+template <class S>
+concept has_cipher_iv = requires(const S& s, direction d) {
+    { cipher_iv(s, d) } -> std::convertible_to<byte_view>;
+};
+template <class S>
+concept has_chaining_key = requires(const S& s, direction d) {
+    { chaining_key(s, d) } -> std::convertible_to<byte_view>;
+};
+template <class S>
+concept has_nonce_prefix = requires(const S& s, direction d) {
+    { nonce_prefix(s, d) } -> std::convertible_to<byte_view>;
+};
+template <class S>
+concept has_mac_key = requires(const S& s, direction d) {
+    { mac_key(s, d) } -> std::convertible_to<byte_view>;
+};
+
+/// `cipher_key` and `cipher_iv` (a stream cipher: AES-CTR).
+template <class S>
+concept has_cipher_key_and_iv = has_cipher_key<S> && has_cipher_iv<S>;
+/// `cipher_key` and `nonce_prefix` (XChaCha20-Poly1305).
+template <class S>
+concept has_cipher_key_and_nonce_prefix = has_cipher_key<S> && has_nonce_prefix<S>;
+
 template <class K>
 concept KeyAgreement = requires(K k, byte_view in, bytes& out) {
     typename K::options;

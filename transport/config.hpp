@@ -118,13 +118,17 @@ constexpr bool check_config() {
                           "Cipher policy: needs name, tag_size, noexcept seal(mutable_byte_view, mutable_byte_view) "
                           "and noexcept open(mutable_byte_view, byte_view) -> error_code");
             static_assert(std::is_constructible_v<C, const S&, policies::direction>,
-                          "Cipher policy: must be constructible from (const KeyAgreement::secrets&, direction)");
+                          "Cipher policy: must be constructible from (const KeyAgreement::secrets&, direction); the models "
+                          "in policies/models/ need key accessors found next to the secrets type: cipher_key, and "
+                          "cipher_iv (aes_ctr), nonce_prefix (xchacha20_poly1305) or chaining_key (a rekeying "
+                          "chacha20_poly1305)");
             static_assert(policies::MacState<M>,
                           "MacState policy: needs name, tag_size, and either noexcept header_tag/body_tag(byte_view, "
                           "mutable_byte_view) and check_header/check_body(byte_view, byte_view) -> error_code, or "
                           "frame_tag(byte_view, mutable_byte_view) and check_frame(byte_view, byte_view) -> error_code");
             static_assert(std::is_constructible_v<M, const S&, policies::direction>,
-                          "MacState policy: must be constructible from (const KeyAgreement::secrets&, direction)");
+                          "MacState policy: must be constructible from (const KeyAgreement::secrets&, direction); "
+                          "hmac_sha256 needs mac_key(const secrets&, direction) found next to the secrets type");
             if constexpr (policies::FrameLayout<L> && !detail::has_own_codec<L, C, M>) {
                 constexpr auto shape = policies::shape_of<L>();
                 static_assert(shape.tags != policies::tag_placement::after_each_part || policies::PerPartMac<M>,

@@ -30,6 +30,7 @@ public:
     using backend = Backend;
 
     template <class Secrets>
+        requires has_cipher_key_and_iv<Secrets>
     aes_ctr(const Secrets& s, direction d) : ctr_(cipher_key(s, d).first(KeyBytes), cipher_iv(s, d)) {}
 
     void seal(mutable_byte_view inout, mutable_byte_view) noexcept { ctr_.apply(inout); }

@@ -58,6 +58,7 @@ public:
     using backend = Backend;
 
     template <class Secrets>
+        requires has_cipher_key<Secrets> && (RekeyInterval == 0 || has_chaining_key<Secrets>)
     chacha20_poly1305(const Secrets& s, direction d) noexcept {
         key_.assign(cipher_key(s, d));
         if constexpr (RekeyInterval > 0) ck_.assign(chaining_key(s, d));

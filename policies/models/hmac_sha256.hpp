@@ -49,6 +49,7 @@ public:
     static constexpr std::size_t tag_size = 32;
 
     template <class Secrets>
+        requires has_mac_key<Secrets>
     hmac_sha256(const Secrets& s, direction d) : mac_(mac_key(s, d)) {}
 
     // Whole frame (leading tag).

@@ -63,6 +63,7 @@ public:
     using backend = Backend;
 
     template <class Secrets>
+        requires has_cipher_key_and_nonce_prefix<Secrets>
     basic_xchacha20_poly1305(const Secrets& s, direction d) noexcept
         : basic_xchacha20_poly1305(cipher_key(s, d), nonce_prefix(s, d)) {}
 

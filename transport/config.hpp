@@ -10,12 +10,14 @@
 //   };
 //
 // `policy_t<Config, Role>` reads a role's policy; `with_policy<Config, Role,
-// Policy>` derives a configuration with one role swapped (a variant is a
-// one-line alias). `check_config<Config>()` asserts, one requirement per
+// Policy, "name">` derives a configuration with one role swapped (a variant is
+// a one-line alias) and names it (without a name it keeps the base's);
+// `named<Config, "name">` renames one. `check_config<Config>()` asserts, one requirement per
 // line, that each role is present and satisfies its concept, so a bad policy
 // makes the compiler print exactly what is missing.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 #include <type_traits>
 
@@ -77,18 +79,42 @@ constexpr bool has_own_codec = requires { typename L::template codec<C, M>; };
 template <class Config>
 using base_protocol_t = typename detail::policy_or<Config, role::base_protocol, policies::no_base_protocol>::type;
 
+/// A string literal as a template argument: `with_policy<..., "name">`.
+template <std::size_t N>
+struct fixed_string {
+    char chars[N]{};
+    constexpr fixed_string(const char (&s)[N]) noexcept {
+        for (std::size_t i = 0; i < N; ++i) chars[i] = s[i];
+    }
+    constexpr std::string_view view() const noexcept { return {chars, N - 1}; }
+};
+
 namespace detail {
-template <class Base, class Role, class Policy>
+template <class Base, class Role, class Policy, fixed_string Name>
 struct with_policy_config {
-    static constexpr std::string_view name = Base::name;
+    static constexpr std::string_view name = Name.view().empty() ? std::string_view(Base::name) : Name.view();
     static constexpr auto policies =
         hana::insert(hana::erase_key(Base::policies, hana::type_c<Role>), hana::make_pair(hana::type_c<Role>, hana::type_c<Policy>));
 };
+
+template <class Base, fixed_string Name>
+struct named_config {
+    static_assert(!Name.view().empty(), "named<Config, name>: the name must not be empty");
+    static constexpr std::string_view name = Name.view();
+    static constexpr auto policies = Base::policies;
+};
 }  // namespace detail
 
-/// `Base` with `Role`'s policy replaced by `Policy`.
-template <class Base, class Role, class Policy>
-using with_policy = detail::with_policy_config<Base, Role, Policy>;
+/// `Base` with `Role`'s policy replaced by `Policy`, named `Name` — a
+/// configuration that is a protocol of its own (x25519-xchacha over UDP)
+/// names itself. Without a name (a test double, a backend swapped for a
+/// benchmark) it keeps the base's.
+template <class Base, class Role, class Policy, fixed_string Name = "">
+using with_policy = detail::with_policy_config<Base, Role, Policy, Name>;
+
+/// `Base` under another name, its policies unchanged.
+template <class Base, fixed_string Name>
+using named = detail::named_config<Base, Name>;
 
 /// Asserts, one requirement per line, that a configuration is complete and
 /// each policy satisfies its concept. Called from session<Config>'s body.

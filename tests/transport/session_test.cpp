@@ -61,6 +61,12 @@ static_assert(std::is_same_v<base_protocol_t<toy_config>, polywire::policies::no
 using swapped = with_policy<toy_config, role::cipher, polywire::policies::aes_ctr<16>>;
 static_assert(std::is_same_v<policy_t<swapped, role::cipher>, polywire::policies::aes_ctr<16>>);
 static_assert(std::is_same_v<policy_t<swapped, role::frame_layout>, toy_layout>);
+static_assert(swapped::name == "toy");  // no name given: the base's
+using swapped_named = with_policy<toy_config, role::cipher, polywire::policies::aes_ctr<16>, "toy, AES-128">;
+static_assert(swapped_named::name == "toy, AES-128");
+static_assert(std::is_same_v<policy_t<swapped_named, role::cipher>, polywire::policies::aes_ctr<16>>);
+using renamed = named<toy_config, "toy again">;
+static_assert(renamed::name == "toy again" && std::is_same_v<policy_t<renamed, role::frame_layout>, toy_layout>);
 
 toy_session::options opts() {
     toy_session::options o;

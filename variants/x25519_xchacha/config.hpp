@@ -48,7 +48,10 @@ struct config {
 };
 
 /// Over datagrams (UDP): the same policies with the datagram layout.
-using config_udp = transport::with_policy<config, role::frame_layout, datagram_layout>;
+using config_udp = transport::with_policy<
+    config, role::frame_layout, datagram_layout,
+    "x25519-xchacha over UDP: X25519, Ed25519 transcript signatures, XChaCha20-Poly1305 packets, one per datagram, "
+    "channels, rekeying">;
 
 using session = transport::session<config>;
 using udp_session = transport::session<config_udp>;

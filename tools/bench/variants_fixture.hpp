@@ -29,8 +29,8 @@ template <class Backend>
 using x25519_xchacha_config = transport::with_policy<variants::x25519_xchacha::config, role::cipher,
                                                      policies::basic_xchacha20_poly1305<Backend>>;
 template <class Backend>
-using x25519_xchacha_udp_config = transport::with_policy<x25519_xchacha_config<Backend>, role::frame_layout,
-                                                         variants::x25519_xchacha::datagram_layout>;
+using x25519_xchacha_udp_config = transport::with_policy<variants::x25519_xchacha::config_udp, role::cipher,
+                                                         policies::basic_xchacha20_poly1305<Backend>>;
 
 // ---- options of two peers ------------------------------------------------
 

@@ -2,8 +2,11 @@
 // over a connected UDP socket (udp_socket.hpp) — blocking_socket's
 // counterpart for datagrams, with no protocol logic either.
 //
-// Each pending_output() of such a session is exactly one datagram, sent
-// with one send(2); each datagram received goes to receive_datagram(). The
+// Each pending_output() of such a session is exactly one datagram; the
+// loop takes every datagram ready (up to udp_batch_limit) and sends them
+// with one sendmmsg(2), equal-size runs as one UDP GSO message where the
+// kernel accepts it (POLYWIRE_UDP_GSO=0 turns that off); each datagram
+// received goes to receive_datagram(). The
 // session decides what to discard and when to retransmit; this loop only
 // waits (poll) until the socket is readable or the session's next deadline
 // and ticks it. UDP has no end of stream: close() sends the goodbye and
@@ -12,7 +15,9 @@
 // what does not fit its socket buffer, and the session tolerates loss).
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <optional>
 #include <span>
 #include <string>
@@ -82,7 +87,7 @@ public:
     /// The socket, and whether the session has datagrams the socket did not
     /// take yet (wait for it to be writable): for such a loop.
     const socket_fd& socket() const noexcept { return fd_; }
-    bool wants_write() const noexcept { return fd_ && !session_.pending_output().empty(); }
+    bool wants_write() const noexcept { return fd_ && has_output(); }
 
     std::error_code send(std::uint64_t code, byte_view payload) {
         if (auto ec = session_.send(code, payload, clock::now())) return ec;
@@ -110,7 +115,7 @@ public:
 
     /// Sends every pending datagram (waiting while the socket buffer is full).
     std::error_code flush() {
-        while (!session_.pending_output().empty() && session_.state() != session_state::closed && fd_) {
+        while (has_output() && session_.state() != session_state::closed && fd_) {
             if (!send_ready()) {
                 auto ready = wait(fd_, false, true, clock::now() + session_.settings().timeouts.write);
                 if (!ready) return ready.error();
@@ -133,21 +138,51 @@ private:
         return {};
     }
 
-    // Sends what the socket takes now; false if it is full.
+    // Sends what the socket takes now; false if it is full. Takes every
+    // datagram the session has ready (up to udp_batch_limit, and what the
+    // arena holds) into one sendmmsg(2); datagrams the socket did not take
+    // stay queued here, in order, for the next call.
     bool send_ready() {
-        while (fd_ && !session_.pending_output().empty()) {
-            const byte_view d = session_.pending_output();
-            auto n = send_datagram(fd_, d);
+        while (fd_) {
+            if (head_ == batch_count_) {
+                head_ = batch_count_ = 0;
+                std::size_t used = 0;
+                while (batch_count_ < udp_batch_limit && !session_.pending_output().empty()) {
+                    const byte_view d = session_.pending_output();
+                    if (used + d.size() > arena_.size()) {
+                        if (batch_count_ > 0) break;
+                        // Larger than the arena (never with a session's own
+                        // sizes): sent alone, as before.
+                        auto n = send_datagram(fd_, d);
+                        if (!n) {
+                            if (n.error() == std::errc::connection_refused) continue;
+                            session_.abort(n.error());
+                            return true;
+                        }
+                        if (n.value() == 0) return false;
+                        session_.consume_output(d.size());
+                        continue;
+                    }
+                    std::copy(d.begin(), d.end(), arena_.begin() + static_cast<std::ptrdiff_t>(used));
+                    batch_[batch_count_++] = byte_view(arena_.data() + used, d.size());
+                    used += d.size();
+                    session_.consume_output(d.size());
+                }
+                if (batch_count_ == 0) return true;
+            }
+            auto n = send_datagrams(fd_, std::span<const byte_view>(batch_.data() + head_, batch_count_ - head_), gso_);
             if (!n) {
-                if (n.error() == std::errc::connection_refused) continue;  // the peer is not up (yet): the datagram is lost
+                if (n.error() == std::errc::connection_refused) continue;  // an earlier datagram was refused: send on
+                head_ = batch_count_ = 0;
                 session_.abort(n.error());
                 return true;
             }
             if (n.value() == 0) return false;
-            session_.consume_output(d.size());
+            head_ += n.value();
         }
         return true;
     }
+    bool has_output() const noexcept { return head_ != batch_count_ || !session_.pending_output().empty(); }
 
     void step(time_point limit = time_point::max()) {
         const bool want_write = !send_ready();
@@ -193,6 +228,15 @@ private:
     std::string peer_ = peer_address(fd_);
     bytes first_;
     std::array<std::uint8_t, max_udp_datagram> buf_{};
+    // Datagrams taken from the session for one sendmmsg(2): sized once.
+    std::vector<std::uint8_t> arena_ = std::vector<std::uint8_t>(256 * 1024);
+    std::array<byte_view, udp_batch_limit> batch_{};
+    std::size_t head_ = 0, batch_count_ = 0;
+    bool gso_ = gso_allowed();
+    static bool gso_allowed() noexcept {
+        const char* v = std::getenv("POLYWIRE_UDP_GSO");
+        return !(v && v[0] == '0');
+    }
 };
 
 }  // namespace polywire::transport::adapters

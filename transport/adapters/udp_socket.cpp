@@ -4,11 +4,13 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -184,6 +186,74 @@ result<std::size_t> send_datagram(const socket_fd& s, byte_view datagram) noexce
         if (n >= 0) return static_cast<std::size_t>(n);
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return std::size_t{0};
+        if (errno == ECONNREFUSED) return make_error_code(std::errc::connection_refused);
+        return os_failure(errno);
+    }
+}
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+
+result<std::size_t> send_datagrams(const socket_fd& s, std::span<const byte_view> datagrams, bool& gso) noexcept {
+    const std::size_t count = std::min(datagrams.size(), udp_batch_limit);
+    if (count == 0) return std::size_t{0};
+    // Sized once per call on the stack: no allocation per datagram.
+    std::array<iovec, udp_batch_limit> iov{};
+    std::array<mmsghdr, udp_batch_limit> msgs{};
+    std::array<std::size_t, udp_batch_limit> taken{};  // datagrams in each message
+    union control {
+        cmsghdr align;
+        char bytes[CMSG_SPACE(sizeof(std::uint16_t))];
+    };
+    std::array<control, udp_batch_limit> controls{};
+    for (std::size_t i = 0; i < count; ++i)
+        iov[i] = iovec{const_cast<std::uint8_t*>(datagrams[i].data()), datagrams[i].size()};
+    for (;;) {
+        std::size_t nmsgs = 0;
+        for (std::size_t i = 0; i < count;) {
+            std::size_t run = 1;
+            std::size_t total = datagrams[i].size();
+            if (gso && datagrams[i].size() > 0) {
+                // Equal sizes after the first; the last may be shorter; the
+                // whole run fits one UDP payload.
+                while (i + run < count && datagrams[i + run].size() > 0 && datagrams[i + run].size() <= datagrams[i].size() &&
+                       total + datagrams[i + run].size() <= max_udp_datagram) {
+                    total += datagrams[i + run].size();
+                    const bool shorter = datagrams[i + run].size() < datagrams[i].size();
+                    ++run;
+                    if (shorter) break;
+                }
+            }
+            msghdr& h = msgs[nmsgs].msg_hdr;
+            h = msghdr{};
+            h.msg_iov = &iov[i];
+            h.msg_iovlen = run;
+            if (run > 1) {
+                h.msg_control = controls[nmsgs].bytes;
+                h.msg_controllen = sizeof controls[nmsgs].bytes;
+                cmsghdr* c = CMSG_FIRSTHDR(&h);
+                c->cmsg_level = SOL_UDP;
+                c->cmsg_type = UDP_SEGMENT;
+                c->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+                const auto seg = static_cast<std::uint16_t>(datagrams[i].size());
+                std::memcpy(CMSG_DATA(c), &seg, sizeof seg);
+            }
+            taken[nmsgs++] = run;
+            i += run;
+        }
+        const int n = ::sendmmsg(s.get(), msgs.data(), static_cast<unsigned>(nmsgs), MSG_NOSIGNAL);
+        if (n > 0) {
+            std::size_t sent = 0;
+            for (int m = 0; m < n; ++m) sent += taken[static_cast<std::size_t>(m)];
+            return sent;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && gso && nmsgs < count && (errno == EINVAL || errno == ENOPROTOOPT || errno == EIO)) {
+            gso = false;  // the kernel or the device has no segmentation offload: one datagram per message
+            continue;
+        }
+        if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return std::size_t{0};
         if (errno == ECONNREFUSED) return make_error_code(std::errc::connection_refused);
         return os_failure(errno);
     }

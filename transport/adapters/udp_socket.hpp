@@ -49,6 +49,17 @@ std::uint16_t local_port(const socket_fd& s) noexcept;
 /// datagram was refused by the peer's host (no one listening yet: callers
 /// may retry).
 result<std::size_t> send_datagram(const socket_fd& s, byte_view datagram) noexcept;
+/// The most datagrams send_datagrams() takes in one call (one sendmmsg(2)).
+inline constexpr std::size_t udp_batch_limit = 64;
+/// Sends up to udp_batch_limit of `datagrams`, in order, on a connected
+/// socket with one sendmmsg(2): how many the socket took (0 when its buffer
+/// is full). With `gso` set, each run of equal-size datagrams (its last may
+/// be shorter) goes as one message the kernel splits itself (UDP
+/// segmentation offload, UDP_SEGMENT); if the kernel refuses that (EINVAL,
+/// ENOPROTOOPT, EIO), `gso` is cleared and the datagrams are sent one per
+/// message, so the caller keeps the flag per socket. The receiver sees the
+/// same datagrams either way. Errors as send_datagram().
+result<std::size_t> send_datagrams(const socket_fd& s, std::span<const byte_view> datagrams, bool& gso) noexcept;
 /// Receives one datagram into `out`: its size. Errors:
 /// std::errc::resource_unavailable_try_again when none is waiting,
 /// std::errc::connection_refused (see above), errc::truncated_datagram when

@@ -6,7 +6,9 @@
 // them (send_to), and wait_any watches several sockets.
 #include "transport/adapters/udp_socket.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <span>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -147,6 +149,116 @@ TEST(UdpSocketTest, ReceiveFromNamesTheSenderAndSendToAnswersIt) {
     ready = wait_any(items, clock::now() + 20ms);
     ASSERT_TRUE(ready);
     EXPECT_EQ(ready.value(), 0);
+}
+
+// A connected pair for the batch tests, with a receive buffer large enough
+// for one whole batch.
+struct udp_pair {
+    socket_fd a, b;
+};
+udp_pair connected_pair() {
+    auto a = udp_bind("127.0.0.1", 0), b = udp_bind("127.0.0.1", 0);
+    EXPECT_TRUE(a && b);
+    EXPECT_FALSE(udp_connect(a.value(), "127.0.0.1", local_port(b.value())));
+    EXPECT_FALSE(udp_connect(b.value(), "127.0.0.1", local_port(a.value())));
+    return {std::move(a.value()), std::move(b.value())};
+}
+
+// Datagram i: `sizes[i % sizes.size()]` bytes, each byte a function of i and
+// its position, so a lost, merged, split or reordered datagram shows.
+bytes numbered(std::size_t i, std::size_t size) {
+    bytes d(size);
+    for (std::size_t k = 0; k < size; ++k) d[k] = static_cast<std::uint8_t>(i * 31 + k * 7 + (k >> 8));
+    return d;
+}
+
+// Sends `count` datagrams with send_datagrams (batches of at most `batch`),
+// reading each batch back on the other socket: every datagram arrives
+// whole, once, in order. Returns the largest number one call took.
+std::size_t batch_round_trip(udp_pair& p, std::size_t count, const std::vector<std::size_t>& sizes, bool& gso,
+                             std::size_t batch = udp_batch_limit) {
+    std::vector<bytes> all;
+    for (std::size_t i = 0; i < count; ++i) all.push_back(numbered(i, sizes[i % sizes.size()]));
+    std::size_t sent = 0, received = 0, largest = 0;
+    bytes buf(max_udp_datagram);
+    const time_point deadline = clock::now() + 5s;
+    while (received < count && clock::now() < deadline) {
+        const std::size_t end = std::min(count, sent + batch);
+        std::vector<byte_view> views(all.begin() + static_cast<std::ptrdiff_t>(sent), all.begin() + static_cast<std::ptrdiff_t>(end));
+        std::size_t target = end;
+        while (sent < target) {
+            auto n = send_datagrams(p.a, std::span<const byte_view>(views.data() + (views.size() - (target - sent)), target - sent), gso);
+            EXPECT_TRUE(n) << n.error().message();
+            if (!n) return largest;
+            largest = std::max(largest, n.value());
+            sent += n.value();
+            if (n.value() == 0) break;
+        }
+        for (;;) {
+            auto n = receive_datagram(p.b, buf);
+            if (!n) {
+                EXPECT_EQ(n.error(), std::errc::resource_unavailable_try_again);
+                if (received == sent) break;
+                (void)wait(p.b, true, false, clock::now() + 1s);
+                continue;
+            }
+            EXPECT_LT(received, count);
+            if (received >= count) return largest;
+            EXPECT_EQ(bytes(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n.value())), all[received]) << "datagram " << received;
+            ++received;
+        }
+    }
+    EXPECT_EQ(received, count);
+    return largest;
+}
+
+TEST(UdpSocketTest, SendDatagramsWithSegmentationOffloadKeepsEveryDatagram) {
+    auto p = connected_pair();
+    bool gso = true;
+    const std::size_t largest = batch_round_trip(p, 1000, {1300}, gso);
+    EXPECT_TRUE(gso) << "loopback takes UDP_SEGMENT on Linux 4.18 and later";
+    EXPECT_EQ(largest, udp_batch_limit);  // one call, a whole batch
+}
+
+TEST(UdpSocketTest, SendDatagramsWithoutSegmentationOffloadKeepsEveryDatagram) {
+    auto p = connected_pair();
+    bool gso = false;
+    const std::size_t largest = batch_round_trip(p, 1000, {1300}, gso);
+    EXPECT_FALSE(gso);
+    EXPECT_EQ(largest, udp_batch_limit);
+}
+
+TEST(UdpSocketTest, SendDatagramsSplitsRunsOfMixedSizes) {
+    // Runs of equal sizes, shorter last ones, a longer one after a shorter
+    // one, an empty datagram: each goes out as itself, with and without GSO.
+    const std::vector<std::size_t> sizes{1300, 1300, 1300, 500, 1300, 1400, 1400, 200, 0, 7, 7, 7, 7, 1200};
+    for (bool initial : {true, false}) {
+        auto p = connected_pair();
+        bool gso = initial;
+        (void)batch_round_trip(p, 700, sizes, gso);
+        EXPECT_EQ(gso, initial);
+    }
+}
+
+TEST(UdpSocketTest, SendDatagramsTakesAtMostOneBatch) {
+    auto p = connected_pair();
+    std::vector<bytes> all;
+    for (std::size_t i = 0; i < udp_batch_limit + 36; ++i) all.push_back(numbered(i, 100));
+    std::vector<byte_view> views(all.begin(), all.end());
+    bool gso = true;
+    auto n = send_datagrams(p.a, views, gso);
+    ASSERT_TRUE(n);
+    EXPECT_EQ(n.value(), udp_batch_limit);
+    auto m = send_datagrams(p.a, std::span<const byte_view>(views).subspan(n.value()), gso);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m.value(), 36u);
+    bytes buf(2000);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        auto r = receive_within(p.b, buf, clock::now() + 2s);
+        ASSERT_TRUE(r) << i;
+        EXPECT_EQ(bytes(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(r.value())), all[i]) << i;
+    }
+    EXPECT_EQ(receive_datagram(p.b, buf).error(), std::errc::resource_unavailable_try_again);
 }
 
 }  // namespace

@@ -1,0 +1,364 @@
+// noise::handshake<Pattern, Suite>: the HandshakeState of the Noise Protocol
+// Framework (noiseprotocol.org, revision 34, §5.3) for any valid pattern
+// (pattern.hpp) and suite (suite.hpp), as a policies::KeyAgreement.
+//
+// The protocol name ("Noise_XX_25519_ChaChaPoly_SHA256") is built from the
+// pattern and the suite at compile time; the pattern's validity is checked
+// there too. At run time the handshake walks the pattern's token lists:
+//
+//   e    a fresh ephemeral key (DHLEN bytes from options.random; empty: the
+//        system generator), sent in clear, MixHash; with a psk in the
+//        pattern also MixKey(e.pub)
+//   s    our static key, EncryptAndHash
+//   ee es se ss   MixKey(DH(...)) with the keys each side holds
+//   psk  MixKeyAndHash(the next of options.psks)
+//   then the message's payload (options.payloads[i]), EncryptAndHash.
+//
+// Handshake messages travel over a stream each behind a 2-byte big-endian
+// length (libp2p's framing; at most 65535 bytes). The received payload of
+// every message goes to options.on_payload(message index, payload) once the
+// whole message has been authenticated. After the last message Split()
+// gives the transport keys (secrets): c1 initiator->responder, c2
+// responder->initiator; a one-way pattern has only c1. The peer's static
+// key and the final handshake hash are in secrets.remote_id.
+//
+// A message is read into a copy of the state, which is kept only when the
+// whole message checks out: a refused message leaves the handshake as it
+// was (policies/key_agreement.hpp). Over a stream any error closes the
+// session all the same.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "policies/crypto/random.hpp"
+#include "policies/key_agreement.hpp"
+#include "policies/noise/error.hpp"
+#include "policies/noise/pattern.hpp"
+#include "policies/noise/state.hpp"
+#include "policies/noise/suite.hpp"
+#include "transport/bytes.hpp"
+#include "transport/error.hpp"
+#include "transport/random.hpp"
+#include "transport/result.hpp"
+
+namespace polywire::noise {
+
+/// What the handshake learnt about the peer (a session's remote_id()).
+struct peer_identity {
+    bytes remote_static;   ///< the peer's static public key; empty when the pattern has none
+    bytes handshake_hash;  ///< h after the last message: the channel binding of §11.2
+};
+
+/// The transport keys Split() made.
+struct secrets {
+    secret<key_len> initiator_key;  ///< c1: initiator -> responder
+    secret<key_len> responder_key;  ///< c2: responder -> initiator (unused by one-way patterns)
+    policies::handshake_role role = policies::handshake_role::initiator;
+    bool one_way = false;
+    peer_identity remote_id;
+};
+
+/// A direction's transport key, found by argument-dependent lookup
+/// (transport_cipher): empty for the direction a one-way pattern lacks.
+inline byte_view cipher_key(const secrets& s, policies::direction d) noexcept {
+    const bool initiator_to_responder = (d == policies::direction::egress) == (s.role == policies::handshake_role::initiator);
+    if (initiator_to_responder) return s.initiator_key.view();
+    if (s.one_way) return {};
+    return s.responder_key.view();
+}
+
+/// Test only: every key of `s`, for the key-dump hook of transport/session.hpp.
+template <class F>
+void dump_secrets(const secrets& s, F& f) {
+    f("noise_initiator_key", s.initiator_key.view());
+    f("noise_responder_key", s.responder_key.view());
+}
+
+template <class Pattern, class Suite>
+class handshake {
+    using dh = typename Suite::dh;
+    static constexpr pattern_desc desc = Pattern::desc;
+    static constexpr std::size_t dh_len = dh::dh_len;
+
+public:
+    static constexpr std::string_view name = protocol_name<Pattern, Suite>;
+    using pattern = Pattern;
+    using suite = Suite;
+    using private_key = typename dh::private_key;
+    using public_key = typename dh::public_key;
+    static constexpr bool one_way = desc.one_way();
+    static constexpr std::size_t message_count = desc.count;
+
+    struct options {
+        /// Mixed into h before the first message; both sides must agree.
+        bytes prologue;
+        /// Our static key, if the pattern has one for our side.
+        std::optional<private_key> static_key;
+        /// The peer's static key, if a pre-message holds it (NK, XK, IK...).
+        std::optional<public_key> remote_static;
+        /// One 32-byte pre-shared key per psk token, in the pattern's order.
+        std::vector<secret<32>> psks;
+        /// The payload of each handshake message, by index (0: the
+        /// initiator's first); those of the peer's messages are ignored,
+        /// missing ones are empty.
+        std::vector<bytes> payloads;
+        /// Told each received payload (valid during the call only), with its
+        /// message index, once the message has been authenticated.
+        std::function<void(std::size_t message, byte_view payload)> on_payload;
+        /// Where ephemeral keys come from (empty: crypto::random_bytes).
+        transport::random_source random;
+        /// Told the transport keys once they exist (empty: nobody).
+        transport::key_log key_log;
+    };
+    using secrets = noise::secrets;
+
+    handshake(policies::handshake_role role, const options& opts) : role_(role), opts_(opts) {}
+
+    std::error_code start(bytes& out) noexcept {
+        if (state_ != state::initial) return transport::errc::session_closed;
+        if (auto ec = begin()) return fail(ec);
+        state_ = state::running;
+        if (initiator()) {
+            if (auto ec = write_message(out)) return fail(ec);
+        }
+        return {};
+    }
+
+    result<policies::handshake_step> consume(byte_view in, bytes& out) noexcept {
+        if (state_ == state::done) return policies::handshake_step{0, true};
+        if (state_ != state::running) return transport::errc::session_closed;
+        if (in.size() < 2) return policies::handshake_step{};
+        const std::size_t len = std::size_t{in[0]} << 8 | in[1];
+        if (in.size() < 2 + len) return policies::handshake_step{};
+        if (auto ec = read_message(in.subspan(2, len))) return fail(ec);
+        if (state_ == state::running && my_turn()) {
+            if (auto ec = write_message(out)) return fail(ec);
+        }
+        return policies::handshake_step{2 + len, state_ == state::done};
+    }
+
+    secrets take_secrets() noexcept {
+        secrets s = std::move(secrets_);
+        secrets_ = {};
+        state_ = state::taken;
+        wipe();
+        return s;
+    }
+
+    /// Test only: the keys this handshake holds now (key-dump hook).
+    template <class F>
+    friend void dump_secrets(const handshake& h, F& f) {
+        if (h.opts_.static_key) f("noise_static_private_key", h.opts_.static_key->view());
+        f("noise_ephemeral_private_key", h.e_.view());
+        f("noise_chaining_key", h.sym_.chaining_key());
+        f("noise_handshake_key", h.sym_.cipher_key());
+    }
+
+private:
+    enum class state { initial, running, done, taken, failed };
+
+    bool initiator() const noexcept { return role_ == policies::handshake_role::initiator; }
+    bool my_turn() const noexcept { return (next_ % 2 == 0) == initiator(); }
+
+    std::error_code fail(std::error_code ec) noexcept {
+        state_ = state::failed;
+        wipe();
+        return ec;
+    }
+
+    void wipe() noexcept {
+        sym_ = {};
+        e_ = {};
+        s_ = {};
+    }
+
+    // Which keys a side needs: its static key if a pre-message or a message
+    // of its own has `s`; the peer's if the peer's pre-message has it.
+    static constexpr bool side_sends_s(bool initiator_side) noexcept {
+        if ((initiator_side ? desc.pre_initiator : desc.pre_responder).has(token::s)) return true;
+        for (std::size_t i = initiator_side ? 0 : 1; i < desc.count; i += 2)
+            if (desc.messages[i].has(token::s)) return true;
+        return false;
+    }
+
+    std::error_code begin() {
+        if (side_sends_s(initiator())) {
+            if (!opts_.static_key) return errc::missing_static_key;
+            s_ = *opts_.static_key;
+            auto pub = dh::public_key_of(s_);
+            if (!pub) return pub.error();
+            s_pub_ = pub.value();
+        }
+        if (opts_.psks.size() < desc.psk_count()) return errc::missing_psk;
+        if (auto ec = sym_.initialize(name)) return ec;
+        if (auto ec = sym_.mix_hash(opts_.prologue)) return ec;
+        // Pre-messages, the initiator's first (§7.1): MixHash of each key.
+        for (int side = 0; side < 2; ++side) {
+            const bool initiator_side = side == 0;
+            const message_desc& m = initiator_side ? desc.pre_initiator : desc.pre_responder;
+            const bool mine = initiator_side == initiator();
+            for (std::size_t i = 0; i < m.count; ++i) {
+                if (m.tokens[i] == token::s) {
+                    if (!mine) {
+                        if (!opts_.remote_static) return errc::missing_remote_static;
+                        rs_ = *opts_.remote_static;
+                        has_rs_ = true;
+                    }
+                    if (auto ec = sym_.mix_hash(mine ? byte_view(s_pub_) : byte_view(rs_))) return ec;
+                } else {
+                    // A pre-message ephemeral (fallback patterns): ours is
+                    // made now; the peer's is not supported as an option.
+                    if (!mine) return errc::missing_remote_static;
+                    if (auto ec = new_ephemeral()) return ec;
+                    if (auto ec = sym_.mix_hash(e_pub_)) return ec;
+                }
+            }
+        }
+        return {};
+    }
+
+    std::error_code new_ephemeral() {
+        if (opts_.random) {
+            if (auto ec = opts_.random(e_.mutable_view())) return ec;
+        } else if (auto ec = crypto::random_bytes(e_.mutable_view())) {
+            return ec;
+        }
+        auto pub = dh::public_key_of(e_);
+        if (!pub) return pub.error();
+        e_pub_ = pub.value();
+        return {};
+    }
+
+    // The DH of a token from this side's point of view.
+    template <class Sym>
+    std::error_code mix_dh(Sym& sym, token t, const public_key& re, const public_key& rs) const {
+        const bool i = initiator();
+        const bool local_e = t == token::ee || (t == token::es && i) || (t == token::se && !i);
+        const bool remote_e = t == token::ee || (t == token::es && !i) || (t == token::se && i);
+        auto k = dh::dh(local_e ? e_ : s_, remote_e ? re : rs);
+        if (!k) return k.error();
+        return sym.mix_key(k.value().view());
+    }
+
+    std::error_code write_message(bytes& out) {
+        const message_desc& m = desc.messages[next_];
+        const std::size_t at = out.size();
+        out.resize(at + 2);
+        for (std::size_t i = 0; i < m.count; ++i) {
+            switch (m.tokens[i]) {
+                case token::e:
+                    if (auto ec = new_ephemeral()) return ec;
+                    out.insert(out.end(), e_pub_.begin(), e_pub_.end());
+                    if (auto ec = sym_.mix_hash(e_pub_)) return ec;
+                    if constexpr (desc.has_psk()) {
+                        if (auto ec = sym_.mix_key(e_pub_)) return ec;
+                    }
+                    break;
+                case token::s:
+                    if (auto ec = sym_.encrypt_and_hash(s_pub_, out)) return ec;
+                    break;
+                case token::psk:
+                    if (auto ec = sym_.mix_key_and_hash(opts_.psks[psk_next_++].view())) return ec;
+                    break;
+                default:
+                    if (auto ec = mix_dh(sym_, m.tokens[i], re_, rs_)) return ec;
+                    break;
+            }
+        }
+        const byte_view payload = next_ < opts_.payloads.size() ? byte_view(opts_.payloads[next_]) : byte_view{};
+        if (auto ec = sym_.encrypt_and_hash(payload, out)) return ec;
+        const std::size_t len = out.size() - at - 2;
+        if (len > max_message_len) {
+            out.resize(at);
+            return errc::message_too_large;
+        }
+        out[at] = static_cast<std::uint8_t>(len >> 8);
+        out[at + 1] = static_cast<std::uint8_t>(len);
+        return advance();
+    }
+
+    std::error_code read_message(byte_view msg) {
+        const message_desc& m = desc.messages[next_];
+        // Work on copies: nothing changes unless the whole message checks out.
+        symmetric_state<Suite> sym = sym_;
+        public_key re = re_, rs = rs_;
+        bool has_rs = has_rs_;
+        std::size_t psk_next = psk_next_;
+        std::size_t at = 0;
+        for (std::size_t i = 0; i < m.count; ++i) {
+            switch (m.tokens[i]) {
+                case token::e:
+                    if (msg.size() - at < dh_len) return errc::message_truncated;
+                    std::copy_n(msg.begin() + static_cast<std::ptrdiff_t>(at), dh_len, re.begin());
+                    at += dh_len;
+                    if (auto ec = sym.mix_hash(re)) return ec;
+                    if constexpr (desc.has_psk()) {
+                        if (auto ec = sym.mix_key(re)) return ec;
+                    }
+                    break;
+                case token::s: {
+                    const std::size_t n = dh_len + (sym.has_key() ? tag_len : 0);
+                    if (msg.size() - at < n) return errc::message_truncated;
+                    if (auto ec = sym.decrypt_and_hash(msg.subspan(at, n), scratch_)) return ec;
+                    std::copy_n(scratch_.begin(), dh_len, rs.begin());
+                    has_rs = true;
+                    at += n;
+                    break;
+                }
+                case token::psk:
+                    if (auto ec = sym.mix_key_and_hash(opts_.psks[psk_next++].view())) return ec;
+                    break;
+                default:
+                    if (auto ec = mix_dh(sym, m.tokens[i], re, rs)) return ec;
+                    break;
+            }
+        }
+        if (auto ec = sym.decrypt_and_hash(msg.subspan(at), scratch_)) return ec;
+        sym_ = sym;
+        re_ = re;
+        rs_ = rs;
+        has_rs_ = has_rs;
+        psk_next_ = psk_next;
+        if (opts_.on_payload) opts_.on_payload(next_, scratch_);
+        return advance();
+    }
+
+    std::error_code advance() {
+        ++next_;
+        if (next_ < desc.count) return {};
+        if (auto ec = sym_.split(secrets_.initiator_key, secrets_.responder_key)) return ec;
+        secrets_.role = role_;
+        secrets_.one_way = one_way;
+        if (has_rs_) secrets_.remote_id.remote_static.assign(rs_.begin(), rs_.end());
+        const byte_view h = sym_.handshake_hash();
+        secrets_.remote_id.handshake_hash.assign(h.begin(), h.end());
+        if (opts_.key_log) {
+            opts_.key_log("NOISE_INITIATOR_KEY", secrets_.initiator_key.view());
+            if (!one_way) opts_.key_log("NOISE_RESPONDER_KEY", secrets_.responder_key.view());
+        }
+        state_ = state::done;
+        wipe();
+        return {};
+    }
+
+    policies::handshake_role role_;
+    options opts_;
+    state state_ = state::initial;
+    std::size_t next_ = 0;      // the next message's index
+    std::size_t psk_next_ = 0;  // the next psk token's key
+    symmetric_state<Suite> sym_;
+    private_key s_, e_;
+    public_key s_pub_{}, e_pub_{}, re_{}, rs_{};
+    bool has_rs_ = false;
+    secure_bytes scratch_;
+    secrets secrets_;
+};
+
+}  // namespace polywire::noise

@@ -14,8 +14,12 @@
 //   psk  MixKeyAndHash(the next of options.psks)
 //   then the message's payload (options.payloads[i]), EncryptAndHash.
 //
-// Handshake messages travel over a stream each behind a 2-byte big-endian
-// length (libp2p's framing; at most 65535 bytes). The received payload of
+// Handshake messages travel over a stream as the `Framing` policy says:
+// by default each behind a 2-byte big-endian length (length_prefixed,
+// libp2p's framing; at most 65535 bytes). A framing provides `header_size`,
+// `write_header(body_len, header)` and `body_size(header, minimum)` ->
+// result<size_t>, `minimum` being the message's size with an empty payload
+// (a protocol of fixed-size messages with a version byte returns it). The received payload of
 // every message goes to options.on_payload(message index, payload) once the
 // whole message has been authenticated. After the last message Split()
 // gives the transport keys (secrets): c1 initiator->responder, c2
@@ -35,6 +39,7 @@
 #include <optional>
 #include <string_view>
 #include <system_error>
+#include <tuple>
 #include <vector>
 
 #include "policies/crypto/random.hpp"
@@ -49,6 +54,18 @@
 #include "transport/result.hpp"
 
 namespace polywire::noise {
+
+/// The default handshake message framing: a 2-byte big-endian length.
+struct length_prefixed {
+    static constexpr std::size_t header_size = 2;
+    static void write_header(std::size_t body_len, mutable_byte_view h) noexcept {
+        h[0] = static_cast<std::uint8_t>(body_len >> 8);
+        h[1] = static_cast<std::uint8_t>(body_len);
+    }
+    static result<std::size_t> body_size(byte_view h, std::size_t /*minimum*/) noexcept {
+        return std::size_t{h[0]} << 8 | h[1];
+    }
+};
 
 /// What the handshake learnt about the peer (a session's remote_id()).
 struct peer_identity {
@@ -81,11 +98,12 @@ void dump_secrets(const secrets& s, F& f) {
     f("noise_responder_key", s.responder_key.view());
 }
 
-template <class Pattern, class Suite>
+template <class Pattern, class Suite, class Framing = length_prefixed>
 class handshake {
     using dh = typename Suite::dh;
     static constexpr pattern_desc desc = Pattern::desc;
-    static constexpr std::size_t dh_len = dh::dh_len;
+    /// Bytes of a public key on the wire (DHLEN for 25519 and 448).
+    static constexpr std::size_t pub_len = std::tuple_size_v<typename dh::public_key>;
 
 public:
     static constexpr std::string_view name = protocol_name<Pattern, Suite>;
@@ -134,14 +152,16 @@ public:
     result<policies::handshake_step> consume(byte_view in, bytes& out) noexcept {
         if (state_ == state::done) return policies::handshake_step{0, true};
         if (state_ != state::running) return transport::errc::session_closed;
-        if (in.size() < 2) return policies::handshake_step{};
-        const std::size_t len = std::size_t{in[0]} << 8 | in[1];
-        if (in.size() < 2 + len) return policies::handshake_step{};
-        if (auto ec = read_message(in.subspan(2, len))) return fail(ec);
+        constexpr std::size_t hdr = Framing::header_size;
+        if (in.size() < hdr) return policies::handshake_step{};
+        auto len = Framing::body_size(in.first(hdr), minimum_size(next_));
+        if (!len) return fail(len.error());
+        if (in.size() - hdr < len.value()) return policies::handshake_step{};
+        if (auto ec = read_message(in.subspan(hdr, len.value()))) return fail(ec);
         if (state_ == state::running && my_turn()) {
             if (auto ec = write_message(out)) return fail(ec);
         }
-        return policies::handshake_step{2 + len, state_ == state::done};
+        return policies::handshake_step{hdr + len.value(), state_ == state::done};
     }
 
     secrets take_secrets() noexcept {
@@ -177,6 +197,31 @@ private:
         sym_ = {};
         e_ = {};
         s_ = {};
+    }
+
+    /// Message i's size with an empty payload.
+    static constexpr std::size_t minimum_size(std::size_t i) noexcept {
+        bool keyed = false;
+        for (std::size_t j = 0; j < i && j < desc.count; ++j) {
+            for (std::size_t t = 0; t < desc.messages[j].count; ++t) {
+                const token k = desc.messages[j].tokens[t];
+                keyed |= k != token::s && (k != token::e || desc.has_psk());
+            }
+        }
+        std::size_t n = 0;
+        const message_desc& m = desc.messages[i < desc.count ? i : 0];
+        for (std::size_t t = 0; t < m.count; ++t) {
+            const token k = m.tokens[t];
+            if (k == token::e) {
+                n += pub_len;
+                keyed |= desc.has_psk();
+            } else if (k == token::s) {
+                n += pub_len + (keyed ? tag_len : 0);
+            } else {
+                keyed = true;
+            }
+        }
+        return n + (keyed ? tag_len : 0);
     }
 
     // Which keys a side needs: its static key if a pre-message or a message
@@ -249,8 +294,9 @@ private:
 
     std::error_code write_message(bytes& out) {
         const message_desc& m = desc.messages[next_];
+        constexpr std::size_t hdr = Framing::header_size;
         const std::size_t at = out.size();
-        out.resize(at + 2);
+        out.resize(at + hdr);
         for (std::size_t i = 0; i < m.count; ++i) {
             switch (m.tokens[i]) {
                 case token::e:
@@ -274,13 +320,12 @@ private:
         }
         const byte_view payload = next_ < opts_.payloads.size() ? byte_view(opts_.payloads[next_]) : byte_view{};
         if (auto ec = sym_.encrypt_and_hash(payload, out)) return ec;
-        const std::size_t len = out.size() - at - 2;
+        const std::size_t len = out.size() - at - hdr;
         if (len > max_message_len) {
             out.resize(at);
             return errc::message_too_large;
         }
-        out[at] = static_cast<std::uint8_t>(len >> 8);
-        out[at + 1] = static_cast<std::uint8_t>(len);
+        Framing::write_header(len, mutable_byte_view(out.data() + at, hdr));
         return advance();
     }
 
@@ -295,19 +340,19 @@ private:
         for (std::size_t i = 0; i < m.count; ++i) {
             switch (m.tokens[i]) {
                 case token::e:
-                    if (msg.size() - at < dh_len) return errc::message_truncated;
-                    std::copy_n(msg.begin() + static_cast<std::ptrdiff_t>(at), dh_len, re.begin());
-                    at += dh_len;
+                    if (msg.size() - at < pub_len) return errc::message_truncated;
+                    std::copy_n(msg.begin() + static_cast<std::ptrdiff_t>(at), pub_len, re.begin());
+                    at += pub_len;
                     if (auto ec = sym.mix_hash(re)) return ec;
                     if constexpr (desc.has_psk()) {
                         if (auto ec = sym.mix_key(re)) return ec;
                     }
                     break;
                 case token::s: {
-                    const std::size_t n = dh_len + (sym.has_key() ? tag_len : 0);
+                    const std::size_t n = pub_len + (sym.has_key() ? tag_len : 0);
                     if (msg.size() - at < n) return errc::message_truncated;
                     if (auto ec = sym.decrypt_and_hash(msg.subspan(at, n), scratch_)) return ec;
-                    std::copy_n(scratch_.begin(), dh_len, rs.begin());
+                    std::copy_n(scratch_.begin(), pub_len, rs.begin());
                     has_rs = true;
                     at += n;
                     break;

@@ -72,6 +72,7 @@ struct pattern_desc {
     std::array<message_desc, max_messages> messages{};
     std::size_t count = 0;
     std::size_t too_many = 0;  ///< messages or tokens beyond the capacity (a compile error)
+    bool psk_beyond = false;   ///< a pskN modifier with N beyond the messages (a compile error)
 
     constexpr bool has_psk() const noexcept {
         for (std::size_t i = 0; i < count; ++i)
@@ -136,6 +137,7 @@ enum class invalid {
     dh_before_keys,
     dh_twice,
     psk_misplaced,
+    psk_beyond,
     psk_without_e,
     static_dh_unmatched,
 };
@@ -148,6 +150,7 @@ struct party {
 constexpr invalid validate(const pattern_desc& d) noexcept {
     if (d.too_many != 0) return invalid::capacity;
     if (d.count == 0) return invalid::no_messages;
+    if (d.psk_beyond) return invalid::psk_beyond;
     party sent[2]{};  // [0] initiator, [1] responder: public keys sent (pre-messages included)
     for (int p = 0; p < 2; ++p) {
         const message_desc& m = p == 0 ? d.pre_initiator : d.pre_responder;
@@ -238,6 +241,7 @@ constexpr bool check_pattern() {
     static_assert(v != invalid::dh_twice, "Noise pattern: each DH token (ee, es, se, ss) appears at most once");
     static_assert(v != invalid::psk_misplaced,
                   "Noise pattern: a psk token begins the first message (psk0) or ends a message (pskN)");
+    static_assert(v != invalid::psk_beyond, "Noise pattern: a pskN modifier needs a pattern of at least N messages");
     static_assert(v != invalid::psk_without_e,
                   "Noise pattern: with a psk, a party sends its e before it encrypts anything");
     static_assert(v != invalid::static_dh_unmatched,
@@ -295,8 +299,8 @@ struct psk_name {
 template <std::size_t... N>
 constexpr pattern_desc add_psks(pattern_desc d) {
     for (std::size_t n : {N...}) {
-        if (n > d.count || n > max_messages || (n == 0 && d.count == 0)) {
-            ++d.too_many;
+        if (n > d.count || (n == 0 && d.count == 0)) {
+            d.psk_beyond = true;
             continue;
         }
         message_desc& m = d.messages[n == 0 ? 0 : n - 1];

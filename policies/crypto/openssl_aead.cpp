@@ -182,6 +182,13 @@ struct openssl_chacha20_poly1305_aead<N>::impl {
         return d.ready;
     }
 
+    // Checks the arguments and makes the direction `d` of `p` ready for
+    // `nonce`.
+    static std::error_code ready(impl* p, direction impl::*d, byte_view nonce, std::size_t tag_size) noexcept {
+        if (auto ec = check(p && p->keyed, nonce, N, tag_size)) return ec;
+        return p->select(p->*d, nonce) ? std::error_code{} : aead_errc::library_failure;
+    }
+
     // The 12-byte nonce EVP's ChaCha20-Poly1305 takes.
     static std::array<std::uint8_t, 12> inner_nonce(byte_view nonce) noexcept {
         std::array<std::uint8_t, 12> n{};
@@ -224,9 +231,7 @@ std::error_code openssl_chacha20_poly1305_aead<N>::set_key(byte_view key) noexce
 template <std::size_t N>
 std::error_code openssl_chacha20_poly1305_aead<N>::seal(byte_view nonce, byte_view ad, mutable_byte_view inout,
                                                         mutable_byte_view tag) noexcept {
-    std::error_code ec = check(has_key(), nonce, nonce_size, tag.size());
-    if (!ec && !p_->select(p_->enc, nonce)) ec = aead_errc::library_failure;
-    if (ec) {
+    if (auto ec = impl::ready(p_.get(), &impl::enc, nonce, tag.size())) {
         zero(inout);
         zero(tag);
         return ec;
@@ -237,9 +242,7 @@ std::error_code openssl_chacha20_poly1305_aead<N>::seal(byte_view nonce, byte_vi
 template <std::size_t N>
 std::error_code openssl_chacha20_poly1305_aead<N>::open(byte_view nonce, byte_view ad, mutable_byte_view inout,
                                                         byte_view tag) noexcept {
-    std::error_code ec = check(has_key(), nonce, nonce_size, tag.size());
-    if (!ec && !p_->select(p_->dec, nonce)) ec = aead_errc::library_failure;
-    if (ec) {
+    if (auto ec = impl::ready(p_.get(), &impl::dec, nonce, tag.size())) {
         zero(inout);
         return ec;
     }

@@ -407,7 +407,7 @@ TEST(SecretsInMessagesTest, NoErrorMessageOfAnyCategoryCarriesASecret) {
             ++messages;
         }
     }
-    EXPECT_EQ(messages, 6u * 256u);
+    EXPECT_EQ(messages, std::size(categories) * 256u);
 }
 
 namespace asio = boost::asio;

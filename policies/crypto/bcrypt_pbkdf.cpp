@@ -5,13 +5,13 @@
 
 #include <botan/pwdhash.h>
 
-#include "transport/error.hpp"
+#include "policies/crypto/error.hpp"
 
 namespace polywire::crypto {
 
 std::error_code bcrypt_pbkdf(mutable_byte_view out, std::string_view passphrase, byte_view salt,
                              std::size_t rounds) noexcept {
-    if (out.empty() || out.size() > 1024 || rounds == 0 || salt.empty()) return transport::errc::invalid_argument;
+    if (out.empty() || out.size() > 1024 || rounds == 0 || salt.empty()) return errc::invalid_argument;
     try {
         auto family = Botan::PasswordHashFamily::create_or_throw("Bcrypt-PBKDF");
         auto kdf = family->from_iterations(rounds);
@@ -22,7 +22,7 @@ std::error_code bcrypt_pbkdf(mutable_byte_view out, std::string_view passphrase,
         return std::make_error_code(std::errc::not_enough_memory);
     } catch (...) {
         detail::wipe(out.data(), out.size());
-        return transport::errc::crypto_failure;
+        return errc::backend_failure;
     }
 }
 

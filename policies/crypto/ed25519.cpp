@@ -8,7 +8,7 @@
 #include <sodium.h>
 
 #include "policies/crypto/random.hpp"
-#include "transport/error.hpp"
+#include "policies/crypto/error.hpp"
 
 namespace polywire::crypto::ed25519 {
 
@@ -24,17 +24,17 @@ private_key::private_key() noexcept {
 }
 
 result<private_key> private_key::from_seed(byte_view seed) noexcept {
-    if (seed.size() != seed_size) return transport::errc::bad_key;
+    if (seed.size() != seed_size) return crypto::errc::invalid_key;
     try {
         const Botan::Ed25519_PrivateKey k(Botan::secure_vector<std::uint8_t>(seed.begin(), seed.end()));
         const std::vector<std::uint8_t> pub = k.get_public_key();
-        if (pub.size() != public_key_size) return transport::errc::crypto_failure;
+        if (pub.size() != public_key_size) return crypto::errc::backend_failure;
         private_key out{uninitialized{}};
         out.seed_.assign(seed);
         std::copy(pub.begin(), pub.end(), out.pk_.begin());
         return out;
     } catch (...) {
-        return transport::errc::crypto_failure;
+        return crypto::errc::backend_failure;
     }
 }
 

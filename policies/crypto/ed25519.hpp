@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <system_error>
 
+#include "policies/crypto/error.hpp"
 #include "transport/bytes.hpp"
 #include "transport/result.hpp"
 
@@ -35,9 +36,9 @@ public:
     /// An all-zero seed's key (a placeholder: load or generate a real one).
     private_key() noexcept;
 
-    /// The key of a 32-byte seed (transport::errc::bad_key for another size).
+    /// The key of a 32-byte seed (crypto::errc::invalid_key for another size).
     static result<private_key> from_seed(byte_view seed) noexcept;
-    /// A key from a fresh random seed (transport::errc::random_failure).
+    /// A key from a fresh random seed (crypto::errc::random_failure).
     static result<private_key> generate() noexcept;
 
     byte_view seed() const noexcept { return seed_.view(); }

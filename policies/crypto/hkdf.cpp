@@ -5,12 +5,12 @@
 
 #include <botan/kdf.h>
 
-#include "transport/error.hpp"
+#include "policies/crypto/error.hpp"
 
 namespace polywire::crypto {
 
 std::error_code hkdf_sha256(mutable_byte_view out, byte_view ikm, byte_view salt, byte_view info) noexcept {
-    if (out.empty() || out.size() > 255 * 32) return transport::errc::invalid_argument;
+    if (out.empty() || out.size() > 255 * 32) return errc::invalid_argument;
     try {
         static thread_local std::unique_ptr<Botan::KDF> kdf = Botan::KDF::create_or_throw("HKDF(SHA-256)");
         // Botan's KDF::kdf(key, key_len, secret, salt, label): for HKDF the
@@ -21,7 +21,7 @@ std::error_code hkdf_sha256(mutable_byte_view out, byte_view ikm, byte_view salt
         return std::make_error_code(std::errc::not_enough_memory);
     } catch (...) {
         detail::wipe(out.data(), out.size());
-        return transport::errc::crypto_failure;
+        return errc::backend_failure;
     }
 }
 

@@ -6,13 +6,14 @@
 
 #include <system_error>
 
+#include "policies/crypto/error.hpp"
 #include "transport/bytes.hpp"
 
 namespace polywire::crypto {
 
 /// Fills `out` (1 to 255*32 bytes) with HKDF-Expand(HKDF-Extract(salt, ikm),
-/// info). Errors: transport::errc::invalid_argument for an output size
-/// outside that range, transport::errc::crypto_failure if Botan fails.
+/// info). Errors: crypto::errc::invalid_argument for an output size
+/// outside that range, crypto::errc::backend_failure if Botan fails.
 std::error_code hkdf_sha256(mutable_byte_view out, byte_view ikm, byte_view salt, byte_view info = {}) noexcept;
 
 }  // namespace polywire::crypto

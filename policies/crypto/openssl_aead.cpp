@@ -132,69 +132,48 @@ bool sodium_ready() noexcept {
 
 }  // namespace
 
-// ---- ChaCha20-Poly1305 ---------------------------------------------------
+// Each direction keeps an EVP context. For XChaCha20-Poly1305, per
+// message: subkey = HChaCha20(key, nonce[0..16]) and the RFC 8439 AEAD under
+// the subkey with nonce 0^32 || nonce[16..24]. Each direction keeps the
+// first 16 nonce bytes its subkey was made for: protocols that keep them
+// fixed (a per-direction prefix and a counter) derive the subkey once per
+// key instead of once per message. For ChaCha20-Poly1305 the contexts are
+// keyed directly and the nonce passes through.
 
-struct openssl_chacha20_poly1305::impl {
-    evp_direction enc{true}, dec{false};
-    bool keyed = false;
-};
+template <std::size_t N>
+struct openssl_chacha20_poly1305_aead<N>::impl {
+    static constexpr bool extended = N == 24;
 
-openssl_chacha20_poly1305::openssl_chacha20_poly1305() noexcept = default;
-openssl_chacha20_poly1305::~openssl_chacha20_poly1305() = default;
-openssl_chacha20_poly1305::openssl_chacha20_poly1305(openssl_chacha20_poly1305&&) noexcept = default;
-openssl_chacha20_poly1305& openssl_chacha20_poly1305::operator=(openssl_chacha20_poly1305&&) noexcept = default;
-
-bool openssl_chacha20_poly1305::has_key() const noexcept { return p_ && p_->keyed; }
-
-std::error_code openssl_chacha20_poly1305::set_key(byte_view key) noexcept {
-    if (key.size() != key_size) return aead_errc::bad_key_size;
-    if (!p_) {
-        p_.reset(new (std::nothrow) impl);
-        if (!p_) return std::make_error_code(std::errc::not_enough_memory);
-    }
-    p_->keyed = p_->enc.set_key(key.data()) && p_->dec.set_key(key.data());
-    return p_->keyed ? std::error_code{} : aead_errc::library_failure;
-}
-
-std::error_code openssl_chacha20_poly1305::seal(byte_view nonce, byte_view ad, mutable_byte_view inout,
-                                                mutable_byte_view tag) noexcept {
-    if (auto ec = check(has_key(), nonce, nonce_size, tag.size())) {
-        zero(inout);
-        zero(tag);
-        return ec;
-    }
-    return seal_with(p_->enc, nonce.data(), ad, inout, tag);
-}
-
-std::error_code openssl_chacha20_poly1305::open(byte_view nonce, byte_view ad, mutable_byte_view inout,
-                                                byte_view tag) noexcept {
-    if (auto ec = check(has_key(), nonce, nonce_size, tag.size())) {
-        zero(inout);
-        return ec;
-    }
-    return open_with(p_->dec, nonce.data(), ad, inout, tag);
-}
-
-// ---- XChaCha20-Poly1305 --------------------------------------------------
-//
-// Per message: subkey = HChaCha20(key, nonce[0..16]) and the RFC 8439 AEAD
-// under the subkey with nonce 0^32 || nonce[16..24]. Each direction keeps
-// the first 16 nonce bytes its subkey was made for: protocols that keep
-// them fixed (a per-direction prefix and a counter) derive the subkey once
-// per key instead of once per message.
-
-struct openssl_xchacha20_poly1305::impl {
     struct direction {
         evp_direction evp;
         std::array<std::uint8_t, 16> prefix{};
-        bool ready = false;  // evp is keyed with HChaCha20(key, prefix)
+        bool ready = false;  // evp is keyed (extended: with HChaCha20(key, prefix))
         explicit direction(bool encrypt) noexcept : evp(encrypt) {}
     };
-    secret<key_size> key;
+    secret<key_size> key;  // kept for the subkeys (extended only)
     bool keyed = false;
     direction enc{true}, dec{false};
 
+    bool set_key(byte_view k) noexcept {
+        if constexpr (extended) {
+            key.assign(k);
+            // The old subkeys are overwritten now; the new ones are made on first use.
+            static constexpr std::uint8_t zeros[32] = {};
+            for (auto* d : {&enc, &dec}) {
+                if (d->ready) (void)d->evp.set_key(zeros);
+                d->ready = false;
+            }
+            return true;
+        } else {
+            enc.ready = enc.evp.set_key(k.data());
+            dec.ready = enc.ready && dec.evp.set_key(k.data());
+            return dec.ready;
+        }
+    }
+
+    // Makes `d` ready for `nonce`.
     bool select(direction& d, byte_view nonce) noexcept {
+        if constexpr (!extended) return d.ready;
         if (d.ready && std::equal(d.prefix.begin(), d.prefix.end(), nonce.begin())) return true;
         secret<32> subkey;
         d.ready = crypto_core_hchacha20(subkey.data(), nonce.data(), key.data(), nullptr) == 0 &&
@@ -203,64 +182,74 @@ struct openssl_xchacha20_poly1305::impl {
         return d.ready;
     }
 
+    // Checks the arguments and makes the direction `d` of `p` ready for
+    // `nonce`.
+    static std::error_code ready(impl* p, direction impl::*d, byte_view nonce, std::size_t tag_size) noexcept {
+        if (auto ec = check(p && p->keyed, nonce, N, tag_size)) return ec;
+        return p->select(p->*d, nonce) ? std::error_code{} : aead_errc::library_failure;
+    }
+
+    // The 12-byte nonce EVP's ChaCha20-Poly1305 takes.
     static std::array<std::uint8_t, 12> inner_nonce(byte_view nonce) noexcept {
         std::array<std::uint8_t, 12> n{};
-        std::copy_n(nonce.begin() + 16, 8, n.begin() + 4);
+        if constexpr (extended)
+            std::copy_n(nonce.begin() + 16, 8, n.begin() + 4);
+        else
+            std::copy_n(nonce.begin(), 12, n.begin());
         return n;
     }
 };
 
-openssl_xchacha20_poly1305::openssl_xchacha20_poly1305() noexcept = default;
-openssl_xchacha20_poly1305::~openssl_xchacha20_poly1305() = default;
-openssl_xchacha20_poly1305::openssl_xchacha20_poly1305(openssl_xchacha20_poly1305&&) noexcept = default;
-openssl_xchacha20_poly1305& openssl_xchacha20_poly1305::operator=(openssl_xchacha20_poly1305&&) noexcept = default;
+template <std::size_t N>
+openssl_chacha20_poly1305_aead<N>::openssl_chacha20_poly1305_aead() noexcept = default;
+template <std::size_t N>
+openssl_chacha20_poly1305_aead<N>::~openssl_chacha20_poly1305_aead() = default;
+template <std::size_t N>
+openssl_chacha20_poly1305_aead<N>::openssl_chacha20_poly1305_aead(openssl_chacha20_poly1305_aead&&) noexcept =
+    default;
+template <std::size_t N>
+openssl_chacha20_poly1305_aead<N>& openssl_chacha20_poly1305_aead<N>::operator=(
+    openssl_chacha20_poly1305_aead&&) noexcept = default;
 
-bool openssl_xchacha20_poly1305::has_key() const noexcept { return p_ && p_->keyed; }
+template <std::size_t N>
+bool openssl_chacha20_poly1305_aead<N>::has_key() const noexcept {
+    return p_ && p_->keyed;
+}
 
-std::error_code openssl_xchacha20_poly1305::set_key(byte_view key) noexcept {
+template <std::size_t N>
+std::error_code openssl_chacha20_poly1305_aead<N>::set_key(byte_view key) noexcept {
     if (key.size() != key_size) return aead_errc::bad_key_size;
-    if (!sodium_ready()) return aead_errc::library_failure;
+    if (impl::extended && !sodium_ready()) return aead_errc::library_failure;
     if (!p_) {
         p_.reset(new (std::nothrow) impl);
         if (!p_) return std::make_error_code(std::errc::not_enough_memory);
     }
-    p_->key.assign(key);
-    p_->keyed = true;
-    // The old subkeys are overwritten now; the new ones are made on first use.
-    static constexpr std::uint8_t zeros[32] = {};
-    for (auto* d : {&p_->enc, &p_->dec}) {
-        if (d->ready) (void)d->evp.set_key(zeros);
-        d->ready = false;
-    }
-    return {};
+    p_->keyed = p_->set_key(key);
+    return p_->keyed ? std::error_code{} : aead_errc::library_failure;
 }
 
-std::error_code openssl_xchacha20_poly1305::seal(byte_view nonce, byte_view ad, mutable_byte_view inout,
-                                                 mutable_byte_view tag) noexcept {
-    if (auto ec = check(has_key(), nonce, nonce_size, tag.size())) {
+template <std::size_t N>
+std::error_code openssl_chacha20_poly1305_aead<N>::seal(byte_view nonce, byte_view ad, mutable_byte_view inout,
+                                                        mutable_byte_view tag) noexcept {
+    if (auto ec = impl::ready(p_.get(), &impl::enc, nonce, tag.size())) {
         zero(inout);
         zero(tag);
         return ec;
-    }
-    if (!p_->select(p_->enc, nonce)) {
-        zero(inout);
-        zero(tag);
-        return aead_errc::library_failure;
     }
     return seal_with(p_->enc.evp, impl::inner_nonce(nonce).data(), ad, inout, tag);
 }
 
-std::error_code openssl_xchacha20_poly1305::open(byte_view nonce, byte_view ad, mutable_byte_view inout,
-                                                 byte_view tag) noexcept {
-    if (auto ec = check(has_key(), nonce, nonce_size, tag.size())) {
+template <std::size_t N>
+std::error_code openssl_chacha20_poly1305_aead<N>::open(byte_view nonce, byte_view ad, mutable_byte_view inout,
+                                                        byte_view tag) noexcept {
+    if (auto ec = impl::ready(p_.get(), &impl::dec, nonce, tag.size())) {
         zero(inout);
         return ec;
     }
-    if (!p_->select(p_->dec, nonce)) {
-        zero(inout);
-        return aead_errc::library_failure;
-    }
     return open_with(p_->dec.evp, impl::inner_nonce(nonce).data(), ad, inout, tag);
 }
+
+template class openssl_chacha20_poly1305_aead<12>;
+template class openssl_chacha20_poly1305_aead<24>;
 
 }  // namespace polywire::crypto

@@ -24,24 +24,31 @@
 
 namespace polywire::crypto {
 
-class openssl_chacha20_poly1305 {
+/// ChaCha20-Poly1305 with a NonceSize-byte nonce: 12 for RFC 8439's
+/// AEAD, 24 for XChaCha20-Poly1305 (an HChaCha20 subkey per 16-byte nonce
+/// prefix, then the 12-byte AEAD). Instantiated for those two only; use the
+/// names openssl_chacha20_poly1305 and openssl_xchacha20_poly1305.
+template <std::size_t NonceSize>
+class openssl_chacha20_poly1305_aead {
 public:
+    static_assert(NonceSize == 12 || NonceSize == 24);
     static constexpr std::size_t key_size = 32;
-    static constexpr std::size_t nonce_size = 12;
+    static constexpr std::size_t nonce_size = NonceSize;
     static constexpr std::size_t tag_size = 16;
 
-    openssl_chacha20_poly1305() noexcept;
-    ~openssl_chacha20_poly1305();
-    openssl_chacha20_poly1305(openssl_chacha20_poly1305&&) noexcept;
-    openssl_chacha20_poly1305& operator=(openssl_chacha20_poly1305&&) noexcept;
-    openssl_chacha20_poly1305(const openssl_chacha20_poly1305&) = delete;
-    openssl_chacha20_poly1305& operator=(const openssl_chacha20_poly1305&) = delete;
+    openssl_chacha20_poly1305_aead() noexcept;
+    ~openssl_chacha20_poly1305_aead();
+    openssl_chacha20_poly1305_aead(openssl_chacha20_poly1305_aead&&) noexcept;
+    openssl_chacha20_poly1305_aead& operator=(openssl_chacha20_poly1305_aead&&) noexcept;
+    openssl_chacha20_poly1305_aead(const openssl_chacha20_poly1305_aead&) = delete;
+    openssl_chacha20_poly1305_aead& operator=(const openssl_chacha20_poly1305_aead&) = delete;
 
-    /// Keys the following seal/open calls (32 bytes; the previous key is wiped).
+    /// Keys the following seal/open calls (32 bytes; the previous key and
+    /// any derived subkey are wiped).
     std::error_code set_key(byte_view key) noexcept;
     bool has_key() const noexcept;
-    /// Encrypts `inout` in place under `nonce` (12 bytes) and `ad`, writes
-    /// the 16-byte tag; on an error both are zeroed.
+    /// Encrypts `inout` in place under `nonce` (nonce_size bytes) and `ad`,
+    /// writes the 16-byte tag; on an error both are zeroed.
     std::error_code seal(byte_view nonce, byte_view ad, mutable_byte_view inout, mutable_byte_view tag) noexcept;
     /// Checks `tag` and decrypts `inout` in place; on a mismatch returns
     /// aead_errc::tag_mismatch with `inout` zeroed.
@@ -52,31 +59,10 @@ private:
     std::unique_ptr<impl> p_;
 };
 
-class openssl_xchacha20_poly1305 {
-public:
-    static constexpr std::size_t key_size = 32;
-    static constexpr std::size_t nonce_size = 24;
-    static constexpr std::size_t tag_size = 16;
+extern template class openssl_chacha20_poly1305_aead<12>;
+extern template class openssl_chacha20_poly1305_aead<24>;
 
-    openssl_xchacha20_poly1305() noexcept;
-    ~openssl_xchacha20_poly1305();
-    openssl_xchacha20_poly1305(openssl_xchacha20_poly1305&&) noexcept;
-    openssl_xchacha20_poly1305& operator=(openssl_xchacha20_poly1305&&) noexcept;
-    openssl_xchacha20_poly1305(const openssl_xchacha20_poly1305&) = delete;
-    openssl_xchacha20_poly1305& operator=(const openssl_xchacha20_poly1305&) = delete;
-
-    /// Keys the following seal/open calls (32 bytes; the previous key and
-    /// any derived subkey are wiped).
-    std::error_code set_key(byte_view key) noexcept;
-    bool has_key() const noexcept;
-    /// As openssl_chacha20_poly1305::seal with a 24-byte nonce.
-    std::error_code seal(byte_view nonce, byte_view ad, mutable_byte_view inout, mutable_byte_view tag) noexcept;
-    /// As openssl_chacha20_poly1305::open with a 24-byte nonce.
-    std::error_code open(byte_view nonce, byte_view ad, mutable_byte_view inout, byte_view tag) noexcept;
-
-private:
-    struct impl;
-    std::unique_ptr<impl> p_;
-};
+using openssl_chacha20_poly1305 = openssl_chacha20_poly1305_aead<12>;
+using openssl_xchacha20_poly1305 = openssl_chacha20_poly1305_aead<24>;
 
 }  // namespace polywire::crypto

@@ -4,7 +4,7 @@
 
 #include <sys/random.h>
 
-#include "transport/error.hpp"
+#include "policies/crypto/error.hpp"
 
 namespace polywire::crypto {
 
@@ -14,7 +14,7 @@ std::error_code random_bytes(mutable_byte_view out) noexcept {
         ssize_t n = ::getrandom(out.data() + done, out.size() - done, 0);
         if (n < 0) {
             if (errno == EINTR) continue;
-            return transport::errc::random_failure;
+            return errc::random_failure;
         }
         done += static_cast<std::size_t>(n);
     }

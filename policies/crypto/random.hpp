@@ -8,7 +8,7 @@
 namespace polywire::crypto {
 
 /// Fills `out` with random bytes from the kernel; an error only if the
-/// kernel refuses (transport::errc::random_failure).
+/// kernel refuses (crypto::errc::random_failure).
 std::error_code random_bytes(mutable_byte_view out) noexcept;
 
 }  // namespace polywire::crypto

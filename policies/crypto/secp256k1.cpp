@@ -7,6 +7,7 @@
 #include <secp256k1_recovery.h>
 
 #include "policies/crypto/random.hpp"
+#include "policies/crypto/error.hpp"
 #include "transport/error.hpp"
 
 namespace polywire::crypto::secp256k1 {
@@ -85,7 +86,7 @@ result<private_key> generate_private_key() noexcept {
         if (auto ec = random_bytes(k.mutable_view())) return ec;
         if (secp256k1_ec_seckey_verify(secp256k1_context_static, k.data()) == 1) return k;
     }
-    return make_error_code(transport::errc::random_failure);
+    return make_error_code(crypto::errc::random_failure);
 }
 
 result<private_key> parse_private_key(byte_view raw) noexcept {
@@ -145,7 +146,7 @@ result<secret<32>> ecdh_sha256(const private_key& k, const public_key& p) noexce
 }
 
 result<recoverable_signature> sign_recoverable(const private_key& k, byte_view digest32) noexcept {
-    if (digest32.size() != 32) return make_error_code(transport::errc::invalid_argument);
+    if (digest32.size() != 32) return make_error_code(crypto::errc::invalid_argument);
     secp256k1_ecdsa_recoverable_signature sig;
     if (secp256k1_ecdsa_sign_recoverable(ctx(), &sig, digest32.data(), k.data(), nullptr, nullptr) != 1)
         return make_error_code(errc::invalid_private_key);
@@ -157,7 +158,7 @@ result<recoverable_signature> sign_recoverable(const private_key& k, byte_view d
 }
 
 result<public_key> recover(const recoverable_signature& sig, byte_view digest32) noexcept {
-    if (digest32.size() != 32) return make_error_code(transport::errc::invalid_argument);
+    if (digest32.size() != 32) return make_error_code(crypto::errc::invalid_argument);
     if (sig[64] > 3) return make_error_code(errc::invalid_signature);
     secp256k1_ecdsa_recoverable_signature s;
     if (secp256k1_ecdsa_recoverable_signature_parse_compact(secp256k1_context_static, &s, sig.data(), sig[64]) != 1)
@@ -168,7 +169,7 @@ result<public_key> recover(const recoverable_signature& sig, byte_view digest32)
 }
 
 result<compact_signature> sign(const private_key& k, byte_view digest32) noexcept {
-    if (digest32.size() != 32) return make_error_code(transport::errc::invalid_argument);
+    if (digest32.size() != 32) return make_error_code(crypto::errc::invalid_argument);
     secp256k1_ecdsa_signature sig;
     if (secp256k1_ecdsa_sign(ctx(), &sig, digest32.data(), k.data(), nullptr, nullptr) != 1)
         return make_error_code(errc::invalid_private_key);

@@ -3,7 +3,7 @@
 #include <botan/curve25519.h>
 
 #include "policies/crypto/random.hpp"
-#include "transport/error.hpp"
+#include "policies/crypto/error.hpp"
 
 namespace polywire::crypto::x25519 {
 
@@ -32,7 +32,7 @@ result<secret<key_size>> shared_secret(const private_key& k, const public_key& p
     Botan::curve25519_donna(out.data(), k.data(), peer.data());
     std::uint8_t acc = 0;
     for (std::size_t i = 0; i < key_size; ++i) acc = static_cast<std::uint8_t>(acc | out[i]);
-    if (acc == 0) return transport::errc::bad_key;
+    if (acc == 0) return crypto::errc::invalid_point;
     return out;
 }
 

@@ -5,7 +5,7 @@
 //   auto k = crypto::x25519::generate();             // result<private_key>
 //   auto pub = crypto::x25519::public_key_of(k.value());
 //   auto ss = crypto::x25519::shared_secret(k.value(), peer_pub);
-//   if (!ss) ...;   // transport::errc::bad_key: the peer sent a low-order point
+//   if (!ss) ...;   // crypto::errc::invalid_point: the peer sent a low-order point
 //
 // The scalar is clamped as RFC 7748 §5 says (by the function, not the
 // caller). An all-zero shared secret (a low-order or otherwise degenerate
@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <system_error>
 
+#include "policies/crypto/error.hpp"
 #include "transport/bytes.hpp"
 #include "transport/result.hpp"
 
@@ -29,7 +30,7 @@ using private_key = secret<key_size>;
 /// A 32-byte u-coordinate, little-endian.
 using public_key = std::array<std::uint8_t, key_size>;
 
-/// A fresh random private key (transport::errc::random_failure if the
+/// A fresh random private key (crypto::errc::random_failure if the
 /// kernel refuses).
 result<private_key> generate() noexcept;
 
@@ -40,7 +41,7 @@ public_key public_key_of(const private_key& k) noexcept;
 /// (for the RFC's known answers).
 std::array<std::uint8_t, key_size> scalar_mult(byte_view scalar32, byte_view u32) noexcept;
 
-/// X25519(k, peer): the shared secret. transport::errc::bad_key if `peer`
+/// X25519(k, peer): the shared secret. crypto::errc::invalid_point if `peer`
 /// gives the all-zero output (checked in constant time).
 result<secret<key_size>> shared_secret(const private_key& k, const public_key& peer) noexcept;
 

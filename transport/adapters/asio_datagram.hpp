@@ -164,113 +164,18 @@ private:
     std::shared_ptr<std::atomic<std::size_t>> pending_ = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
-template <class Session>
-class asio_datagram {
-    static_assert(policies::is_datagram<typename Session::frame_layout>(),
-                  "asio_datagram carries datagrams (UDP); a stream layout needs asio_session");
-    struct state;
-
-public:
-    using session_type = Session;
-    using executor_type = asio::strand<asio::any_io_executor>;
-
-    /// Takes a connected socket and a session in its initial state; the
-    /// session runs on a new strand of the socket's executor. `first`: a
-    /// datagram already received for this session (udp_arrival::first),
-    /// handed to it right after it starts.
-    asio_datagram(udp::socket socket, Session s, asio_options o = {}, log_hook log = {}, bytes first = {})
-        : asio_datagram(asio::make_strand(socket.get_executor()), std::move(socket), std::move(s), o, std::move(log),
-                        std::move(first)) {}
-    /// The same on a given strand.
-    asio_datagram(executor_type strand, udp::socket socket, Session s, asio_options o = {}, log_hook log = {},
-                  bytes first = {})
-        : st_(std::make_shared<state>(std::move(strand), std::move(socket), std::move(s), o, std::move(log),
-                                      std::move(first))) {}
-
-    asio_datagram(asio_datagram&&) noexcept = default;
-    asio_datagram& operator=(asio_datagram&&) = delete;
-    asio_datagram(const asio_datagram&) = delete;
-    asio_datagram& operator=(const asio_datagram&) = delete;
-    ~asio_datagram() {
-        if (st_ && !st_->finished.load()) cancel(st_->opts.cancel_reason);
-    }
-
-    executor_type get_executor() const noexcept { return st_->strand; }
-
-    /// Starts the session and runs its handshake (the session resends lost
-    /// flights): {} once established, else the error that closed it
-    /// (errc::handshake_timeout when the peer never answered,
-    /// errc::peer_disconnected after its goodbye, std::errc::operation_canceled
-    /// after cancel()).
-    awaitable<std::error_code> handshake() { return state::on_strand(st_, state::do_handshake(st_)); }
-
-    /// The next event, waiting for the network as needed; std::nullopt once
-    /// the session is over (closed, or closing with its goodbye sent) and
-    /// every event was taken. A message's payload is a copy owned by this
-    /// object, valid until the next receive().
-    awaitable<std::optional<event>> receive() { return state::on_strand(st_, state::do_receive(st_)); }
-
-    /// Queues an application message (one datagram; larger than the
-    /// layout's payload limit: errc::message_too_large), first waiting while
-    /// the send queue holds asio_options::send_queue_limit bytes. `payload`
-    /// must stay valid until this completes.
-    awaitable<std::error_code> send(std::uint64_t code, byte_view payload) {
-        return state::on_strand(st_, state::do_send(st_, code, payload));
-    }
-
-    /// Several messages, packed into as few datagrams as fit (all or none).
-    /// The messages' payloads must stay valid until this completes.
-    awaitable<std::error_code> send_batch(std::span<const outgoing_message> messages) {
-        return state::on_strand(st_, state::do_send_batch(st_, messages));
-    }
-
-    /// Waits until every queued datagram was handed to the socket.
-    awaitable<std::error_code> flush() { return state::on_strand(st_, state::do_flush(st_)); }
-
-    /// Sends the base protocol's ping (the pong arrives as an event).
-    awaitable<std::error_code> ping() { return state::on_strand(st_, state::do_ping(st_)); }
-
-    /// Says goodbye with `reason` (if keys exist), sends it, closes the
-    /// socket and waits for the internal coroutines to end.
-    /// errc::session_closed if the session had already closed.
-    awaitable<std::error_code> close(std::uint8_t reason) { return state::on_strand(st_, state::do_close(st_, reason)); }
-
-    /// From any thread: as close(), without waiting. Every pending and later
-    /// call completes (handshake() with std::errc::operation_canceled).
-    void cancel(std::uint8_t reason) {
-        asio::post(st_->strand, [s = st_, reason] { s->do_cancel(reason); });
-    }
-
-    /// From any thread: the counters so far (bytes are datagram payloads).
-    session_metrics metrics() const noexcept { return st_->snapshot(); }
-    /// From any thread: the socket is closed and the internal coroutines ended.
-    bool finished() const noexcept { return st_->finished.load(); }
-    /// The peer's "host:port" (fixed at construction; any thread).
-    const std::string& peer() const noexcept { return st_->peer; }
-
-    /// The session state machine (discarded_datagrams(), last_discard()...):
-    /// on the strand only.
-    Session& session() noexcept { return st_->session; }
-    const Session& session() const noexcept { return st_->session; }
-    /// Bytes this connection holds (the adapter's state and send queue, the
-    /// session's buffers, the last payload's copy): on the strand only.
-    std::size_t peer_memory() const noexcept {
-        return sizeof(state) + st_->session.buffered_bytes() + st_->message.capacity() + st_->queued_capacity();
-    }
-
-private:
-    std::shared_ptr<state> st_;
-};
-
 // ---- implementation --------------------------------------------------------
+
+namespace detail::datagram_adapter {
 
 // The datagram's part of the state (the rest is detail::asio_core): one
 // send(2) per datagram, refused ones kept in order in the adapter's own
 // queue; one receive(2) per datagram; the connection is over once the
 // session is closing and its goodbye left.
 template <class Session>
-struct asio_datagram<Session>::state : detail::asio_core<state, udp::socket, Session> {
-    using core = detail::asio_core<state, udp::socket, Session>;
+struct state : asio_core<state<Session>, udp::socket, Session> {
+    using core = asio_core<state<Session>, udp::socket, Session>;
+    using typename core::executor_type;
     using core::bytes_in, core::bytes_out, core::may_read, core::session, core::socket, core::socket_closed,
         core::wait_writable, core::write_error, core::write_failed, core::write_progress, core::writing;
 
@@ -398,6 +303,40 @@ struct asio_datagram<Session>::state : detail::asio_core<state, udp::socket, Ses
             bytes_in.fetch_add(n, std::memory_order_relaxed);
             (void)session.receive_datagram(byte_view(buf.data(), n), clock::now());
         }
+    }
+};
+
+}  // namespace detail::datagram_adapter
+
+/// The datagram adapter: see the top of this file; its operations are
+/// detail::asio_handle's (asio_core.hpp), plus send_batch().
+template <class Session>
+class asio_datagram : public detail::asio_handle<detail::datagram_adapter::state<Session>> {
+    static_assert(policies::is_datagram<typename Session::frame_layout>(),
+                  "asio_datagram carries datagrams (UDP); a stream layout needs asio_session");
+    using handle = detail::asio_handle<detail::datagram_adapter::state<Session>>;
+    using state = detail::datagram_adapter::state<Session>;
+    using handle::st_;
+
+public:
+    using typename handle::executor_type;
+
+    /// Takes a connected socket and a session in its initial state; the
+    /// session runs on a new strand of the socket's executor. `first`: a
+    /// datagram already received for this session (udp_arrival::first),
+    /// handed to it right after it starts.
+    asio_datagram(udp::socket socket, Session s, asio_options o = {}, log_hook log = {}, bytes first = {})
+        : asio_datagram(asio::make_strand(socket.get_executor()), std::move(socket), std::move(s), o, std::move(log),
+                        std::move(first)) {}
+    /// The same on a given strand.
+    asio_datagram(executor_type strand, udp::socket socket, Session s, asio_options o = {}, log_hook log = {},
+                  bytes first = {})
+        : handle(std::move(strand), std::move(socket), std::move(s), o, std::move(log), std::move(first)) {}
+
+    /// Several messages, packed into as few datagrams as fit (all or none).
+    /// The messages' payloads must stay valid until this completes.
+    awaitable<std::error_code> send_batch(std::span<const outgoing_message> messages) {
+        return this->on_strand(state::do_send_batch(st_, messages));
     }
 };
 

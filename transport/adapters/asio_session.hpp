@@ -16,7 +16,8 @@
 //
 // What it shares with asio_datagram (the strand, the public operations, the
 // timer, the receive window, the reader, writer and ticker coroutines) is
-// detail::asio_core in asio_core.hpp; this file holds what is TCP's: writes
+// detail::asio_core in asio_core.hpp, and its public operations are
+// detail::asio_handle's there; this file holds what is TCP's: writes
 // and reads of the byte stream (the session's pending output is the send
 // queue), the end of stream, and the linger after a goodbye (the write side
 // shut, reading on until the session closes).
@@ -121,113 +122,20 @@ std::string remote_address(const tcp::socket& s);
 /// "peer_disconnected", "cancelled", "misuse", "system_failure" or "other".
 std::string_view failure_kind(std::error_code ec) noexcept;
 
-template <class Session>
-class asio_session {
-    static_assert(!policies::is_datagram<typename Session::frame_layout>(),
-                  "asio_session carries a byte stream (TCP); a datagram layout needs a datagram driver");
-    struct state;
-
-public:
-    using session_type = Session;
-    using executor_type = asio::strand<asio::any_io_executor>;
-
-    /// Takes a connected socket and a session in its initial state; the
-    /// session runs on a new strand of the socket's executor.
-    asio_session(tcp::socket socket, Session s, asio_options o = {}, log_hook log = {})
-        : asio_session(asio::make_strand(socket.get_executor()), std::move(socket), std::move(s), o, std::move(log)) {}
-    /// The same on a given strand (e.g. the one a server spawned the
-    /// session's coroutine on).
-    asio_session(executor_type strand, tcp::socket socket, Session s, asio_options o = {}, log_hook log = {})
-        : st_(std::make_shared<state>(std::move(strand), std::move(socket), std::move(s), o, std::move(log))) {}
-
-    asio_session(asio_session&&) noexcept = default;
-    asio_session& operator=(asio_session&&) = delete;
-    asio_session(const asio_session&) = delete;
-    asio_session& operator=(const asio_session&) = delete;
-    ~asio_session() {
-        if (st_ && !st_->finished.load()) cancel(st_->opts.cancel_reason);
-    }
-
-    executor_type get_executor() const noexcept { return st_->strand; }
-
-    /// Starts the session and runs its handshake (and the base protocol's
-    /// greeting): {} once established, else the error that closed it
-    /// (errc::peer_disconnected after the peer's goodbye, whose reason is
-    /// session().peer_disconnect_reason(); std::errc::operation_canceled
-    /// after cancel()). Takes the handshake_complete event; what followed
-    /// the greeting (messages, a goodbye) stays queued for receive().
-    awaitable<std::error_code> handshake() { return state::on_strand(st_, state::do_handshake(st_)); }
-
-    /// The next event, waiting for the network as needed; std::nullopt once
-    /// the session is closed and every event was taken. A message's payload
-    /// is a copy owned by this object, valid until the next receive().
-    /// Starts the session if handshake() was not called.
-    awaitable<std::optional<event>> receive() { return state::on_strand(st_, state::do_receive(st_)); }
-
-    /// Queues an application message, first waiting while the send queue
-    /// holds asio_options::send_queue_limit bytes. `payload` must stay valid
-    /// until this completes. The session's errors (errc::not_established,
-    /// errc::session_closed, errc::message_too_large...).
-    awaitable<std::error_code> send(std::uint64_t code, byte_view payload) {
-        return state::on_strand(st_, state::do_send(st_, code, payload));
-    }
-
-    /// Waits until every queued byte was written: {} or the session's error.
-    awaitable<std::error_code> flush() { return state::on_strand(st_, state::do_flush(st_)); }
-
-    /// Sends the base protocol's ping (the pong arrives as an event).
-    awaitable<std::error_code> ping() { return state::on_strand(st_, state::do_ping(st_)); }
-
-    /// Says goodbye with `reason` (if keys exist), lingers until the peer
-    /// closes or the session's linger deadline, closes the socket and waits
-    /// for the internal coroutines to end. errc::session_closed if the
-    /// session had already closed (the socket is closed all the same).
-    /// Events still queued can be taken with receive() afterwards.
-    awaitable<std::error_code> close(std::uint8_t reason) { return state::on_strand(st_, state::do_close(st_, reason)); }
-
-    /// From any thread: closes the session cleanly — a goodbye with `reason`
-    /// once keys exist, then as close() — without waiting. Every pending and
-    /// later call completes: receive() returns the remaining events then
-    /// std::nullopt, handshake() std::errc::operation_canceled, send()
-    /// errc::session_closed.
-    void cancel(std::uint8_t reason) {
-        asio::post(st_->strand, [s = st_, reason] { s->do_cancel(reason); });
-    }
-
-    /// From any thread: the counters so far.
-    session_metrics metrics() const noexcept { return st_->snapshot(); }
-    /// From any thread: the socket is closed and the internal coroutines ended.
-    bool finished() const noexcept { return st_->finished.load(); }
-    /// The peer's "host:port" (fixed at construction; any thread).
-    const std::string& peer() const noexcept { return st_->peer; }
-
-    /// The session state machine: on the strand only.
-    Session& session() noexcept { return st_->session; }
-    const Session& session() const noexcept { return st_->session; }
-    /// Bytes this connection holds in its own objects and buffers (the
-    /// adapter's state, the session's buffers, the last payload's copy),
-    /// not counting the kernel's socket buffers: on the strand only.
-    std::size_t peer_memory() const noexcept {
-        return sizeof(state) + st_->session.buffered_bytes() + st_->message.capacity();
-    }
-
-private:
-    std::shared_ptr<state> st_;
-};
-
 // ---- implementation --------------------------------------------------------
+
+namespace detail::stream_adapter {
 
 // The byte stream's part of the state (the rest is detail::asio_core): the
 // socket is read and written with read_some/write_some; the session's
 // pending_output() is the send queue; after the goodbye the write side is
 // shut and the connection lingers, reading, until the session closes.
 template <class Session>
-struct asio_session<Session>::state : detail::asio_core<state, tcp::socket, Session> {
-    using core = detail::asio_core<state, tcp::socket, Session>;
-    using core::bytes_in, core::bytes_out, core::eof, core::may_read, core::session, core::socket, core::socket_closed,
-        core::wait_writable, core::write_error, core::write_failed, core::write_progress, core::writing;
+struct state : asio_core<state<Session>, tcp::socket, Session> {
+    using core = asio_core<state<Session>, tcp::socket, Session>;
+    using core::session, core::socket;  // the rest of core's is reached as this->
 
-    state(executor_type st, tcp::socket sock, Session s, asio_options o, log_hook l)
+    state(typename core::executor_type st, tcp::socket sock, Session s, asio_options o, log_hook l)
         : core(std::move(st), std::move(sock), remote_address(sock), std::move(s), o, std::move(l)) {
         boost::system::error_code ec;
         socket.set_option(tcp::no_delay(true), ec);
@@ -242,6 +150,7 @@ struct asio_session<Session>::state : detail::asio_core<state, tcp::socket, Sess
 
     bool unsent() const noexcept { return !session.pending_output().empty(); }
     std::size_t send_queue_bytes() const noexcept { return session.pending_output().size(); }
+    std::size_t queued_capacity() const noexcept { return 0; }  // the session's buffer is the queue
 
     // A reset keeps its own code ("Connection reset by peer"); writing to
     // a stream the peer has closed is the peer's close.
@@ -252,25 +161,25 @@ struct asio_session<Session>::state : detail::asio_core<state, tcp::socket, Sess
 
     // Writes what the socket accepts now.
     void write_now() {
-        while (!socket_closed && !write_failed && !session.pending_output().empty()) {
+        while (!this->socket_closed && !this->write_failed && !session.pending_output().empty()) {
             const byte_view out = session.pending_output();
             boost::system::error_code ec;
             const std::size_t n = socket.write_some(asio::buffer(out.data(), out.size()), ec);
             if (ec == asio::error::would_block || ec == asio::error::try_again) {
-                wait_writable();
+                this->wait_writable();
                 return;
             }
             if (ec == asio::error::interrupted) continue;
             if (ec) {
-                write_error(ec);
+                this->write_error(ec);
                 return;
             }
-            bytes_out.fetch_add(n, std::memory_order_relaxed);
+            this->bytes_out.fetch_add(n, std::memory_order_relaxed);
             session.consume_output(n);
-            write_progress = clock::now();
-            writing = true;
+            this->write_progress = clock::now();
+            this->writing = true;
         }
-        if (session.pending_output().empty()) writing = false;
+        if (session.pending_output().empty()) this->writing = false;
     }
 
     // Once the goodbye has left, the write side is shut (TCP's FIN).
@@ -294,7 +203,7 @@ struct asio_session<Session>::state : detail::asio_core<state, tcp::socket, Sess
         // One buffer per thread: the read and session.receive() happen
         // without suspending, so no other coroutine can use it meanwhile.
         thread_local std::array<std::uint8_t, 64 * 1024> buf;
-        for (int round = 0; round < 4 && may_read(); ++round) {
+        for (int round = 0; round < 4 && this->may_read(); ++round) {
             const std::size_t cap = std::min(buf.size(), session.input_capacity());
             boost::system::error_code ec;
             const std::size_t n = socket.read_some(asio::buffer(buf.data(), cap), ec);
@@ -302,7 +211,7 @@ struct asio_session<Session>::state : detail::asio_core<state, tcp::socket, Sess
             if (ec == asio::error::interrupted) continue;
             const time_point now = clock::now();
             if (ec == asio::error::eof) {
-                eof = true;
+                this->end_of_stream();
                 (void)session.receive_eof(now);
                 return;
             }
@@ -310,11 +219,34 @@ struct asio_session<Session>::state : detail::asio_core<state, tcp::socket, Sess
                 session.abort(io_error(ec));
                 return;
             }
-            bytes_in.fetch_add(n, std::memory_order_relaxed);
+            this->bytes_in.fetch_add(n, std::memory_order_relaxed);
             (void)session.receive(byte_view(buf.data(), n), now);
             if (n < cap) return;  // drained, most likely
         }
     }
+};
+
+}  // namespace detail::stream_adapter
+
+/// The stream adapter: see the top of this file; its operations are
+/// detail::asio_handle's (asio_core.hpp).
+template <class Session>
+class asio_session : public detail::asio_handle<detail::stream_adapter::state<Session>> {
+    static_assert(!policies::is_datagram<typename Session::frame_layout>(),
+                  "asio_session carries a byte stream (TCP); a datagram layout needs a datagram driver");
+    using handle = detail::asio_handle<detail::stream_adapter::state<Session>>;
+
+public:
+    using typename handle::executor_type;
+
+    /// Takes a connected socket and a session in its initial state; the
+    /// session runs on a new strand of the socket's executor.
+    asio_session(tcp::socket socket, Session s, asio_options o = {}, log_hook log = {})
+        : asio_session(asio::make_strand(socket.get_executor()), std::move(socket), std::move(s), o, std::move(log)) {}
+    /// The same on a given strand (e.g. the one a server spawned the
+    /// session's coroutine on).
+    asio_session(executor_type strand, tcp::socket socket, Session s, asio_options o = {}, log_hook log = {})
+        : handle(std::move(strand), std::move(socket), std::move(s), o, std::move(log)) {}
 };
 
 }  // namespace polywire::transport::adapters

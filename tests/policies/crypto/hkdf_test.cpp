@@ -35,9 +35,9 @@ TEST(HkdfSha256Test, AcceptsAnEmptyInputKey) {
 
 TEST(HkdfSha256Test, RejectsImpossibleOutputSizes) {
     bytes none;
-    EXPECT_EQ(hkdf_sha256(none, bytes(1), bytes(1)), transport::errc::invalid_argument);
+    EXPECT_EQ(hkdf_sha256(none, bytes(1), bytes(1)), crypto::errc::invalid_argument);
     bytes too_long(255 * 32 + 1);
-    EXPECT_EQ(hkdf_sha256(too_long, bytes(1), bytes(1)), transport::errc::invalid_argument);
+    EXPECT_EQ(hkdf_sha256(too_long, bytes(1), bytes(1)), crypto::errc::invalid_argument);
 }
 
 }  // namespace

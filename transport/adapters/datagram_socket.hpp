@@ -5,8 +5,12 @@
 // Each pending_output() of such a session is exactly one datagram; the
 // loop takes every datagram ready (up to udp_batch_limit) and sends them
 // with one sendmmsg(2), equal-size runs as one UDP GSO message where the
-// kernel accepts it (POLYWIRE_UDP_GSO=0 turns that off); each datagram
-// received goes to receive_datagram(). The
+// kernel accepts it (POLYWIRE_UDP_GSO=0 turns that off). It receives with
+// recvmmsg(2), up to udp_receive_slots messages per call, asking the
+// kernel to coalesce datagrams (UDP_GRO) where it accepts that
+// (POLYWIRE_UDP_GRO=0 turns that off), and hands each datagram, split
+// back out of what was coalesced, to receive_datagram(). io_stats() says
+// which paths ran. The
 // session decides what to discard and when to retransmit; this loop only
 // waits (poll) until the socket is readable or the session's next deadline
 // and ticks it. UDP has no end of stream: close() sends the goodbye and
@@ -36,9 +40,26 @@ public:
     /// `first`: a datagram already received for this session (a server's
     /// receive_first()), handed to it right after start.
     datagram_socket(socket_fd fd, Session s, log_hook log = {}, bytes first = {})
-        : fd_(std::move(fd)), session_(std::move(s)), log_(std::move(log)), first_(std::move(first)) {}
+        : fd_(std::move(fd)), session_(std::move(s)), log_(std::move(log)), first_(std::move(first)) {
+        set_offload(offload_allowed("POLYWIRE_UDP_GSO"), offload_allowed("POLYWIRE_UDP_GRO"));
+    }
 
     Session& session() noexcept { return session_; }
+
+    /// Asks for (or turns off) segmentation offload on sends (UDP_SEGMENT)
+    /// and receive offload (UDP_GRO); either stays off where the kernel
+    /// refuses it. Best called before traffic flows (the constructor calls
+    /// it with both on unless POLYWIRE_UDP_GSO / POLYWIRE_UDP_GRO is 0).
+    void set_offload(bool gso, bool gro) noexcept {
+        gso_ = gso;
+        gro_ = fd_ && udp_set_gro(fd_, gro) && gro;
+    }
+    /// Whether sends still use UDP_SEGMENT (false once the kernel refused
+    /// it) and receives UDP_GRO.
+    bool gso() const noexcept { return gso_; }
+    bool gro() const noexcept { return gro_; }
+    /// What the batched system calls did so far (which paths ran).
+    const udp_io_stats& io_stats() const noexcept { return stats_; }
 
     /// Runs the handshake: {} once established, else the error that closed
     /// the session (errc::peer_disconnected if the peer said goodbye).
@@ -154,6 +175,7 @@ private:
                         // Larger than the arena (never with a session's own
                         // sizes): sent alone, as before.
                         auto n = send_datagram(fd_, d);
+                        if (n && n.value() > 0) ++stats_.datagrams_sent;
                         if (!n) {
                             if (n.error() == std::errc::connection_refused) continue;
                             session_.abort(n.error());
@@ -170,7 +192,7 @@ private:
                 }
                 if (batch_count_ == 0) return true;
             }
-            auto n = send_datagrams(fd_, std::span<const byte_view>(batch_.data() + head_, batch_count_ - head_), gso_);
+            auto n = send_datagrams(fd_, std::span<const byte_view>(batch_.data() + head_, batch_count_ - head_), gso_, &stats_);
             if (!n) {
                 if (n.error() == std::errc::connection_refused) continue;  // an earlier datagram was refused: send on
                 head_ = batch_count_ = 0;
@@ -199,16 +221,23 @@ private:
         send_ready();
     }
 
-    // Every datagram waiting (a bounded number), each handed over whole.
+    // Every datagram waiting (a bounded number of recvmmsg(2) calls), each
+    // handed over whole, in order.
     void receive_waiting() {
-        for (int i = 0; i < 64 && session_.state() != session_state::closed; ++i) {
-            auto n = receive_datagram(fd_, buf_);
+        if (rx_arena_.empty()) rx_arena_.resize(udp_receive_slots * udp_receive_slot);
+        for (int i = 0; i < 8 && session_.state() != session_state::closed; ++i) {
+            auto n = receive_datagrams(fd_, rx_arena_, received_, &stats_);
             if (!n) {
                 if (n.error() == std::errc::resource_unavailable_try_again) break;
-                if (n.error() == std::errc::connection_refused || n.error() == errc::truncated_datagram) continue;
+                if (n.error() == std::errc::connection_refused) continue;
                 return session_.abort(n.error());
             }
-            (void)session_.receive_datagram(byte_view(buf_.data(), n.value()), clock::now());
+            const time_point now = clock::now();
+            for (std::size_t m = 0; m < n.value(); ++m)
+                for_each_datagram(received_[m], [&](byte_view d) {
+                    if (session_.state() != session_state::closed) (void)session_.receive_datagram(d, now);
+                });
+            if (n.value() < udp_receive_slots) break;  // the queue is empty
         }
     }
 
@@ -227,14 +256,17 @@ private:
     log_hook log_;
     std::string peer_ = peer_address(fd_);
     bytes first_;
-    std::array<std::uint8_t, max_udp_datagram> buf_{};
+    // Buffers for one recvmmsg(2) (allocated on the first receive).
+    std::vector<std::uint8_t> rx_arena_;
+    std::array<udp_received, udp_receive_slots> received_{};
+    udp_io_stats stats_;
     // Datagrams taken from the session for one sendmmsg(2): sized once.
     std::vector<std::uint8_t> arena_ = std::vector<std::uint8_t>(256 * 1024);
     std::array<byte_view, udp_batch_limit> batch_{};
     std::size_t head_ = 0, batch_count_ = 0;
-    bool gso_ = gso_allowed();
-    static bool gso_allowed() noexcept {
-        const char* v = std::getenv("POLYWIRE_UDP_GSO");
+    bool gso_ = true, gro_ = false;
+    static bool offload_allowed(const char* variable) noexcept {
+        const char* v = std::getenv(variable);
         return !(v && v[0] == '0');
     }
 };

@@ -21,7 +21,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
 #include <optional>
 #include <span>
 #include <string>
@@ -41,7 +40,7 @@ public:
     /// receive_first()), handed to it right after start.
     datagram_socket(socket_fd fd, Session s, log_hook log = {}, bytes first = {})
         : fd_(std::move(fd)), session_(std::move(s)), log_(std::move(log)), first_(std::move(first)) {
-        set_offload(offload_allowed("POLYWIRE_UDP_GSO"), offload_allowed("POLYWIRE_UDP_GRO"));
+        set_offload(udp_offload_allowed("POLYWIRE_UDP_GSO"), udp_offload_allowed("POLYWIRE_UDP_GRO"));
     }
 
     Session& session() noexcept { return session_; }
@@ -265,10 +264,6 @@ private:
     std::array<byte_view, udp_batch_limit> batch_{};
     std::size_t head_ = 0, batch_count_ = 0;
     bool gso_ = true, gro_ = false;
-    static bool offload_allowed(const char* variable) noexcept {
-        const char* v = std::getenv(variable);
-        return !(v && v[0] == '0');
-    }
 };
 
 }  // namespace polywire::transport::adapters

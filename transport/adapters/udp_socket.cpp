@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -287,6 +288,11 @@ result<std::size_t> receive_datagram(const socket_fd& s, mutable_byte_view out) 
 #ifndef UDP_GRO
 #define UDP_GRO 104
 #endif
+
+bool udp_offload_allowed(const char* name) noexcept {
+    const char* v = std::getenv(name);
+    return !(v && v[0] == '0');
+}
 
 bool udp_set_gro(const socket_fd& s, bool on) noexcept {
     const int v = on ? 1 : 0;

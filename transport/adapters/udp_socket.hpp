@@ -81,6 +81,9 @@ result<std::size_t> send_datagrams(const socket_fd& s, std::span<const byte_view
 /// accepted. receive_datagrams() splits what it coalesced; receive_datagram()
 /// must not be used on such a socket. `on` false turns it back off.
 bool udp_set_gro(const socket_fd& s, bool on) noexcept;
+/// false when the environment variable `name` is "0" (POLYWIRE_UDP_GSO,
+/// POLYWIRE_UDP_GRO: the adapters' switches for the two offloads).
+bool udp_offload_allowed(const char* name) noexcept;
 /// The messages one receive_datagrams() call takes at most, and the buffer
 /// each gets (a whole coalesced message, or the largest datagram).
 inline constexpr std::size_t udp_receive_slots = 8;

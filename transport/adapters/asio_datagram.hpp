@@ -24,7 +24,8 @@
 // as UDP GSO messages (UDP_SEGMENT) where the kernel takes them; when it is
 // readable, one recvmmsg(2) takes up to udp_receive_slots messages, coalesced
 // by the kernel (UDP_GRO) where it accepts that, and each datagram, split
-// back out, goes whole to receive_datagram(). POLYWIRE_UDP_GSO=0 and
+// back out, goes whole to receive_datagram(). The socket asks for
+// udp_socket_buffer bytes of buffer each way. POLYWIRE_UDP_GSO=0 and
 // POLYWIRE_UDP_GRO=0 turn the offloads off, set_offload() per connection;
 // io_stats() counts which paths ran (as datagram_socket). What to discard (forged, replayed, late), when to
 // resend a handshake flight, keepalive, rekeying and their retransmissions
@@ -387,6 +388,7 @@ struct asio_datagram<Session>::state : detail::asio_core<state, udp::socket, Ses
 
     void enable_offload() {
         auto h = native();
+        (void)udp_set_buffers(h.fd, udp_socket_buffer);
         gro = udp_offload_allowed("POLYWIRE_UDP_GRO") && udp_set_gro(h.fd, true);
     }
     void set_offload(bool want_gso, bool want_gro) {

@@ -14,9 +14,10 @@
 // session decides what to discard and when to retransmit; this loop only
 // waits (poll) until the socket is readable or the session's next deadline
 // and ticks it. UDP has no end of stream: close() sends the goodbye and
-// drops the socket without lingering. Nothing here paces sends: a sender
-// of many datagrams must leave the receiver time to read them (UDP drops
-// what does not fit its socket buffer, and the session tolerates loss).
+// drops the socket without lingering. The socket asks for
+// udp_socket_buffer bytes of buffer each way. Nothing here paces sends: a
+// sender of many datagrams must leave the receiver time to read them (UDP
+// drops what does not fit its socket buffer, and the session tolerates loss).
 #pragma once
 
 #include <algorithm>
@@ -40,6 +41,7 @@ public:
     /// receive_first()), handed to it right after start.
     datagram_socket(socket_fd fd, Session s, log_hook log = {}, bytes first = {})
         : fd_(std::move(fd)), session_(std::move(s)), log_(std::move(log)), first_(std::move(first)) {
+        if (fd_) (void)udp_set_buffers(fd_, udp_socket_buffer);
         set_offload(udp_offload_allowed("POLYWIRE_UDP_GSO"), udp_offload_allowed("POLYWIRE_UDP_GRO"));
     }
 

@@ -289,6 +289,20 @@ result<std::size_t> receive_datagram(const socket_fd& s, mutable_byte_view out) 
 #define UDP_GRO 104
 #endif
 
+std::size_t udp_set_buffers(const socket_fd& s, std::size_t size) noexcept {
+    const int v = static_cast<int>(std::min<std::size_t>(size, std::numeric_limits<int>::max() / 2));
+    (void)::setsockopt(s.get(), SOL_SOCKET, SO_RCVBUF, &v, sizeof v);
+    (void)::setsockopt(s.get(), SOL_SOCKET, SO_SNDBUF, &v, sizeof v);
+    return udp_receive_buffer(s);
+}
+
+std::size_t udp_receive_buffer(const socket_fd& s) noexcept {
+    int v = 0;
+    socklen_t len = sizeof v;
+    if (::getsockopt(s.get(), SOL_SOCKET, SO_RCVBUF, &v, &len) != 0 || v < 0) return 0;
+    return static_cast<std::size_t>(v);
+}
+
 bool udp_offload_allowed(const char* name) noexcept {
     const char* v = std::getenv(name);
     return !(v && v[0] == '0');

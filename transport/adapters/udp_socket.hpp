@@ -81,6 +81,17 @@ result<std::size_t> send_datagrams(const socket_fd& s, std::span<const byte_view
 /// accepted. receive_datagrams() splits what it coalesced; receive_datagram()
 /// must not be used on such a socket. `on` false turns it back off.
 bool udp_set_gro(const socket_fd& s, bool on) noexcept;
+/// The socket buffers the adapters ask for (Linux caps them at
+/// net.core.rmem_max and wmem_max): room for many batches in flight, so a
+/// receiver a moment behind does not lose datagrams.
+inline constexpr std::size_t udp_socket_buffer = std::size_t{4} << 20;
+/// Asks for `size` bytes of receive and send buffer on `s` (what the
+/// system allows of it): the receive buffer then granted, as
+/// udp_receive_buffer().
+std::size_t udp_set_buffers(const socket_fd& s, std::size_t size) noexcept;
+/// The receive buffer `s` has now (SO_RCVBUF as Linux reports it: twice
+/// what was asked, the half above being its bookkeeping allowance).
+std::size_t udp_receive_buffer(const socket_fd& s) noexcept;
 /// false when the environment variable `name` is "0" (POLYWIRE_UDP_GSO,
 /// POLYWIRE_UDP_GRO: the adapters' switches for the two offloads).
 bool udp_offload_allowed(const char* name) noexcept;

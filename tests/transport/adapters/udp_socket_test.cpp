@@ -353,6 +353,16 @@ TEST(UdpSocketBatchTest, AKernelRefusingSegmentationFallsBackToOneDatagramPerMes
     EXPECT_EQ(largest, udp_batch_limit);
 }
 
+TEST(UdpSocketBatchTest, SocketBuffersGrowAsFarAsTheSystemAllows) {
+    auto p = connected_pair();
+    const std::size_t before = udp_receive_buffer(p.b);
+    EXPECT_GT(before, 0u);
+    const std::size_t small = udp_set_buffers(p.b, 64 * 1024);
+    EXPECT_EQ(small, udp_receive_buffer(p.b));
+    EXPECT_GE(small, 64u * 1024);  // Linux reports twice what was asked
+    EXPECT_GE(udp_set_buffers(p.b, udp_socket_buffer), small);
+}
+
 TEST(UdpSocketBatchTest, ReceiveDatagramsOnAnEmptySocketSaysTryAgain) {
     auto p = connected_pair();
     bytes arena(udp_receive_slots * udp_receive_slot);

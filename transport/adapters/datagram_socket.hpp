@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "transport/adapters/blocking_base.hpp"
 #include "transport/adapters/udp_socket.hpp"
 #include "transport/error.hpp"
 #include "transport/events.hpp"
@@ -35,17 +36,22 @@
 namespace polywire::transport::adapters {
 
 template <class Session>
-class datagram_socket {
+class datagram_socket : public detail::blocking_base<datagram_socket<Session>, Session> {
+    using base = detail::blocking_base<datagram_socket<Session>, Session>;
+    friend base;
+    using base::closing_error, base::log_event, base::session_;
+
 public:
     /// `first`: a datagram already received for this session (a server's
     /// receive_first()), handed to it right after start.
     datagram_socket(socket_fd fd, Session s, log_hook log = {}, bytes first = {})
-        : fd_(std::move(fd)), session_(std::move(s)), log_(std::move(log)), first_(std::move(first)) {
+        : base(std::move(s), std::move(log), peer_address(fd)), fd_(std::move(fd)), first_(std::move(first)) {
         if (fd_) (void)udp_set_buffers(fd_, udp_socket_buffer);
         set_offload(udp_offload_allowed("POLYWIRE_UDP_GSO"), udp_offload_allowed("POLYWIRE_UDP_GRO"));
     }
 
-    Session& session() noexcept { return session_; }
+    // session(), peer(), handshake() (errc::peer_disconnected if the peer
+    // said goodbye), send(), ping(): blocking_base.hpp.
 
     /// Asks for (or turns off) segmentation offload on sends (UDP_SEGMENT)
     /// and receive offload (UDP_GRO); either stays off where the kernel
@@ -61,19 +67,6 @@ public:
     bool gro() const noexcept { return gro_; }
     /// What the batched system calls did so far (which paths ran).
     const udp_io_stats& io_stats() const noexcept { return stats_; }
-
-    /// Runs the handshake: {} once established, else the error that closed
-    /// the session (errc::peer_disconnected if the peer said goodbye).
-    std::error_code handshake() {
-        if (auto ec = begin()) return ec;
-        while (session_.state() != session_state::established) {
-            auto e = next_event();
-            if (!e) return session_.error() ? session_.error() : make_error_code(errc::peer_closed);
-            if (e->kind == event_kind::error) return e->error;
-            if (e->kind == event_kind::disconnected) return make_error_code(errc::peer_disconnected);
-        }
-        return {};
-    }
 
     /// The next event, waiting for the network as needed; std::nullopt once
     /// the session is closed and every event was taken.
@@ -111,19 +104,9 @@ public:
     const socket_fd& socket() const noexcept { return fd_; }
     bool wants_write() const noexcept { return fd_ && has_output(); }
 
-    std::error_code send(std::uint64_t code, byte_view payload) {
-        if (auto ec = session_.send(code, payload, clock::now())) return ec;
-        return flush();
-    }
-
     /// Several messages, packed into as few datagrams as fit.
     std::error_code send_batch(std::span<const outgoing_message> messages) {
         if (auto ec = session_.send_batch(messages, clock::now())) return ec;
-        return flush();
-    }
-
-    std::error_code ping() {
-        if (auto ec = session_.ping(clock::now())) return ec;
         return flush();
     }
 
@@ -144,8 +127,7 @@ public:
                 if (ready.value() == 0) return make_error_code(errc::write_timeout);
             }
         }
-        if (session_.state() == session_state::closed && session_.error()) return session_.error();
-        return {};
+        return closing_error();
     }
 
 private:
@@ -242,20 +224,7 @@ private:
         }
     }
 
-    void log_event(const event& e) {
-        if (!log_) return;
-        switch (e.kind) {
-            case event_kind::handshake_complete: log_(log_level::info, "handshake complete", peer_); break;
-            case event_kind::disconnected: log_(log_level::info, "disconnect received: reason " + std::to_string(e.reason), peer_); break;
-            case event_kind::error: log_(log_level::warning, "session closed: " + e.error.message(), peer_); break;
-            default: log_(log_level::debug, "event", peer_); break;
-        }
-    }
-
     socket_fd fd_;
-    Session session_;
-    log_hook log_;
-    std::string peer_ = peer_address(fd_);
     bytes first_;
     // Buffers for one recvmmsg(2) (allocated on the first receive).
     std::vector<std::uint8_t> rx_arena_;

@@ -65,6 +65,7 @@
 
 #include "transport/adapters/asio_session.hpp"  // first: <utility> before Asio (see asio_core.hpp)
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <deque>
@@ -324,7 +325,7 @@ struct asio_datagram<Session>::state : detail::asio_core<state, udp::socket, Ses
         std::size_t n = 0;
         for (const bytes& b : queue) n += b.capacity();
         for (const bytes& b : spare) n += b.capacity();
-        return n;
+        return n + arena.capacity();
     }
 
     static std::error_code io_error(const boost::system::error_code& ec) noexcept { return os_error_of(ec); }
@@ -437,26 +438,46 @@ struct asio_datagram<Session>::state : detail::asio_core<state, udp::socket, Ses
         return *n > 0;
     }
 
-    // Takes the session's ready datagrams (up to a batch) and sends them;
-    // what the socket does not take moves to the queue, in order.
+    // Takes the session's ready datagrams (up to a batch, copied into an
+    // arena allocated once) and sends them; what the socket does not take
+    // moves to the queue, in order.
+    std::vector<std::uint8_t> arena;
     bool send_session_batch() {
         if (session.pending_output().empty()) return false;
-        // The session hands out one datagram at a time: each is moved to
-        // the queue (a spare buffer, no allocation once warm), then the
-        // queue goes out in one call.
-        for (std::size_t i = 0; i < udp_batch_limit && !session.pending_output().empty(); ++i) {
+        if (arena.empty()) arena.resize(256 * 1024);
+        std::size_t count = 0, used = 0;
+        while (count < udp_batch_limit && !session.pending_output().empty()) {
             const byte_view d = session.pending_output();
-            bytes b;
-            if (!spare.empty()) {
-                b = std::move(spare.back());
-                spare.pop_back();
+            if (used + d.size() > arena.size()) {
+                if (count > 0) break;
+                enqueue_session_output();  // larger than the arena (never a session's own sizes)
+                return true;
             }
-            b.assign(d.begin(), d.end());
-            queued_bytes += d.size();
-            queue.push_back(std::move(b));
+            std::copy(d.begin(), d.end(), arena.begin() + static_cast<std::ptrdiff_t>(used));
+            batch[count++] = byte_view(arena.data() + used, d.size());
+            used += d.size();
             session.consume_output(d.size());
         }
-        return send_queued_batch();
+        auto n = send_batched(std::span<const byte_view>(batch.data(), count));
+        const std::size_t taken = n ? *n : count;  // after a failure nothing more goes
+        if (n && taken < count) {
+            // The socket is full: the rest waits in the queue, ahead of the
+            // session's later datagrams.
+            for (std::size_t i = taken; i < count; ++i) {
+                bytes b;
+                if (!spare.empty()) {
+                    b = std::move(spare.back());
+                    spare.pop_back();
+                }
+                b.assign(batch[i].begin(), batch[i].end());
+                queued_bytes += b.size();
+                queue.push_back(std::move(b));
+            }
+            enqueue_session_output();
+        }
+        // Partly taken: go on, so the next try finds the socket full and
+        // waits for it (send_batched() calls wait_writable()).
+        return n && taken > 0;
     }
 
     // One recvmmsg(2) into a per-thread arena (the read and the

@@ -8,9 +8,10 @@
 //         adapters listen and dial use (stream variants).
 // udp:    the same over UDP (datagram variants). UDP drops what a socket
 //         buffer cannot hold and nothing retransmits a message, so the
-//         receiver acknowledges every window of messages (16 KiB or 64
-//         messages) and the sender keeps at most two windows
-//         unacknowledged; what was lost is reported.
+//         receiver acknowledges every window of messages (an eighth of
+//         the socket's receive buffer or 256 messages) and the sender
+//         keeps at most two windows unacknowledged; what was lost is
+//         reported.
 //
 // Every message is checked on arrival (code, size and content), so a figure is
 // only printed for messages that arrived intact.
@@ -325,10 +326,14 @@ outcome udp_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64_t 
     using namespace std::chrono_literals;
     constexpr auto ack_wait = 50ms;
     constexpr auto quiet = 500ms;  // the receiver's end when the end message is lost
-    // 16 KiB or 64 messages a window, whichever is less (a socket buffer
-    // is charged per datagram as well as per byte), and at least one batch.
-    const std::uint64_t window =
-        std::max<std::uint64_t>(batch, std::clamp<std::size_t>((16u << 10) / (size + 32), 1, 64));
+    // An eighth of the receive buffer the adapter's socket was granted (a
+    // socket buffer is charged per datagram as well as per byte) or 256
+    // messages a window, whichever is less, and at least one batch: both
+    // sides' sockets get the same buffers, so both compute the same.
+    auto window_of = [size, batch](const transport::adapters::socket_fd& s) {
+        const std::size_t room = std::max<std::size_t>(transport::adapters::udp_receive_buffer(s) / 8, 16u << 10);
+        return std::max<std::uint64_t>(batch, std::clamp<std::size_t>(room / (size + 32), 1, 256));
+    };
 
     const bench_message<V> m(size);
     auto l = local_listener<V>::open(n);
@@ -343,6 +348,7 @@ outcome udp_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64_t 
             return;
         }
         auto& c = *in.conn;
+        const std::uint64_t window = window_of(c.socket());
         auto last = clock::now();
         t_end = last;
         auto ack = [&] {
@@ -382,6 +388,7 @@ outcome udp_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64_t 
         return failed(out.error, "the dial failed: " + out.failure);
     }
     auto& c = *out.conn;
+    const std::uint64_t window = window_of(c.socket());
     const std::vector<transport::outgoing_message> group(batch, transport::outgoing_message{m.wire_code, m.wire});
     std::uint64_t acked = 0;
     auto take_acks = [&] {

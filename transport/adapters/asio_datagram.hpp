@@ -19,8 +19,15 @@
 //   peer.value().slot.release();                       // the handshake no longer counts as pending
 //
 // No protocol logic here either: each pending_output() of the session is one
-// datagram, sent with one send(2); each datagram received goes whole to
-// receive_datagram(). What to discard (forged, replayed, late), when to
+// datagram; when the socket is writable they go in batches of up to
+// udp_batch_limit with one sendmmsg(2) on the native handle, equal-size runs
+// as UDP GSO messages (UDP_SEGMENT) where the kernel takes them; when it is
+// readable, one recvmmsg(2) takes up to udp_receive_slots messages, coalesced
+// by the kernel (UDP_GRO) where it accepts that, and each datagram, split
+// back out, goes whole to receive_datagram(). The socket asks for
+// udp_socket_buffer bytes of buffer each way. POLYWIRE_UDP_GSO=0 and
+// POLYWIRE_UDP_GRO=0 turn the offloads off, set_offload() per connection;
+// io_stats() counts which paths ran (as datagram_socket). What to discard (forged, replayed, late), when to
 // resend a handshake flight, keepalive, rekeying and their retransmissions
 // are the session's decisions, taken at its next_deadline(), which one
 // timer follows.
@@ -45,8 +52,8 @@
 //     waits; the kernel then drops what does not fit.
 //
 // Everything else is asio_session's (detail::asio_core in asio_core.hpp,
-// which both adapters build on); this file holds what is UDP's: one send(2)
-// and one receive(2) per datagram, the send queue, the end at `closing`.
+// which both adapters build on); this file holds what is UDP's: the batched
+// sends and receives, the send queue, the end at `closing`.
 //
 // THREADING MODEL, LIFETIME, ERRORS: as asio_session (one strand per
 // session; handshake(), receive(), send(), send_batch(), flush(), ping(),
@@ -58,14 +65,19 @@
 
 #include "transport/adapters/asio_session.hpp"  // first: <utility> before Asio (see asio_core.hpp)
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include <boost/asio/ip/udp.hpp>
+
+#include "transport/adapters/udp_socket.hpp"
 
 namespace polywire::transport::adapters {
 
@@ -168,20 +180,22 @@ private:
 
 namespace detail::datagram_adapter {
 
-// The datagram's part of the state (the rest is detail::asio_core): one
-// send(2) per datagram, refused ones kept in order in the adapter's own
-// queue; one receive(2) per datagram; the connection is over once the
-// session is closing and its goodbye left.
+// The datagram's part of the state (the rest is detail::asio_core): batched
+// sends through the adapter's own queue (refused ones stay there, in
+// order); batched receives; the connection is over once the session is
+// closing and its goodbye left.
 template <class Session>
 struct state : asio_core<state<Session>, udp::socket, Session> {
     using core = asio_core<state<Session>, udp::socket, Session>;
     using typename core::executor_type;
     using core::bytes_in, core::bytes_out, core::may_read, core::session, core::socket, core::socket_closed,
-        core::wait_writable, core::write_error, core::write_failed, core::write_progress, core::writing;
+        core::wait_writable, core::write_failed, core::write_progress, core::writing;
 
     state(executor_type st, udp::socket sock, Session s, asio_options o, log_hook l, bytes f)
         : core(std::move(st), std::move(sock), remote_address(sock), std::move(s), o, std::move(l)),
-          first(std::move(f)) {}
+          first(std::move(f)) {
+        enable_offload();
+    }
 
     bytes first;  // a datagram received before the session existed
 
@@ -205,7 +219,7 @@ struct state : asio_core<state<Session>, udp::socket, Session> {
         std::size_t n = 0;
         for (const bytes& b : queue) n += b.capacity();
         for (const bytes& b : spare) n += b.capacity();
-        return n;
+        return n + arena.capacity();
     }
 
     static std::error_code io_error(const boost::system::error_code& ec) noexcept { return os_error_of(ec); }
@@ -241,39 +255,150 @@ struct state : asio_core<state<Session>, udp::socket, Session> {
     }
 
     // Sends what the socket takes now: the queue first, then the session's
-    // datagrams straight from its buffer.
+    // datagrams, each in batches of one sendmmsg(2) (send_batched()).
     void write_now() {
         while (!socket_closed && !write_failed) {
-            const bool from_queue = !queue.empty();
-            const byte_view d = from_queue ? byte_view(queue.front()) : session.pending_output();
-            if (d.empty()) break;
-            boost::system::error_code ec;
-            const std::size_t n = socket.send(asio::buffer(d.data(), d.size()), 0, ec);
-            if (ec == asio::error::would_block || ec == asio::error::try_again || ec == asio::error::no_buffer_space) {
-                enqueue_session_output();  // keeps the order, and the session's buffer small
-                wait_writable();
-                return;
-            }
-            if (ec == asio::error::interrupted) continue;
-            // An earlier datagram was refused (the peer's port is closed):
-            // the error is reported once; this datagram was not sent yet.
-            if (ec == asio::error::connection_refused) continue;
-            if (ec) {
-                write_error(ec);
-                return;
-            }
-            bytes_out.fetch_add(n, std::memory_order_relaxed);
-            if (from_queue) {
-                queued_bytes -= queue.front().size();
-                if (spare.size() < max_spare) spare.push_back(std::move(queue.front()));
-                queue.pop_front();
-            } else {
-                session.consume_output(d.size());
-            }
-            write_progress = clock::now();
+            if (!queue.empty() ? !send_queued_batch() : !send_session_batch()) break;
         }
         writing = !queue.empty();
         if (queue.empty() && spare.size() > 1) spare.resize(1);
+    }
+
+    // ---- batched system calls (sendmmsg/recvmmsg on the native handle) ----
+
+    // The native handle as udp_socket.hpp's socket_fd, without owning it.
+    struct borrowed_fd {
+        socket_fd fd;
+        explicit borrowed_fd(int h) noexcept : fd(h) {}
+        ~borrowed_fd() { (void)fd.release(); }
+    };
+    borrowed_fd native() { return borrowed_fd(socket.native_handle()); }
+
+    // What the batched calls did (io_stats()), and whether the kernel still
+    // takes UDP_SEGMENT on this socket (cleared at its first refusal).
+    udp_io_stats io;
+    bool gso = udp_offload_allowed("POLYWIRE_UDP_GSO");
+    bool gro = false;
+    std::array<byte_view, udp_batch_limit> batch{};
+
+    void enable_offload() {
+        auto h = native();
+        (void)udp_set_buffers(h.fd, udp_socket_buffer);
+        gro = udp_offload_allowed("POLYWIRE_UDP_GRO") && udp_set_gro(h.fd, true);
+    }
+    void set_offload(bool want_gso, bool want_gro) {
+        gso = want_gso;
+        auto h = native();
+        gro = udp_set_gro(h.fd, want_gro) && want_gro;
+    }
+
+    // One sendmmsg(2) of `views`: how many the socket took, or nullopt when
+    // the session or the socket failed (reported). 0: the socket is full,
+    // and wait_writable() was called.
+    std::optional<std::size_t> send_batched(std::span<const byte_view> views) {
+        for (;;) {
+            auto h = native();
+            auto n = send_datagrams(h.fd, views, gso, &io);
+            if (!n) {
+                // An earlier datagram was refused (the peer's port is
+                // closed): reported once; these were not sent yet.
+                if (n.error() == std::errc::connection_refused) continue;
+                write_failed = true;
+                session.abort(n.error());
+                return std::nullopt;
+            }
+            if (n.value() == 0) {
+                wait_writable();
+                return std::size_t{0};
+            }
+            for (std::size_t i = 0; i < n.value(); ++i) bytes_out.fetch_add(views[i].size(), std::memory_order_relaxed);
+            write_progress = clock::now();
+            return n.value();
+        }
+    }
+
+    // Sends from the head of the queue: false when nothing more goes now.
+    bool send_queued_batch() {
+        std::size_t count = 0;
+        for (auto it = queue.begin(); it != queue.end() && count < udp_batch_limit; ++it) batch[count++] = byte_view(*it);
+        auto n = send_batched(std::span<const byte_view>(batch.data(), count));
+        if (!n) return false;
+        for (std::size_t i = 0; i < *n; ++i) {
+            queued_bytes -= queue.front().size();
+            if (spare.size() < max_spare) spare.push_back(std::move(queue.front()));
+            queue.pop_front();
+        }
+        if (*n == 0) enqueue_session_output();  // keeps the order, and the session's buffer small
+        return *n > 0;
+    }
+
+    // Takes the session's ready datagrams (up to a batch, copied into an
+    // arena allocated once) and sends them; what the socket does not take
+    // moves to the queue, in order.
+    std::vector<std::uint8_t> arena;
+    bool send_session_batch() {
+        if (session.pending_output().empty()) return false;
+        if (arena.empty()) arena.resize(256 * 1024);
+        std::size_t count = 0, used = 0;
+        while (count < udp_batch_limit && !session.pending_output().empty()) {
+            const byte_view d = session.pending_output();
+            if (used + d.size() > arena.size()) {
+                if (count > 0) break;
+                enqueue_session_output();  // larger than the arena (never a session's own sizes)
+                return true;
+            }
+            std::copy(d.begin(), d.end(), arena.begin() + static_cast<std::ptrdiff_t>(used));
+            batch[count++] = byte_view(arena.data() + used, d.size());
+            used += d.size();
+            session.consume_output(d.size());
+        }
+        auto n = send_batched(std::span<const byte_view>(batch.data(), count));
+        const std::size_t taken = n ? *n : count;  // after a failure nothing more goes
+        if (n && taken < count) {
+            // The socket is full: the rest waits in the queue, ahead of the
+            // session's later datagrams.
+            for (std::size_t i = taken; i < count; ++i) {
+                bytes b;
+                if (!spare.empty()) {
+                    b = std::move(spare.back());
+                    spare.pop_back();
+                }
+                b.assign(batch[i].begin(), batch[i].end());
+                queued_bytes += b.size();
+                queue.push_back(std::move(b));
+            }
+            enqueue_session_output();
+        }
+        // Partly taken: go on, so the next try finds the socket full and
+        // waits for it (send_batched() calls wait_writable()).
+        return n && taken > 0;
+    }
+
+    // One recvmmsg(2) into a per-thread arena (the read and the
+    // receive_datagram() calls happen without suspending): how many
+    // messages, or 0 when nothing waits or reading must stop.
+    std::size_t receive_batched() {
+        thread_local std::vector<std::uint8_t> arena(udp_receive_slots * udp_receive_slot);
+        thread_local std::array<udp_received, udp_receive_slots> got{};
+        for (;;) {
+            auto h = native();
+            auto n = receive_datagrams(h.fd, arena, got, &io);
+            if (!n) {
+                if (n.error() == std::errc::resource_unavailable_try_again) return 0;
+                if (n.error() == std::errc::connection_refused || n.error() == std::errc::interrupted) continue;
+                session.abort(n.error());
+                return 0;
+            }
+            const time_point now = clock::now();
+            // Every datagram already read goes to the session, even past
+            // the receive window (by at most one call's worth).
+            for (std::size_t m = 0; m < n.value(); ++m)
+                for_each_datagram(got[m], [&](byte_view d) {
+                    bytes_in.fetch_add(d.size(), std::memory_order_relaxed);
+                    if (session.state() != session_state::closed) (void)session.receive_datagram(d, now);
+                });
+            return n.value();
+        }
     }
 
     void release_socket() {
@@ -285,24 +410,11 @@ struct state : asio_core<state<Session>, udp::socket, Session> {
     }
 
     // Hands the datagrams waiting in the socket to the session (a bounded
-    // number, so one busy peer does not starve others on the same thread).
+    // number of recvmmsg(2) calls, so one busy peer does not starve others
+    // on the same thread).
     void read_available() {
-        // One buffer per thread (the read and receive_datagram() happen
-        // without suspending). Larger than any UDP payload (65,527 bytes
-        // over IPv6), so no datagram is ever truncated.
-        thread_local std::array<std::uint8_t, 64 * 1024> buf;
-        for (int i = 0; i < 64 && may_read(); ++i) {
-            boost::system::error_code ec;
-            const std::size_t n = socket.receive(asio::buffer(buf), 0, ec);
-            if (ec == asio::error::would_block || ec == asio::error::try_again) return;
-            if (ec == asio::error::interrupted || ec == asio::error::connection_refused) continue;
-            if (ec) {
-                session.abort(io_error(ec));
-                return;
-            }
-            bytes_in.fetch_add(n, std::memory_order_relaxed);
-            (void)session.receive_datagram(byte_view(buf.data(), n), clock::now());
-        }
+        for (int i = 0; i < 8 && may_read(); ++i)
+            if (receive_batched() < udp_receive_slots) return;
     }
 };
 
@@ -338,6 +450,17 @@ public:
     awaitable<std::error_code> send_batch(std::span<const outgoing_message> messages) {
         return this->on_strand(state::do_send_batch(st_, messages));
     }
+
+    /// What the batched system calls did (which send and receive paths
+    /// ran: udp_socket.hpp's udp_io_stats): on the strand only.
+    const udp_io_stats& io_stats() const noexcept { return st_->io; }
+    /// Asks for (or turns off) UDP_SEGMENT on sends and UDP_GRO on
+    /// receives, as datagram_socket::set_offload(): on the strand only.
+    void set_offload(bool gso, bool gro) { st_->set_offload(gso, gro); }
+    /// Whether sends still use UDP_SEGMENT (false once the kernel refused
+    /// it) and receives UDP_GRO: on the strand only.
+    bool gso() const noexcept { return st_->gso; }
+    bool gro() const noexcept { return st_->gro; }
 };
 
 }  // namespace polywire::transport::adapters

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "transport/adapters/blocking_base.hpp"
 #include "transport/adapters/socket.hpp"
 #include "transport/error.hpp"
 #include "transport/events.hpp"
@@ -21,30 +22,16 @@
 namespace polywire::transport::adapters {
 
 template <class Session, class Io = posix_io>
-class blocking_socket {
+class blocking_socket : public detail::blocking_base<blocking_socket<Session, Io>, Session> {
+    using base = detail::blocking_base<blocking_socket<Session, Io>, Session>;
+    friend base;
+    using base::closing_error, base::log, base::log_event, base::session_;
+
 public:
     blocking_socket(socket_fd fd, Session s, log_hook log = {}, Io io = {})
-        : fd_(std::move(fd)), session_(std::move(s)), log_(std::move(log)), peer_(peer_address(fd_)), io_(std::move(io)) {}
+        : base(std::move(s), std::move(log), peer_address(fd)), fd_(std::move(fd)), io_(std::move(io)) {}
 
-    Session& session() noexcept { return session_; }
-    const std::string& peer() const noexcept { return peer_; }
-
-    /// Runs the handshake (and the base protocol's greeting): {} once
-    /// established, else the error that closed the session
-    /// (errc::peer_disconnected if the peer said goodbye:
-    /// session().peer_disconnect_reason() has its reason).
-    std::error_code handshake() {
-        if (session_.state() == session_state::initial) {
-            if (auto ec = session_.start(clock::now())) return report(ec);
-        }
-        while (session_.state() != session_state::established) {
-            auto e = next_event();
-            if (!e) return session_.error() ? session_.error() : make_error_code(errc::peer_closed);
-            if (e->kind == event_kind::error) return e->error;
-            if (e->kind == event_kind::disconnected) return make_error_code(errc::peer_disconnected);
-        }
-        return {};
-    }
+    // session(), peer(), handshake(), send(), ping(): blocking_base.hpp.
 
     /// The next event, waiting for the network as needed; std::nullopt once
     /// the session is closed and every event was taken. A message's payload
@@ -65,11 +52,6 @@ public:
             }
             step();
         }
-    }
-
-    std::error_code send(std::uint64_t code, byte_view payload) {
-        if (auto ec = session_.send(code, payload, clock::now())) return ec;
-        return flush();
     }
 
     /// Queues a message without waiting for the network: consecutive
@@ -95,11 +77,6 @@ public:
     static constexpr std::size_t coalesce_limit = 256 * 1024;
     static constexpr std::size_t write_chunk = 64 * 1024;
 
-    std::error_code ping() {
-        if (auto ec = session_.ping(clock::now())) return ec;
-        return flush();
-    }
-
     /// Says goodbye with `reason`, then lingers until the session's linger
     /// deadline or the peer closes, and closes the socket.
     std::error_code close(std::uint8_t reason) {
@@ -118,11 +95,17 @@ public:
     /// large messages at each other cannot deadlock).
     std::error_code flush() {
         while (!session_.pending_output().empty() && session_.state() != session_state::closed) step();
-        if (session_.state() == session_state::closed && session_.error()) return session_.error();
-        return {};
+        return closing_error();
     }
 
 private:
+    // Starts the session (once).
+    std::error_code begin() {
+        if (session_.state() != session_state::initial) return {};
+        if (auto ec = session_.start(clock::now())) return report(ec);
+        return {};
+    }
+
     // One wait on the socket bounded by the session's next deadline, then
     // whatever the socket allows.
     void step() {
@@ -218,26 +201,7 @@ private:
         return ec;
     }
 
-    void log_event(const event& e) {
-        if (!log_) return;
-        switch (e.kind) {
-            case event_kind::handshake_complete: log(log_level::info, "handshake complete"); break;
-            case event_kind::disconnected:
-                log(log_level::info, "disconnect received: reason " + std::to_string(e.reason));
-                break;
-            case event_kind::error: log(log_level::warning, "session closed: " + e.error.message()); break;
-            default: log(log_level::debug, "event"); break;
-        }
-    }
-
-    void log(log_level level, const std::string& what) {
-        if (log_) log_(level, what, peer_);
-    }
-
     socket_fd fd_;
-    Session session_;
-    log_hook log_;
-    std::string peer_;
     Io io_;
     std::array<std::uint8_t, 64 * 1024> buf_{};
     bool writing_ = false;

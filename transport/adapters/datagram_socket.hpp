@@ -5,24 +5,29 @@
 // Each pending_output() of such a session is exactly one datagram; the
 // loop takes every datagram ready (up to udp_batch_limit) and sends them
 // with one sendmmsg(2), equal-size runs as one UDP GSO message where the
-// kernel accepts it (POLYWIRE_UDP_GSO=0 turns that off); each datagram
-// received goes to receive_datagram(). The
+// kernel accepts it (POLYWIRE_UDP_GSO=0 turns that off). It receives with
+// recvmmsg(2), up to udp_receive_slots messages per call, asking the
+// kernel to coalesce datagrams (UDP_GRO) where it accepts that
+// (POLYWIRE_UDP_GRO=0 turns that off), and hands each datagram, split
+// back out of what was coalesced, to receive_datagram(). io_stats() says
+// which paths ran. The
 // session decides what to discard and when to retransmit; this loop only
 // waits (poll) until the socket is readable or the session's next deadline
 // and ticks it. UDP has no end of stream: close() sends the goodbye and
-// drops the socket without lingering. Nothing here paces sends: a sender
-// of many datagrams must leave the receiver time to read them (UDP drops
-// what does not fit its socket buffer, and the session tolerates loss).
+// drops the socket without lingering. The socket asks for
+// udp_socket_buffer bytes of buffer each way. Nothing here paces sends: a
+// sender of many datagrams must leave the receiver time to read them (UDP
+// drops what does not fit its socket buffer, and the session tolerates loss).
 #pragma once
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "transport/adapters/blocking_base.hpp"
 #include "transport/adapters/udp_socket.hpp"
 #include "transport/error.hpp"
 #include "transport/events.hpp"
@@ -31,27 +36,37 @@
 namespace polywire::transport::adapters {
 
 template <class Session>
-class datagram_socket {
+class datagram_socket : public detail::blocking_base<datagram_socket<Session>, Session> {
+    using base = detail::blocking_base<datagram_socket<Session>, Session>;
+    friend base;
+    using base::closing_error, base::log_event, base::session_;
+
 public:
     /// `first`: a datagram already received for this session (a server's
     /// receive_first()), handed to it right after start.
     datagram_socket(socket_fd fd, Session s, log_hook log = {}, bytes first = {})
-        : fd_(std::move(fd)), session_(std::move(s)), log_(std::move(log)), first_(std::move(first)) {}
-
-    Session& session() noexcept { return session_; }
-
-    /// Runs the handshake: {} once established, else the error that closed
-    /// the session (errc::peer_disconnected if the peer said goodbye).
-    std::error_code handshake() {
-        if (auto ec = begin()) return ec;
-        while (session_.state() != session_state::established) {
-            auto e = next_event();
-            if (!e) return session_.error() ? session_.error() : make_error_code(errc::peer_closed);
-            if (e->kind == event_kind::error) return e->error;
-            if (e->kind == event_kind::disconnected) return make_error_code(errc::peer_disconnected);
-        }
-        return {};
+        : base(std::move(s), std::move(log), peer_address(fd)), fd_(std::move(fd)), first_(std::move(first)) {
+        if (fd_) (void)udp_set_buffers(fd_, udp_socket_buffer);
+        set_offload(udp_offload_allowed("POLYWIRE_UDP_GSO"), udp_offload_allowed("POLYWIRE_UDP_GRO"));
     }
+
+    // session(), peer(), handshake() (errc::peer_disconnected if the peer
+    // said goodbye), send(), ping(): blocking_base.hpp.
+
+    /// Asks for (or turns off) segmentation offload on sends (UDP_SEGMENT)
+    /// and receive offload (UDP_GRO); either stays off where the kernel
+    /// refuses it. Best called before traffic flows (the constructor calls
+    /// it with both on unless POLYWIRE_UDP_GSO / POLYWIRE_UDP_GRO is 0).
+    void set_offload(bool gso, bool gro) noexcept {
+        gso_ = gso;
+        gro_ = fd_ && udp_set_gro(fd_, gro) && gro;
+    }
+    /// Whether sends still use UDP_SEGMENT (false once the kernel refused
+    /// it) and receives UDP_GRO.
+    bool gso() const noexcept { return gso_; }
+    bool gro() const noexcept { return gro_; }
+    /// What the batched system calls did so far (which paths ran).
+    const udp_io_stats& io_stats() const noexcept { return stats_; }
 
     /// The next event, waiting for the network as needed; std::nullopt once
     /// the session is closed and every event was taken.
@@ -89,19 +104,9 @@ public:
     const socket_fd& socket() const noexcept { return fd_; }
     bool wants_write() const noexcept { return fd_ && has_output(); }
 
-    std::error_code send(std::uint64_t code, byte_view payload) {
-        if (auto ec = session_.send(code, payload, clock::now())) return ec;
-        return flush();
-    }
-
     /// Several messages, packed into as few datagrams as fit.
     std::error_code send_batch(std::span<const outgoing_message> messages) {
         if (auto ec = session_.send_batch(messages, clock::now())) return ec;
-        return flush();
-    }
-
-    std::error_code ping() {
-        if (auto ec = session_.ping(clock::now())) return ec;
         return flush();
     }
 
@@ -122,8 +127,7 @@ public:
                 if (ready.value() == 0) return make_error_code(errc::write_timeout);
             }
         }
-        if (session_.state() == session_state::closed && session_.error()) return session_.error();
-        return {};
+        return closing_error();
     }
 
 private:
@@ -154,6 +158,7 @@ private:
                         // Larger than the arena (never with a session's own
                         // sizes): sent alone, as before.
                         auto n = send_datagram(fd_, d);
+                        if (n && n.value() > 0) ++stats_.datagrams_sent;
                         if (!n) {
                             if (n.error() == std::errc::connection_refused) continue;
                             session_.abort(n.error());
@@ -170,7 +175,7 @@ private:
                 }
                 if (batch_count_ == 0) return true;
             }
-            auto n = send_datagrams(fd_, std::span<const byte_view>(batch_.data() + head_, batch_count_ - head_), gso_);
+            auto n = send_datagrams(fd_, std::span<const byte_view>(batch_.data() + head_, batch_count_ - head_), gso_, &stats_);
             if (!n) {
                 if (n.error() == std::errc::connection_refused) continue;  // an earlier datagram was refused: send on
                 head_ = batch_count_ = 0;
@@ -199,44 +204,37 @@ private:
         send_ready();
     }
 
-    // Every datagram waiting (a bounded number), each handed over whole.
+    // Every datagram waiting (a bounded number of recvmmsg(2) calls), each
+    // handed over whole, in order.
     void receive_waiting() {
-        for (int i = 0; i < 64 && session_.state() != session_state::closed; ++i) {
-            auto n = receive_datagram(fd_, buf_);
+        if (rx_arena_.empty()) rx_arena_.resize(udp_receive_slots * udp_receive_slot);
+        for (int i = 0; i < 8 && session_.state() != session_state::closed; ++i) {
+            auto n = receive_datagrams(fd_, rx_arena_, received_, &stats_);
             if (!n) {
                 if (n.error() == std::errc::resource_unavailable_try_again) break;
-                if (n.error() == std::errc::connection_refused || n.error() == errc::truncated_datagram) continue;
+                if (n.error() == std::errc::connection_refused) continue;
                 return session_.abort(n.error());
             }
-            (void)session_.receive_datagram(byte_view(buf_.data(), n.value()), clock::now());
-        }
-    }
-
-    void log_event(const event& e) {
-        if (!log_) return;
-        switch (e.kind) {
-            case event_kind::handshake_complete: log_(log_level::info, "handshake complete", peer_); break;
-            case event_kind::disconnected: log_(log_level::info, "disconnect received: reason " + std::to_string(e.reason), peer_); break;
-            case event_kind::error: log_(log_level::warning, "session closed: " + e.error.message(), peer_); break;
-            default: log_(log_level::debug, "event", peer_); break;
+            const time_point now = clock::now();
+            for (std::size_t m = 0; m < n.value(); ++m)
+                for_each_datagram(received_[m], [&](byte_view d) {
+                    if (session_.state() != session_state::closed) (void)session_.receive_datagram(d, now);
+                });
+            if (n.value() < udp_receive_slots) break;  // the queue is empty
         }
     }
 
     socket_fd fd_;
-    Session session_;
-    log_hook log_;
-    std::string peer_ = peer_address(fd_);
     bytes first_;
-    std::array<std::uint8_t, max_udp_datagram> buf_{};
+    // Buffers for one recvmmsg(2) (allocated on the first receive).
+    std::vector<std::uint8_t> rx_arena_;
+    std::array<udp_received, udp_receive_slots> received_{};
+    udp_io_stats stats_;
     // Datagrams taken from the session for one sendmmsg(2): sized once.
     std::vector<std::uint8_t> arena_ = std::vector<std::uint8_t>(256 * 1024);
     std::array<byte_view, udp_batch_limit> batch_{};
     std::size_t head_ = 0, batch_count_ = 0;
-    bool gso_ = gso_allowed();
-    static bool gso_allowed() noexcept {
-        const char* v = std::getenv("POLYWIRE_UDP_GSO");
-        return !(v && v[0] == '0');
-    }
+    bool gso_ = true, gro_ = false;
 };
 
 }  // namespace polywire::transport::adapters

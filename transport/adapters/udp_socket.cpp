@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -195,7 +196,8 @@ result<std::size_t> send_datagram(const socket_fd& s, byte_view datagram) noexce
 #define UDP_SEGMENT 103
 #endif
 
-result<std::size_t> send_datagrams(const socket_fd& s, std::span<const byte_view> datagrams, bool& gso) noexcept {
+result<std::size_t> send_datagrams(const socket_fd& s, std::span<const byte_view> datagrams, bool& gso,
+                                   udp_io_stats* stats) noexcept {
     const std::size_t count = std::min(datagrams.size(), udp_batch_limit);
     if (count == 0) return std::size_t{0};
     // Sized once per call on the stack: no allocation per datagram.
@@ -245,12 +247,22 @@ result<std::size_t> send_datagrams(const socket_fd& s, std::span<const byte_view
         const int n = ::sendmmsg(s.get(), msgs.data(), static_cast<unsigned>(nmsgs), MSG_NOSIGNAL);
         if (n > 0) {
             std::size_t sent = 0;
-            for (int m = 0; m < n; ++m) sent += taken[static_cast<std::size_t>(m)];
+            std::uint64_t segmented = 0;
+            for (int m = 0; m < n; ++m) {
+                sent += taken[static_cast<std::size_t>(m)];
+                segmented += taken[static_cast<std::size_t>(m)] > 1 ? 1 : 0;
+            }
+            if (stats) {
+                ++stats->send_calls;
+                stats->datagrams_sent += sent;
+                stats->gso_messages += segmented;
+            }
             return sent;
         }
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && gso && nmsgs < count && (errno == EINVAL || errno == ENOPROTOOPT || errno == EIO)) {
             gso = false;  // the kernel or the device has no segmentation offload: one datagram per message
+            if (stats) ++stats->gso_refused;
             continue;
         }
         if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return std::size_t{0};
@@ -266,6 +278,99 @@ result<std::size_t> receive_datagram(const socket_fd& s, mutable_byte_view out) 
             if (static_cast<std::size_t>(n) > out.size()) return make_error_code(errc::truncated_datagram);
             return static_cast<std::size_t>(n);
         }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return make_error_code(std::errc::resource_unavailable_try_again);
+        if (errno == ECONNREFUSED) return make_error_code(std::errc::connection_refused);
+        return os_failure(errno);
+    }
+}
+
+#ifndef UDP_GRO
+#define UDP_GRO 104
+#endif
+
+std::size_t udp_set_buffers(const socket_fd& s, std::size_t size) noexcept {
+    const int v = static_cast<int>(std::min<std::size_t>(size, std::numeric_limits<int>::max() / 2));
+    (void)::setsockopt(s.get(), SOL_SOCKET, SO_RCVBUF, &v, sizeof v);
+    (void)::setsockopt(s.get(), SOL_SOCKET, SO_SNDBUF, &v, sizeof v);
+    return udp_receive_buffer(s);
+}
+
+std::size_t udp_receive_buffer(const socket_fd& s) noexcept {
+    int v = 0;
+    socklen_t len = sizeof v;
+    if (::getsockopt(s.get(), SOL_SOCKET, SO_RCVBUF, &v, &len) != 0 || v < 0) return 0;
+    return static_cast<std::size_t>(v);
+}
+
+bool udp_offload_allowed(const char* name) noexcept {
+    const char* v = std::getenv(name);
+    return !(v && v[0] == '0');
+}
+
+bool udp_set_gro(const socket_fd& s, bool on) noexcept {
+    const int v = on ? 1 : 0;
+    return ::setsockopt(s.get(), SOL_UDP, UDP_GRO, &v, sizeof v) == 0;
+}
+
+result<std::size_t> receive_datagrams(const socket_fd& s, std::span<std::uint8_t> arena, std::span<udp_received> out,
+                                      udp_io_stats* stats) noexcept {
+    const std::size_t slots = std::min({out.size(), udp_receive_slots, arena.size() / udp_receive_slot});
+    if (slots == 0) return std::size_t{0};
+    std::array<iovec, udp_receive_slots> iov{};
+    std::array<mmsghdr, udp_receive_slots> msgs{};
+    union control {
+        cmsghdr align;
+        char bytes[CMSG_SPACE(sizeof(int))];
+    };
+    std::array<control, udp_receive_slots> controls{};
+    for (;;) {
+        for (std::size_t i = 0; i < slots; ++i) {  // again on each try: the kernel writes lengths and flags back
+            iov[i] = iovec{arena.data() + i * udp_receive_slot, udp_receive_slot};
+            msghdr& h = msgs[i].msg_hdr;
+            h = msghdr{};
+            h.msg_iov = &iov[i];
+            h.msg_iovlen = 1;
+            h.msg_control = controls[i].bytes;
+            h.msg_controllen = sizeof controls[i].bytes;
+        }
+        const int n = ::recvmmsg(s.get(), msgs.data(), static_cast<unsigned>(slots), MSG_DONTWAIT, nullptr);
+        if (n > 0) {
+            std::size_t kept = 0;
+            std::uint64_t datagrams = 0, coalesced = 0, truncated = 0;
+            for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+                const msghdr& h = msgs[i].msg_hdr;
+                const std::size_t len = msgs[i].msg_len;
+                if ((h.msg_flags & MSG_TRUNC) != 0 || len > udp_receive_slot) {
+                    ++truncated;
+                    continue;
+                }
+                std::size_t segment = len;
+                for (const cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), const_cast<cmsghdr*>(c))) {
+                    if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+                        int seg = 0;
+                        std::memcpy(&seg, CMSG_DATA(c), sizeof seg);
+                        if (seg > 0 && static_cast<std::size_t>(seg) < len) segment = static_cast<std::size_t>(seg);
+                    }
+                }
+                out[kept++] = udp_received{byte_view(arena.data() + i * udp_receive_slot, len), segment};
+                if (segment != 0 && segment < len) {
+                    ++coalesced;
+                    datagrams += (len + segment - 1) / segment;
+                } else {
+                    ++datagrams;
+                }
+            }
+            if (stats) {
+                ++stats->receive_calls;
+                stats->datagrams_received += datagrams;
+                stats->gro_messages += coalesced;
+                stats->truncated += truncated;
+            }
+            if (kept == 0) continue;  // only oversized ones: look again
+            return kept;
+        }
+        if (n == 0) return make_error_code(std::errc::resource_unavailable_try_again);
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) return make_error_code(std::errc::resource_unavailable_try_again);
         if (errno == ECONNREFUSED) return make_error_code(std::errc::connection_refused);

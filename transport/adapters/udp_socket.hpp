@@ -17,6 +17,7 @@
 // the udp_peer) and waits on them all with wait_any().
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -51,6 +52,18 @@ std::uint16_t local_port(const socket_fd& s) noexcept;
 result<std::size_t> send_datagram(const socket_fd& s, byte_view datagram) noexcept;
 /// The most datagrams send_datagrams() takes in one call (one sendmmsg(2)).
 inline constexpr std::size_t udp_batch_limit = 64;
+/// What the batched calls (send_datagrams, receive_datagrams) did on one
+/// socket, for an adapter's metrics: which path ran and how often.
+struct udp_io_stats {
+    std::uint64_t send_calls = 0;          ///< sendmmsg(2) calls that sent at least one datagram
+    std::uint64_t datagrams_sent = 0;
+    std::uint64_t gso_messages = 0;        ///< messages of several datagrams the kernel split (UDP_SEGMENT)
+    std::uint64_t gso_refused = 0;         ///< times the kernel refused UDP_SEGMENT (and GSO was turned off)
+    std::uint64_t receive_calls = 0;       ///< recvmmsg(2) calls that returned at least one message
+    std::uint64_t datagrams_received = 0;
+    std::uint64_t gro_messages = 0;        ///< messages holding several datagrams the kernel coalesced (UDP_GRO)
+    std::uint64_t truncated = 0;           ///< messages larger than their buffer, dropped
+};
 /// Sends up to udp_batch_limit of `datagrams`, in order, on a connected
 /// socket with one sendmmsg(2): how many the socket took (0 when its buffer
 /// is full). With `gso` set, each run of equal-size datagrams (its last may
@@ -59,7 +72,56 @@ inline constexpr std::size_t udp_batch_limit = 64;
 /// ENOPROTOOPT, EIO), `gso` is cleared and the datagrams are sent one per
 /// message, so the caller keeps the flag per socket. The receiver sees the
 /// same datagrams either way. Errors as send_datagram().
-result<std::size_t> send_datagrams(const socket_fd& s, std::span<const byte_view> datagrams, bool& gso) noexcept;
+/// `stats`, when given, counts what ran.
+result<std::size_t> send_datagrams(const socket_fd& s, std::span<const byte_view> datagrams, bool& gso,
+                                   udp_io_stats* stats = nullptr) noexcept;
+
+/// Asks the kernel to coalesce datagrams from one sender into one receive
+/// (UDP generic receive offload, UDP_GRO, Linux 5.0 and later): true if it
+/// accepted. receive_datagrams() splits what it coalesced; receive_datagram()
+/// must not be used on such a socket. `on` false turns it back off.
+bool udp_set_gro(const socket_fd& s, bool on) noexcept;
+/// The socket buffers the adapters ask for (Linux caps them at
+/// net.core.rmem_max and wmem_max): room for many batches in flight, so a
+/// receiver a moment behind does not lose datagrams.
+inline constexpr std::size_t udp_socket_buffer = std::size_t{4} << 20;
+/// Asks for `size` bytes of receive and send buffer on `s` (what the
+/// system allows of it): the receive buffer then granted, as
+/// udp_receive_buffer().
+std::size_t udp_set_buffers(const socket_fd& s, std::size_t size) noexcept;
+/// The receive buffer `s` has now (SO_RCVBUF as Linux reports it: twice
+/// what was asked, the half above being its bookkeeping allowance).
+std::size_t udp_receive_buffer(const socket_fd& s) noexcept;
+/// false when the environment variable `name` is "0" (POLYWIRE_UDP_GSO,
+/// POLYWIRE_UDP_GRO: the adapters' switches for the two offloads).
+bool udp_offload_allowed(const char* name) noexcept;
+/// The messages one receive_datagrams() call takes at most, and the buffer
+/// each gets (a whole coalesced message, or the largest datagram).
+inline constexpr std::size_t udp_receive_slots = 8;
+inline constexpr std::size_t udp_receive_slot = 65536;
+/// One message receive_datagrams() returned: `data` holds consecutive
+/// datagrams of `segment` bytes each, the last possibly shorter: several
+/// when the kernel coalesced them (UDP_GRO), else one (segment ==
+/// data.size(); an empty datagram has segment 0).
+struct udp_received {
+    byte_view data;
+    std::size_t segment = 0;
+};
+/// Calls `f(byte_view)` for each datagram of `m`, in order.
+template <class F>
+void for_each_datagram(const udp_received& m, F&& f) {
+    if (m.segment == 0 || m.segment >= m.data.size()) return f(m.data);
+    for (std::size_t at = 0; at < m.data.size(); at += m.segment)
+        f(m.data.subspan(at, std::min(m.segment, m.data.size() - at)));
+}
+/// Receives what is waiting on a connected socket with one recvmmsg(2),
+/// without waiting: up to min(out.size(), udp_receive_slots) messages into
+/// `arena` (udp_receive_slots * udp_receive_slot bytes), described in
+/// `out`; how many. A message larger than its slot is dropped (counted in
+/// `stats`). Errors as receive_datagram() (resource_unavailable_try_again
+/// when nothing is waiting).
+result<std::size_t> receive_datagrams(const socket_fd& s, std::span<std::uint8_t> arena, std::span<udp_received> out,
+                                      udp_io_stats* stats = nullptr) noexcept;
 /// Receives one datagram into `out`: its size. Errors:
 /// std::errc::resource_unavailable_try_again when none is waiting,
 /// std::errc::connection_refused (see above), errc::truncated_datagram when

@@ -4,7 +4,8 @@
 // duplicating network losing only what it drops, keepalive and the idle
 // timeout, a silent peer, cancel/close/drop; a spoofed HELLO answered once
 // (never more than three times its bytes), the listener's cookie round
-// under load and its cap on pending handshakes.
+// under load and its cap on pending handshakes; batched sends and receives
+// on each path (GSO and GRO, neither, a kernel refusing GSO).
 //
 // Senders pace themselves (a millisecond between datagrams): loopback UDP
 // drops what does not fit the receiver's socket buffer. Loss is the test's
@@ -12,6 +13,8 @@
 #include "transport/adapters/asio_datagram.hpp"
 
 #include <gtest/gtest.h>
+
+#include <sys/socket.h>
 
 #include <atomic>
 #include <functional>
@@ -590,6 +593,107 @@ TEST(AsioDatagramTest, NewPeersBeyondTheCapAreDroppedUntilASlotFrees) {
         EXPECT_EQ(l.value().pending_handshakes(), 1u);
         l.value().close();
     });
+}
+
+}  // namespace
+}  // namespace polywire::transport::adapters
+
+namespace polywire::transport::adapters {
+namespace {
+
+// Batched system calls: a direct pair, a sending 1,300-byte messages in
+// bursts of 32 (send_batch: one datagram each) and waiting for b to take
+// each burst, so no socket buffer overflows. Every path delivers every
+// message once, in order; io_stats() shows which path ran.
+struct batch_outcome {
+    udp_io_stats sent, received;
+    bool gso = false, gro = false;
+    int delivered = 0;
+};
+batch_outcome batched_exchange(bool gso, bool gro, bool refuse_gso) {
+    batch_outcome out;
+    test::run_coroutine([&]() -> awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        udp::socket sa = bound(ex), sb = bound(ex);
+        sa.connect(sb.local_endpoint());
+        sb.connect(sa.local_endpoint());
+        if (refuse_gso) {
+            const int one = 1;  // Linux refuses UDP_SEGMENT without UDP checksums
+            EXPECT_EQ(::setsockopt(sa.native_handle(), SOL_SOCKET, SO_NO_CHECK, &one, sizeof one), 0);
+        }
+        connection a(std::move(sa), initiator()), b(std::move(sb), recipient());
+        CO_ASSERT(co_await handshake_both(a, b));
+        co_await on_strand_of(a, [&] { a.set_offload(gso, true); return 0; });
+        co_await on_strand_of(b, [&] { b.set_offload(true, gro); return 0; });
+        constexpr int count = 1500, burst = 32;
+        std::atomic<int> got{0};
+        std::atomic<bool> drained{false};
+        asio::co_spawn(b.get_executor(), [&]() -> awaitable<void> {
+            while (got < count) {
+                auto e = co_await b.receive();
+                if (!e) break;
+                if (e->kind != event_kind::message) continue;
+                const int i = got.load();
+                const bytes want = pattern(1300, static_cast<unsigned>(i));
+                EXPECT_EQ(e->code, static_cast<std::uint64_t>(i % 7));
+                EXPECT_TRUE(std::equal(e->payload.begin(), e->payload.end(), want.begin(), want.end())) << "message " << i;
+                ++got;
+            }
+            drained = true;
+        }, asio::detached);
+        std::vector<bytes> bodies;
+        std::vector<outgoing_message> msgs;
+        for (int sent = 0; sent < count; sent += burst) {
+            bodies.clear();
+            msgs.clear();
+            for (int k = 0; k < burst && sent + k < count; ++k) bodies.push_back(pattern(1300, static_cast<unsigned>(sent + k)));
+            for (std::size_t k = 0; k < bodies.size(); ++k) msgs.push_back({static_cast<std::uint64_t>(sent + static_cast<int>(k)) % 7, bodies[k]});
+            CO_ASSERT(!co_await a.send_batch(msgs));
+            const int target = std::min(count, sent + burst);
+            CO_ASSERT(co_await wait_until([&] { return got >= target; }));
+        }
+        CO_ASSERT(co_await wait_until([&] { return drained.load(); }));
+        out.sent = co_await on_strand_of(a, [&] { return a.io_stats(); });
+        out.received = co_await on_strand_of(b, [&] { return b.io_stats(); });
+        out.gso = co_await on_strand_of(a, [&] { return a.gso(); });
+        out.gro = co_await on_strand_of(b, [&] { return b.gro(); });
+        out.delivered = got;
+        (void)co_await a.close(0);
+        (void)co_await b.close(0);
+    });
+    return out;
+}
+
+TEST(AsioDatagramBatchTest, SegmentedSendsAndCoalescedReceives) {
+    const auto o = batched_exchange(true, true, false);
+    EXPECT_EQ(o.delivered, 1500);
+    EXPECT_TRUE(o.gso);
+    EXPECT_TRUE(o.gro) << "UDP_GRO needs Linux 5.0";
+    EXPECT_GT(o.sent.gso_messages, 0u);
+    EXPECT_EQ(o.sent.gso_refused, 0u);
+    EXPECT_LT(o.sent.send_calls, o.sent.datagrams_sent / 4);
+    EXPECT_GT(o.received.gro_messages, 0u);
+    EXPECT_LT(o.received.receive_calls, o.received.datagrams_received / 4);
+}
+
+TEST(AsioDatagramBatchTest, NoOffloadEitherWay) {
+    const auto o = batched_exchange(false, false, false);
+    EXPECT_EQ(o.delivered, 1500);
+    EXPECT_FALSE(o.gso);
+    EXPECT_FALSE(o.gro);
+    EXPECT_EQ(o.sent.gso_messages, 0u);
+    EXPECT_EQ(o.received.gro_messages, 0u);
+    EXPECT_LT(o.sent.send_calls, o.sent.datagrams_sent / 4);  // several per sendmmsg(2)
+    EXPECT_GE(o.received.datagrams_received, 1500u);
+}
+
+TEST(AsioDatagramBatchTest, AKernelRefusingSegmentationFallsBack) {
+    const auto o = batched_exchange(true, true, true);
+    EXPECT_EQ(o.delivered, 1500);
+    EXPECT_FALSE(o.gso);
+    EXPECT_EQ(o.sent.gso_refused, 1u);
+    EXPECT_EQ(o.sent.gso_messages, 0u);
+    EXPECT_EQ(o.received.gro_messages, 0u);
 }
 
 }  // namespace

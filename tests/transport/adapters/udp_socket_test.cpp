@@ -6,7 +6,10 @@
 // them (send_to), and wait_any watches several sockets.
 #include "transport/adapters/udp_socket.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <span>
 #include <system_error>
@@ -175,26 +178,48 @@ bytes numbered(std::size_t i, std::size_t size) {
 // Sends `count` datagrams with send_datagrams (batches of at most `batch`),
 // reading each batch back on the other socket: every datagram arrives
 // whole, once, in order. Returns the largest number one call took.
+// With `stats`, reads with receive_datagrams (recvmmsg, coalesced ones
+// split back) and counts both sides there.
 std::size_t batch_round_trip(udp_pair& p, std::size_t count, const std::vector<std::size_t>& sizes, bool& gso,
-                             std::size_t batch = udp_batch_limit) {
+                             std::size_t batch = udp_batch_limit, udp_io_stats* stats = nullptr) {
     std::vector<bytes> all;
     for (std::size_t i = 0; i < count; ++i) all.push_back(numbered(i, sizes[i % sizes.size()]));
     std::size_t sent = 0, received = 0, largest = 0;
     bytes buf(max_udp_datagram);
+    bytes arena(udp_receive_slots * udp_receive_slot);
+    std::array<udp_received, udp_receive_slots> received_messages{};
     const time_point deadline = clock::now() + 5s;
     while (received < count && clock::now() < deadline) {
         const std::size_t end = std::min(count, sent + batch);
         std::vector<byte_view> views(all.begin() + static_cast<std::ptrdiff_t>(sent), all.begin() + static_cast<std::ptrdiff_t>(end));
         std::size_t target = end;
         while (sent < target) {
-            auto n = send_datagrams(p.a, std::span<const byte_view>(views.data() + (views.size() - (target - sent)), target - sent), gso);
+            auto n = send_datagrams(p.a, std::span<const byte_view>(views.data() + (views.size() - (target - sent)), target - sent), gso,
+                                    stats);
             EXPECT_TRUE(n) << n.error().message();
             if (!n) return largest;
             largest = std::max(largest, n.value());
             sent += n.value();
             if (n.value() == 0) break;
         }
-        for (;;) {
+        while (stats) {
+            auto n = receive_datagrams(p.b, arena, received_messages, stats);
+            if (!n) {
+                EXPECT_EQ(n.error(), std::errc::resource_unavailable_try_again);
+                if (received == sent || clock::now() > deadline) break;
+                (void)wait(p.b, true, false, clock::now() + 1s);
+                continue;
+            }
+            for (std::size_t m = 0; m < n.value(); ++m)
+                for_each_datagram(received_messages[m], [&](byte_view d) {
+                    EXPECT_LT(received, count);
+                    if (received >= count) return;
+                    EXPECT_EQ(bytes(d.begin(), d.end()), all[received]) << "datagram " << received;
+                    ++received;
+                });
+            if (received > sent) return largest;
+        }
+        while (!stats) {
             auto n = receive_datagram(p.b, buf);
             if (!n) {
                 EXPECT_EQ(n.error(), std::errc::resource_unavailable_try_again);
@@ -259,6 +284,91 @@ TEST(UdpSocketTest, SendDatagramsTakesAtMostOneBatch) {
         EXPECT_EQ(bytes(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(r.value())), all[i]) << i;
     }
     EXPECT_EQ(receive_datagram(p.b, buf).error(), std::errc::resource_unavailable_try_again);
+}
+
+}  // namespace
+}  // namespace polywire::transport::adapters
+
+namespace polywire::transport::adapters {
+namespace {
+
+// The four paths of the batched calls, each checked by what the counters
+// say ran: every datagram arrives whole, once, in order, none lost.
+TEST(UdpSocketBatchTest, SegmentedSendsArriveCoalescedAndAreSplitBack) {
+    auto p = connected_pair();
+    ASSERT_TRUE(udp_set_gro(p.b, true)) << "UDP_GRO needs Linux 5.0";
+    bool gso = true;
+    udp_io_stats st;
+    (void)batch_round_trip(p, 1000, {1300}, gso, udp_batch_limit, &st);
+    EXPECT_TRUE(gso);
+    EXPECT_EQ(st.datagrams_sent, 1000u);
+    EXPECT_EQ(st.datagrams_received, 1000u);
+    EXPECT_GT(st.gso_messages, 0u);
+    EXPECT_GT(st.gro_messages, 0u);  // loopback keeps a segmented send whole for a GRO socket
+    EXPECT_EQ(st.gso_refused, 0u);
+    EXPECT_EQ(st.truncated, 0u);
+}
+
+TEST(UdpSocketBatchTest, WithoutReceiveOffloadEachDatagramIsItsOwnMessage) {
+    for (bool gso_first : {true, false}) {
+        auto p = connected_pair();
+        ASSERT_TRUE(udp_set_gro(p.b, false));
+        bool gso = gso_first;
+        udp_io_stats st;
+        (void)batch_round_trip(p, 1000, {1300, 1300, 1300, 500, 0, 1400}, gso, udp_batch_limit, &st);
+        EXPECT_EQ(st.datagrams_received, 1000u);
+        EXPECT_EQ(st.gro_messages, 0u);
+        EXPECT_LT(st.receive_calls, 1000u / 2);  // several datagrams per recvmmsg(2)
+        EXPECT_EQ(st.gso_messages > 0, gso_first);
+    }
+}
+
+TEST(UdpSocketBatchTest, MixedSizesSurviveReceiveOffload) {
+    const std::vector<std::size_t> sizes{1300, 1300, 1300, 500, 1300, 1400, 1400, 200, 0, 7, 7, 7, 7, 1200};
+    auto p = connected_pair();
+    ASSERT_TRUE(udp_set_gro(p.b, true));
+    bool gso = true;
+    udp_io_stats st;
+    (void)batch_round_trip(p, 700, sizes, gso, udp_batch_limit, &st);
+    EXPECT_EQ(st.datagrams_received, 700u);
+    EXPECT_GT(st.gro_messages, 0u);
+}
+
+TEST(UdpSocketBatchTest, AKernelRefusingSegmentationFallsBackToOneDatagramPerMessage) {
+    // Linux refuses UDP_SEGMENT (EINVAL) on a socket sending without UDP
+    // checksums (SO_NO_CHECK): a real refusal, not a simulated one.
+    auto p = connected_pair();
+    const int one = 1;
+    ASSERT_EQ(::setsockopt(p.a.get(), SOL_SOCKET, SO_NO_CHECK, &one, sizeof one), 0);
+    ASSERT_TRUE(udp_set_gro(p.b, true));
+    bool gso = true;
+    udp_io_stats st;
+    const std::size_t largest = batch_round_trip(p, 1000, {1300}, gso, udp_batch_limit, &st);
+    EXPECT_FALSE(gso);
+    EXPECT_EQ(st.gso_refused, 1u);
+    EXPECT_EQ(st.gso_messages, 0u);
+    EXPECT_EQ(st.gro_messages, 0u);
+    EXPECT_EQ(st.datagrams_sent, 1000u);
+    EXPECT_EQ(st.datagrams_received, 1000u);
+    EXPECT_EQ(largest, udp_batch_limit);
+}
+
+TEST(UdpSocketBatchTest, SocketBuffersGrowAsFarAsTheSystemAllows) {
+    auto p = connected_pair();
+    const std::size_t before = udp_receive_buffer(p.b);
+    EXPECT_GT(before, 0u);
+    const std::size_t small = udp_set_buffers(p.b, 64 * 1024);
+    EXPECT_EQ(small, udp_receive_buffer(p.b));
+    EXPECT_GE(small, 64u * 1024);  // Linux reports twice what was asked
+    EXPECT_GE(udp_set_buffers(p.b, udp_socket_buffer), small);
+}
+
+TEST(UdpSocketBatchTest, ReceiveDatagramsOnAnEmptySocketSaysTryAgain) {
+    auto p = connected_pair();
+    bytes arena(udp_receive_slots * udp_receive_slot);
+    std::array<udp_received, udp_receive_slots> out{};
+    EXPECT_EQ(receive_datagrams(p.b, arena, out).error(), std::errc::resource_unavailable_try_again);
+    EXPECT_EQ(receive_datagrams(p.b, std::span<std::uint8_t>(arena).first(100), out).value(), 0u);  // no whole slot
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ namespace polywire::rlpx {
 
 struct variant : variants::secp256k1_keys {
     static constexpr std::string_view name = "rlpx";
-    static constexpr std::string_view summary = "RLPx (devp2p), the default";
+    static constexpr std::string_view summary = "RLPx (devp2p)";
     static constexpr std::string_view id_help = "128 hex, the 64-byte public key";
     static constexpr std::string_view messages_help =
         "Messages go by capability: the first --cap's first code is the first after the base protocol's 16, "

@@ -1,5 +1,7 @@
 #include "tools/cli/common.hpp"
 
+#include "rlpx/variant.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -339,14 +341,7 @@ dial_outcome dial_peer(const rlpx::node_config& cfg, const rlpx::enode& remote) 
     return establish(std::move(fd.value()), policies::handshake_role::initiator, cfg, remote.id);
 }
 
-std::string describe_reason(std::uint8_t reason) {
-    std::string s = "reason " + std::to_string(reason);
-    if (auto r = p2p::known_reason(reason))
-        s += " (" + std::string(p2p::reason_name(*r)) + ": " + std::string(p2p::reason_text(*r)) + ")";
-    else
-        s += " (unknown)";
-    return s;
-}
+std::string describe_reason(std::uint8_t reason) { return rlpx::variant::describe_reason(reason); }
 
 std::string describe_dial_failure(const dial_outcome& out, const rlpx::enode& remote,
                                   std::chrono::milliseconds handshake_timeout) {

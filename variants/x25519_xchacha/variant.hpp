@@ -105,8 +105,7 @@ struct variant : variant_base, raw_key_ids<identity_public_key, url_scheme> {
     static constexpr std::string_view summary = "X25519, Ed25519 and XChaCha20-Poly1305 over TCP";
     static constexpr std::string_view messages_help =
         "No capabilities: --cap is optional and each message goes on the channel numbered by its code (16 for "
-        "the first). Answers --ping; closes with a reason: 0 requested (default), 1 protocol_error, "
-        "2 authentication_failure, 3 timeout.";
+        "the first). Answers --ping; closes with a reason, requested (0) by default.";
     using session = x25519_xchacha::session;
     using connection = x25519_xchacha::connection;
     static result<session::options> make_options(const node_config& c, std::optional<remote_id> remote) {

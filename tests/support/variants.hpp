@@ -25,16 +25,27 @@
 namespace polywire::test {
 
 namespace detail {
+/// Traits whose variant this suite leaves to another one, which says so
+/// (`static constexpr std::string_view tested_by = "...";`).
+template <class T>
+concept tested_elsewhere = requires { T::tested_by; };
+
 template <template <class> class Traits, class List>
 struct suite_types;
 template <template <class> class Traits, class... V>
 struct suite_types<Traits, std::tuple<V...>> {
-    using type = ::testing::Types<Traits<V>...>;
+    template <class... T>
+    static ::testing::Types<T...> as_types(std::tuple<T...>*);
+    using kept = decltype(std::tuple_cat(
+        std::declval<std::conditional_t<tested_elsewhere<Traits<V>>, std::tuple<>, std::tuple<Traits<V>>>>()...));
+    using type = decltype(as_types(static_cast<kept*>(nullptr)));
 };
 }  // namespace detail
 
 /// ::testing::Types<Traits<V>...> for every V of variants::all, once
-/// check_coverage has proven each is specialized.
+/// check_coverage has proven each is specialized. A specialization may
+/// leave its variant to another suite, by naming it in `tested_by`: the
+/// decision is written down, never silent.
 template <template <class> class Traits>
     requires(transport::check_coverage<Traits, variants::all>())
 using suite_types = typename detail::suite_types<Traits, variants::all>::type;

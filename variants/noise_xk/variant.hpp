@@ -28,6 +28,11 @@ struct variant : secp256k1_keys, compressed_key_ids<url_scheme>, code_in_first_b
         return noise_xk::make_options(c, remote);
     }
 
+    /// The peer's end of stream in the middle of the handshake (variants/node.hpp).
+    static std::error_code handshake_error(std::error_code ec) {
+        return ec == transport::errc::peer_closed ? make_error_code(errc::handshake_truncated) : ec;
+    }
+
     /// One BOLT 8 message is at most 65535 bytes, the code byte included.
     static constexpr std::uint64_t max_payload = session::frame_layout::max_frame_size - 1;
 };

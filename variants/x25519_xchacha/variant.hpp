@@ -131,6 +131,12 @@ struct udp_variant : variant_base, raw_key_ids<identity_public_key, udp_url_sche
     static result<session::options> make_options(const node_config& c, std::optional<remote_id> remote) {
         return make_udp_options(c, remote);
     }
+    // Its own node over UDP (variants/node.hpp uses them).
+    using listener = udp_listener;
+    static result<std::unique_ptr<connection>> dial(const node_config& c, const std::string& host, std::uint16_t port,
+                                                    std::optional<remote_id> remote) {
+        return dial_udp(c, host, port, remote);
+    }
 };
 
 }  // namespace polywire::variants::x25519_xchacha

@@ -2,20 +2,57 @@
 // benchmark, the demo and the suites need to know about RLPx beyond its
 // configuration (rlpx/config.hpp). The devp2p notions — capabilities,
 // snappy (p2p version 5), subprotocol codes from 0x10, Disconnect reasons —
-// live here and nowhere else outside rlpx/.
+// live here and nowhere else outside rlpx/. With it: a node's
+// configuration, its connection type and its session options; rlpx/node.hpp
+// dials and listens with them.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "rlpx/config.hpp"
 #include "rlpx/enode.hpp"
-#include "rlpx/node.hpp"
 #include "rlpx/p2p/disconnect.hpp"
 #include "rlpx/p2p/messages.hpp"
+#include "transport/adapters/blocking_socket.hpp"
+#include "transport/log.hpp"
 #include "variants/parts.hpp"
 
 namespace polywire::rlpx {
+
+struct node_config {
+    crypto::secp256k1::private_key key;
+    std::vector<p2p::local_capability> capabilities;
+    std::string client_id = "polywire/0.1.0";
+    std::uint64_t listen_port = 0;
+    /// p2p version advertised in Hello; 4 turns snappy off (5 is current).
+    std::uint64_t protocol_version = p2p::base_protocol_version;
+    transport::timeouts timeouts = transport::timeouts::suggested();
+    transport::limits limits{};
+    transport::log_hook log{};
+    /// Sends a Hello with this node id instead of ours (tests only).
+    std::optional<crypto::secp256k1::public_key> hello_node_id_for_testing_only;
+};
+
+/// The session options for a node (`remote` = the node dialled, if any).
+result<session::options> make_options(const node_config& cfg, std::optional<crypto::secp256k1::public_key> remote);
+
+/// An established RLPx connection over a blocking socket.
+class connection : public transport::adapters::blocking_socket<session> {
+public:
+    using blocking_socket::blocking_socket;
+    using blocking_socket::send;
+
+    /// Sends message `code` (0-based within the capability) of capability `name`.
+    std::error_code send(std::string_view capability, std::uint64_t code, byte_view payload);
+    /// The capability a received wire code belongs to, and the code within it.
+    std::optional<std::pair<const p2p::shared_capability*, std::uint64_t>> resolve(std::uint64_t wire_code);
+    std::error_code close(p2p::disconnect_reason reason) { return blocking_socket::close(static_cast<std::uint8_t>(reason)); }
+};
+
 
 struct variant : variants::secp256k1_keys {
     static constexpr std::string_view name = "rlpx";

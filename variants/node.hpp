@@ -22,6 +22,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "policies/key_agreement.hpp"
 #include "transport/adapters/blocking_socket.hpp"
 #include "transport/variant.hpp"
 

@@ -54,7 +54,7 @@ public:
 };
 
 
-struct variant : variants::secp256k1_keys {
+struct variant : variants::secp256k1_keys, variants::code_is_message_code {
     static constexpr std::string_view name = "rlpx";
     static constexpr std::string_view summary = "RLPx (devp2p)";
     static constexpr std::string_view id_help = "128 hex, the 64-byte public key";
@@ -100,16 +100,10 @@ struct variant : variants::secp256k1_keys {
         return rlpx::make_options(c, remote);
     }
 
-    // Wire codes as they are: the base protocol's 0-15, then each shared
-    // capability's codes at its offset.
+    // Wire codes as they are (code_is_message_code): the base protocol's
+    // 0-15, then each shared capability's codes at its offset.
     static constexpr bool has_capabilities = true;
     static constexpr std::uint64_t first_application_code = p2p::base_protocol_length;
-    static std::pair<std::uint64_t, byte_view> encode(std::uint64_t code, byte_view payload, bytes&) {
-        return {code, payload};
-    }
-    static std::optional<std::pair<std::uint64_t, byte_view>> decode(std::uint64_t code, byte_view payload) {
-        return std::pair<std::uint64_t, byte_view>{code, payload};
-    }
 
     static constexpr bool has_ping = true;
     static constexpr bool has_goodbye = true;

@@ -105,6 +105,22 @@ struct code_in_first_byte {
     }
 };
 
+/// Variants whose messages carry their code (RLPx's wire codes,
+/// x25519-xchacha's channels): an application code is the message's.
+struct code_is_message_code {
+    static std::pair<std::uint64_t, byte_view> encode(std::uint64_t code, byte_view payload, bytes&) {
+        return {code, payload};
+    }
+    static std::optional<std::pair<std::uint64_t, byte_view>> decode(std::uint64_t code, byte_view payload) {
+        return std::pair<std::uint64_t, byte_view>{code, payload};
+    }
+};
+
+/// The help text of variants that carry the code in the first byte and have no goodbye.
+inline constexpr std::string_view first_byte_no_goodbye_help =
+    "No capabilities: --cap is optional and the code (16 for the first) is the first byte of each message. "
+    "No ping or goodbye: a close is an end of stream.";
+
 /// Variants with no ping and no goodbye: a close is an end of stream,
 /// reported as reason 0; there is no reason to give.
 struct no_goodbye {

@@ -45,9 +45,7 @@ inline constexpr char url_scheme[] = "noise-xk";
 struct variant : secp256k1_keys, compressed_key_ids<url_scheme>, code_in_first_byte, no_goodbye {
     static constexpr std::string_view name = "noise-xk";
     static constexpr std::string_view summary = "Lightning BOLT 8";
-    static constexpr std::string_view messages_help =
-        "No capabilities: --cap is optional and the code (16 for the first) is the first byte of each message. "
-        "No ping or goodbye: a close is an end of stream.";
+    static constexpr std::string_view messages_help = first_byte_no_goodbye_help;
 
     using session = noise_xk::session;
     using connection = noise_xk::connection;

@@ -24,9 +24,7 @@ inline constexpr char url_scheme[] = "sha256-per-side";
 struct variant : secp256k1_keys, compressed_key_ids<url_scheme>, code_in_first_byte, no_goodbye {
     static constexpr std::string_view name = "sha256-per-side";
     static constexpr std::string_view summary = "c-lightning 2016";
-    static constexpr std::string_view messages_help =
-        "No capabilities: --cap is optional and the code (16 for the first) is the first byte of each message. "
-        "No ping or goodbye: a close is an end of stream.";
+    static constexpr std::string_view messages_help = first_byte_no_goodbye_help;
 
     using session = sha256_per_side::session;
     using connection = transport::adapters::blocking_socket<session>;

@@ -14,7 +14,7 @@
 namespace polywire::variants::x25519_xchacha {
 
 /// What the two descriptors share.
-struct variant_base {
+struct variant_base : code_is_message_code {
 
     // Ed25519 identities: the 32-byte seed is what keygen prints.
     using private_key = identity_key;
@@ -63,12 +63,6 @@ struct variant_base {
     // variant.
     static constexpr bool has_capabilities = false;
     static constexpr std::uint64_t first_application_code = 0x10;
-    static std::pair<std::uint64_t, byte_view> encode(std::uint64_t code, byte_view payload, bytes&) {
-        return {code, payload};
-    }
-    static std::optional<std::pair<std::uint64_t, byte_view>> decode(std::uint64_t code, byte_view payload) {
-        return std::pair<std::uint64_t, byte_view>{code, payload};
-    }
 
     // The control protocol's close reasons.
     static constexpr bool has_ping = true;

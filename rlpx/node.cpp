@@ -1,4 +1,4 @@
-#include "rlpx/node.hpp"
+#include "rlpx/variant.hpp"
 
 namespace polywire::rlpx {
 
@@ -33,49 +33,6 @@ std::optional<std::pair<const p2p::shared_capability*, std::uint64_t>> connectio
     const auto* cap = p2p::find_by_code(session().peer().shared, wire_code);
     if (cap == nullptr) return std::nullopt;
     return std::make_pair(cap, wire_code - cap->offset);
-}
-
-namespace {
-// Runs the handshake and Hello exchange of a new connection.
-result<std::unique_ptr<connection>> establish(transport::adapters::socket_fd fd, session s, transport::log_hook log) {
-    auto c = std::make_unique<connection>(std::move(fd), std::move(s), std::move(log));
-    if (auto ec = c->handshake()) return ec;
-    return c;
-}
-}  // namespace
-
-result<std::unique_ptr<connection>> dial(const node_config& cfg, const enode& remote) {
-    auto fd = transport::adapters::tcp_connect(remote.host, remote.port, transport::clock::now() + cfg.timeouts.handshake);
-    if (!fd) return fd.error();
-    auto opts = make_options(cfg, remote.id);
-    if (!opts) return opts.error();
-    return establish(std::move(fd.value()), session(policies::handshake_role::initiator, std::move(opts.value())), cfg.log);
-}
-
-result<listener> listener::open(node_config cfg, const std::string& host, std::uint16_t port) {
-    auto opts = make_options(cfg, std::nullopt);
-    if (!opts) return opts.error();
-    auto s = transport::adapters::tcp_listener::listen(host, port);
-    if (!s) return s.error();
-    listener l;
-    l.log_ = std::move(cfg.log);
-    l.options_ = std::move(opts.value());
-    l.socket_ = std::move(s.value());
-    return l;
-}
-
-result<std::unique_ptr<connection>> listener::accept(transport::time_point deadline) {
-    auto fd = socket_.accept(deadline);
-    if (!fd) return fd.error();
-    return establish(std::move(fd.value()), session(policies::handshake_role::recipient, options_), log_);
-}
-
-std::string listener::enode_url() const {
-    enode e;
-    e.id = options_.protocol.node_id;
-    e.host = socket_.host().empty() ? "0.0.0.0" : socket_.host();
-    e.port = socket_.port();
-    return to_string(e);
 }
 
 }  // namespace polywire::rlpx

@@ -1,5 +1,7 @@
 #include "transport/bytes.hpp"
 
+#include <cctype>
+
 namespace polywire {
 
 std::string to_hex(byte_view b) {
@@ -14,7 +16,7 @@ std::string to_hex(byte_view b) {
 }
 
 namespace {
-int nibble(char c) {
+int nibble(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -33,6 +35,19 @@ bool from_hex(std::string_view hex, bytes& out) {
         r.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
     }
     out = std::move(r);
+    return true;
+}
+
+bool decode_hex32(std::string_view text, std::span<std::uint8_t, 32> out) noexcept {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
+    if (text.size() != 64) return false;
+    for (std::size_t i = 0; i < 32; ++i) {
+        const int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
+        if (hi < 0 || lo < 0) return false;
+        out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+    }
     return true;
 }
 

@@ -87,5 +87,9 @@ inline byte_view as_bytes(std::string_view s) noexcept {
 std::string to_hex(byte_view b);
 /// Parses hex (upper or lower case, optional "0x"); false on bad input.
 bool from_hex(std::string_view hex, bytes& out);
+/// Decodes 64 hex digits (optional 0x, surrounding whitespace ignored)
+/// straight into `out` (32 bytes, e.g. a key's storage: no copy is left
+/// elsewhere); false if `text` is not that.
+bool decode_hex32(std::string_view text, std::span<std::uint8_t, 32> out) noexcept;
 
 }  // namespace polywire

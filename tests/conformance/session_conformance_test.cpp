@@ -92,9 +92,8 @@ protected:
     }
 };
 
-using configurations = ::testing::Types<rlpx_traits, noise_xk_traits, sha256_per_side_traits, x25519_xchacha_traits,
-                                        x25519_xchacha_udp_traits>;
-TYPED_TEST_SUITE(SessionConformanceTest, configurations);
+using configurations = test::suite_types<conformance>;  // every variant of variants/all.hpp
+TYPED_TEST_SUITE(SessionConformanceTest, configurations, test::variant_names);
 
 TYPED_TEST(SessionConformanceTest, HandshakeEstablishesBothSidesWithEachOthersIdentity) {
     auto p = this->established_pair();

@@ -124,8 +124,7 @@ protected:
     }
 };
 
-using configurations = ::testing::Types<rlpx_traits, noise_xk_traits, sha256_per_side_traits, x25519_xchacha_traits,
-                                        x25519_xchacha_udp_traits>;
+using configurations = test::suite_types<hostile_traits>;  // every variant of variants/all.hpp
 class names {
 public:
     template <class T>

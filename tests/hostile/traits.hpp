@@ -24,6 +24,7 @@
 #include "variants/noise_xk/config.hpp"
 #include "variants/sha256_per_side/config.hpp"
 #include "variants/x25519_xchacha/config.hpp"
+#include "tests/support/variants.hpp"
 
 namespace polywire::hostile {
 namespace k1 = crypto::secp256k1;
@@ -59,6 +60,11 @@ inline void write_length(bytes& m, const length_field& f, std::uint64_t v) {
     }
 }
 
+/// The suite's traits of each variant; a variant of variants/all.hpp without
+/// one does not compile (test::suite_types, tests/support/variants.hpp).
+template <class V>
+struct hostile_traits;  // no primary definition: every variant of variants/all.hpp has its own
+
 struct stream_traits {
     static constexpr bool datagrams = false;
     static constexpr bool reorder_tolerated = false;
@@ -67,7 +73,8 @@ struct stream_traits {
 // ---- RLPx ------------------------------------------------------------------
 // Messages: 0 auth (EIP-8: be16 size | ECIES), 1 ack + the recipient's Hello
 // frame, 2 the initiator's Hello frame.
-struct rlpx_traits : stream_traits {
+template <>
+struct hostile_traits<rlpx::variant> : stream_traits {
     using session = rlpx::session;
     static constexpr std::string_view name = "rlpx";
     static constexpr std::uint64_t app_code = 0x10;
@@ -115,10 +122,12 @@ struct rlpx_traits : stream_traits {
     static std::error_code reordered() { return rlpx::errc::bad_header_mac; }
     static constexpr std::size_t max_message = 1 << 20;  // the suite's cap (RLPx allows 16 MiB - 2)
 };
+using rlpx_traits = hostile_traits<rlpx::variant>;
 
 // ---- noise-xk (BOLT 8) -------------------------------------------------------
 // Messages: 0 act one (50 B), 1 act two (50 B), 2 act three (66 B).
-struct noise_xk_traits : stream_traits {
+template <>
+struct hostile_traits<variants::noise_xk::variant> : stream_traits {
     using session = variants::noise_xk::session;
     static constexpr std::string_view name = "noise-xk";
     static constexpr std::uint64_t app_code = 0;
@@ -158,12 +167,14 @@ struct noise_xk_traits : stream_traits {
     static std::error_code reordered() { return crypto::aead_errc::tag_mismatch; }
     static constexpr std::size_t max_message = 65535;
 };
+using noise_xk_traits = hostile_traits<variants::noise_xk::variant>;
 
 // ---- sha256-per-side (c-lightning 2016) --------------------------------------
 // Messages: 0 the initiator's session key (33 B), 1 the recipient's session
 // key + its Authenticate packet, 2 the initiator's Authenticate packet.
 // A packet: hmac (32) | le64 totlen | AES-128-CTR(data padded to 16).
-struct sha256_per_side_traits : stream_traits {
+template <>
+struct hostile_traits<variants::sha256_per_side::variant> : stream_traits {
     using session = variants::sha256_per_side::session;
     static constexpr std::string_view name = "sha256-per-side";
     static constexpr std::uint64_t app_code = 0;
@@ -223,6 +234,7 @@ struct sha256_per_side_traits : stream_traits {
     static std::error_code reordered() { return variants::sha256_per_side::errc::bad_mac; }
     static constexpr std::size_t max_message = variants::sha256_per_side::max_packet_length;
 };
+using sha256_per_side_traits = hostile_traits<variants::sha256_per_side::variant>;
 
 // ---- x25519-xchacha ----------------------------------------------------------
 // Messages: 0 HELLO (81 B), 1 REPLY (177 B), 2 PROOF (97 B), 3 FINISHED
@@ -295,14 +307,17 @@ struct x25519_xchacha_base {
     static constexpr std::size_t max_message = Wire::max_payload;
 };
 
-struct x25519_xchacha_traits : stream_traits,
+template <>
+struct hostile_traits<variants::x25519_xchacha::variant> : stream_traits,
                                x25519_xchacha_base<variants::x25519_xchacha::session, variants::x25519_xchacha::stream_wire> {
     static constexpr std::string_view name = "x25519-xchacha";
     static std::error_code replayed() { return variants::x25519_xchacha::errc::packet_replayed; }
     static std::error_code reordered() { return out_of_sequence(); }
 };
+using x25519_xchacha_traits = hostile_traits<variants::x25519_xchacha::variant>;
 
-struct x25519_xchacha_udp_traits
+template <>
+struct hostile_traits<variants::x25519_xchacha::udp_variant>
     : x25519_xchacha_base<variants::x25519_xchacha::udp_session, variants::x25519_xchacha::datagram_wire> {
     static constexpr std::string_view name = "x25519-xchacha-udp";
     static constexpr bool datagrams = true;
@@ -311,5 +326,6 @@ struct x25519_xchacha_udp_traits
     static std::error_code replayed() { return variants::x25519_xchacha::errc::packet_replayed; }
     static std::error_code too_old() { return variants::x25519_xchacha::errc::packet_too_old; }
 };
+using x25519_xchacha_udp_traits = hostile_traits<variants::x25519_xchacha::udp_variant>;
 
 }  // namespace polywire::hostile

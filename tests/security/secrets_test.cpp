@@ -30,6 +30,7 @@
 #include "rlpx/error.hpp"
 #include "rlpx/server.hpp"
 #include "tests/support/asio_harness.hpp"
+#include "tests/support/variants.hpp"
 #include "variants/noise_xk/config.hpp"
 #include "variants/noise_xk/error.hpp"
 #include "variants/sha256_per_side/config.hpp"
@@ -99,11 +100,17 @@ std::vector<std::string> leaks_in(std::string_view text, const std::vector<recor
 
 // ---- the configurations -------------------------------------------------------
 
+/// The suite's traits of each variant; a variant of variants/all.hpp without
+/// one does not compile (test::suite_types, tests/support/variants.hpp).
+template <class V>
+struct secrets_traits;  // no primary definition: every variant of variants/all.hpp has its own
+
 // keys_inline: whether the codecs keep a derived key in the session's own
 // bytes (else they live in Botan's key schedules on the heap, which Botan
 // wipes when it frees them, and which this test cannot read without reading
 // freed memory). retained: derived keys that stay until destruction.
-struct rlpx_config {
+template <>
+struct secrets_traits<rlpx::variant> {
     using session = rlpx::session;
     static constexpr std::uint64_t app_code = 0x10;
     static constexpr bool keys_inline = false;  // AES-CTR and the Keccak MAC chain: Botan objects
@@ -118,8 +125,10 @@ struct rlpx_config {
         return o;
     }
 };
+using rlpx_config = secrets_traits<rlpx::variant>;
 
-struct noise_xk_config {
+template <>
+struct secrets_traits<variants::noise_xk::variant> {
     using session = variants::noise_xk::session;
     static constexpr std::uint64_t app_code = 0;
     static constexpr bool keys_inline = true;
@@ -132,8 +141,10 @@ struct noise_xk_config {
         return o;
     }
 };
+using noise_xk_config = secrets_traits<variants::noise_xk::variant>;
 
-struct sha256_per_side_config {
+template <>
+struct secrets_traits<variants::sha256_per_side::variant> {
     using session = variants::sha256_per_side::session;
     static constexpr std::uint64_t app_code = 0;
     static constexpr bool keys_inline = false;  // AES-CTR and HMAC-SHA256: Botan objects
@@ -146,8 +157,10 @@ struct sha256_per_side_config {
         return o;
     }
 };
+using sha256_per_side_config = secrets_traits<variants::sha256_per_side::variant>;
 
-struct x25519_xchacha_config {
+template <>
+struct secrets_traits<variants::x25519_xchacha::variant> {
     using session = variants::x25519_xchacha::session;
     static constexpr std::uint64_t app_code = 7;
     static constexpr bool keys_inline = true;
@@ -162,10 +175,12 @@ struct x25519_xchacha_config {
         return o;
     }
 };
+using x25519_xchacha_config = secrets_traits<variants::x25519_xchacha::variant>;
 
 // The same over datagrams (x25519-xchacha-udp): one packet per datagram,
 // handed over with receive_datagram.
-struct x25519_xchacha_udp_config : x25519_xchacha_config {
+template <>
+struct secrets_traits<variants::x25519_xchacha::udp_variant> : x25519_xchacha_config {
     using session = variants::x25519_xchacha::udp_session;
     static constexpr bool datagrams = true;
     session::options make(const ed::private_key& self, std::optional<ed::private_key> remote) {
@@ -175,6 +190,7 @@ struct x25519_xchacha_udp_config : x25519_xchacha_config {
         return o;
     }
 };
+using x25519_xchacha_udp_config = secrets_traits<variants::x25519_xchacha::udp_variant>;
 
 template <class Config>
 constexpr bool over_datagrams() {
@@ -262,8 +278,7 @@ struct placed_pair {
 
 template <class Config>
 class SessionSecretsTest : public ::testing::Test {};
-using configurations = ::testing::Types<rlpx_config, noise_xk_config, sha256_per_side_config, x25519_xchacha_config,
-                                        x25519_xchacha_udp_config>;
+using configurations = test::suite_types<secrets_traits>;  // every variant of variants/all.hpp
 TYPED_TEST_SUITE(SessionSecretsTest, configurations);
 
 // The established sessions hold their keys in their own bytes (the codecs
@@ -382,15 +397,13 @@ void handshake() {
     placed_pair<Config> p;
     p.establish();
 }
-template <class... Configs>
-void handshake_all() {
-    (handshake<Configs>(), ...);
+template <class... V>
+void handshake_all(std::tuple<V...>*) {
+    (handshake<secrets_traits<V>>(), ...);
 }
-
 TEST(SecretsInMessagesTest, NoErrorMessageOfAnyCategoryCarriesASecret) {
     recording rec;
-    handshake_all<rlpx_config, noise_xk_config, sha256_per_side_config, x25519_xchacha_config,
-                  x25519_xchacha_udp_config>();
+    handshake_all(static_cast<variants::all*>(nullptr));  // every variant of the list
     const auto secrets = rec.secrets();
     ASSERT_GT(secrets.size(), 8u);
     const std::error_category* categories[] = {

@@ -178,7 +178,7 @@ outcome memory_handshakes(const bench_nodes<V>& n, std::uint64_t count) {
 template <class V>
 struct local_listener {
     typename V::acceptor acceptor;
-    node_url url;
+    address<V> url;
 
     static result<local_listener> open(const bench_nodes<V>& n) {
         auto a = V::acceptor::open(n.listener, "127.0.0.1", 0);

@@ -1,5 +1,7 @@
 #include "tools/cli/common.hpp"
 
+#include "rlpx/variant.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -195,29 +197,6 @@ void start_watchdog(std::chrono::milliseconds limit, output_mode mode) {
 
 // ---- keys and capabilities -------------------------------------------------
 
-namespace {
-int nibble(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-}  // namespace
-
-bool decode_hex32(std::string_view text, std::span<std::uint8_t, 32> out) noexcept {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-    if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
-    if (text.size() != 64) return false;
-    for (std::size_t i = 0; i < 32; ++i) {
-        const int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
-        if (hi < 0 || lo < 0) return false;
-        out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
-    }
-    return true;
-}
-
 key_input::~key_input() { ::explicit_bzero(text.data(), text.capacity()); }
 
 std::optional<key_input> read_key_input(const args& a) {
@@ -362,14 +341,7 @@ dial_outcome dial_peer(const rlpx::node_config& cfg, const rlpx::enode& remote) 
     return establish(std::move(fd.value()), policies::handshake_role::initiator, cfg, remote.id);
 }
 
-std::string describe_reason(std::uint8_t reason) {
-    std::string s = "reason " + std::to_string(reason);
-    if (auto r = p2p::known_reason(reason))
-        s += " (" + std::string(p2p::reason_name(*r)) + ": " + std::string(p2p::reason_text(*r)) + ")";
-    else
-        s += " (unknown)";
-    return s;
-}
+std::string describe_reason(std::uint8_t reason) { return rlpx::variant::describe_reason(reason); }
 
 std::string describe_dial_failure(const dial_outcome& out, const rlpx::enode& remote,
                                   std::chrono::milliseconds handshake_timeout) {

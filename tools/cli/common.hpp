@@ -120,9 +120,6 @@ struct key_input {
 /// precedence; --key and --key-file together are a usage error, so is an
 /// unreadable file); nullopt if none is given.
 std::optional<key_input> read_key_input(const args& a);
-/// Decodes 64 hex digits (optional 0x, surrounding whitespace ignored)
-/// straight into `out` (32 bytes); false if `text` is not that.
-bool decode_hex32(std::string_view text, std::span<std::uint8_t, 32> out) noexcept;
 
 /// The private key from --key, --key-file or POLYWIRE_KEY (in that order of
 /// precedence; --key and --key-file together are a usage error); nullopt if

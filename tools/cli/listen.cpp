@@ -2,7 +2,7 @@
 // event as a JSON line; optionally echoes every application message. One
 // implementation for every --variant (tools/cli/variant.hpp). With --serve,
 // many peers at once over the async server (tools/cli/serve.cpp).
-#include "tools/cli/variant.hpp"
+#include "tools/cli/listen_common.hpp"
 
 namespace polywire::cli {
 
@@ -18,14 +18,9 @@ constexpr option_spec listen_options[] = {
 
 enum class outcome { disconnected, failed, count_reached };
 
-struct listen_settings {
-    bool echo = false;
-    std::optional<std::uint64_t> count;
-};
-
 // Serves one established connection until it ends or the message count is reached.
 template <class V>
-outcome serve(typename V::connection& conn, const std::string& peer, const listen_settings& s, std::uint64_t& received) {
+outcome serve(typename V::connection& conn, const std::string& peer, const listen_args<V>& s, std::uint64_t& received) {
     bytes copy;
     for (;;) {
         auto e = conn.next_event();
@@ -34,16 +29,14 @@ outcome serve(typename V::connection& conn, const std::string& peer, const liste
             emit_error("connection from " + peer + " closed" + (ec ? ": " + ec.message() : std::string()));
             return outcome::failed;
         }
-        switch (e->kind) {
-            case event_kind::handshake_complete: break;
-            case event_kind::message: {
-                const auto m = V::decode(e->code, e->payload);
-                if (!m) {
-                    emit_error("connection from " + peer + " sent a message without a code byte");
-                    (void)close_with(conn, 0);
-                    return outcome::failed;
-                }
-                emit(message_event(m->first, m->second));
+        std::optional<std::pair<std::uint64_t, byte_view>> m;
+        switch (on_listen_event<V>(*e, peer, [](const json& j) { emit(j); }, m)) {
+            case listen_step::go_on: break;
+            case listen_step::ended: return outcome::disconnected;
+            case listen_step::failed:
+                if (conn.session().state() != transport::session_state::closed) (void)close_with(conn, 0);
+                return outcome::failed;
+            case listen_step::message:
                 ++received;
                 if (s.echo && conn.session().state() == transport::session_state::established) {
                     // Sent back as it came, code and all. The payload view
@@ -62,55 +55,24 @@ outcome serve(typename V::connection& conn, const std::string& peer, const liste
                     return outcome::count_reached;
                 }
                 break;
-            }
-            case event_kind::ping: emit(json{{"event", "ping"}}); break;
-            case event_kind::pong: emit(json{{"event", "pong"}}); break;
-            case event_kind::disconnected: emit(json{{"event", "disconnect"}, {"reason", e->reason}}); return outcome::disconnected;
-            case event_kind::error:
-                if (!V::has_goodbye && e->error == transport::errc::peer_closed) {
-                    // No goodbye message in this variant: the end of stream
-                    // between messages is the peer's close.
-                    emit(json{{"event", "disconnect"}, {"reason", 0}});
-                    return outcome::disconnected;
-                }
-                emit_error("connection from " + peer + " failed: " + e->error.message());
-                return outcome::failed;
         }
     }
 }
 
 template <class V>
 int listen_with(const args& a) {
-    node_settings<V> cfg;
-    auto key = V::load_key(a);
-    if (!key) throw usage_error("a private key is required: --key HEX, --key-file PATH or the POLYWIRE_KEY environment variable");
-    cfg.key = *key;
-    cfg.caps = parse_caps(a, V::has_capabilities);
-    const auto port_text = a.value("port");
-    if (!port_text) throw usage_error("listen needs --port P (0 lets the system choose)");
-    const auto port = static_cast<std::uint16_t>(parse_uint("port", *port_text, 0, 65535));
-    const std::string host = a.value("host").value_or("127.0.0.1");
-    listen_settings s;
-    s.echo = a.has("echo");
-    if (auto v = a.value("count")) s.count = parse_uint("count", *v, 1, UINT64_MAX);
+    const auto s = listen_args<V>::parse(a);
     const std::uint64_t connections = a.has("connections") ? parse_uint("connections", *a.value("connections"), 1, UINT64_MAX) : 1;
     const auto timeout = a.has("timeout") ? parse_seconds("timeout", *a.value("timeout")) : std::chrono::seconds(30);
-    if (auto v = a.value("handshake-timeout"))
-        cfg.timeouts.handshake = std::chrono::milliseconds(parse_uint("handshake-timeout", *v, 1, 3'600'000));
 
     start_watchdog(timeout, output_mode::json_events);
 
-    auto l = V::acceptor::open(cfg, host, port);
+    auto l = V::acceptor::open(s.node, s.host, s.port);
     if (!l) {
-        emit_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + l.error().message());
+        emit_error("cannot listen on " + s.host + ":" + std::to_string(s.port) + ": " + l.error().message());
         return exit_failure;
     }
-    auto id = V::node_id(cfg.key);
-    if (!id) {
-        emit_error("invalid private key: " + id.error().message());
-        return exit_failure;
-    }
-    print_line("LISTENING " + V::url(id.value(), host.empty() ? "0.0.0.0" : host, l.value().port()));
+    if (!s.announce(s.host, l.value().port())) return exit_failure;
 
     bool failed = false;
     std::uint64_t received = 0;

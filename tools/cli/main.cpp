@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "tools/cli/common.hpp"
+#include "tools/cli/variant.hpp"
 
 namespace polywire::cli {
 
@@ -37,35 +38,14 @@ Usage:
   polywire version
   polywire --help
 
---variant V     the protocol: rlpx (default), noise-xk (Lightning BOLT 8),
-                sha256-per-side (c-lightning 2016), x25519-xchacha (over TCP)
-                or x25519-xchacha-udp (the same over UDP). Both sides must use
-                the same. URLs are enode://<128 hex>@host:port for rlpx,
-                noise-xk://<66 hex>@host:port, sha256-per-side://<66 hex>@host:port
-                (the 33-byte compressed key), x25519-xchacha://<64 hex>@host:port
-                and x25519-xchacha-udp://<64 hex>@host:port (the Ed25519 key).
-                Variants other than rlpx have no capabilities: --cap is optional
-                and dial sends on code 16, as RLPx numbers the first --cap's
-                first code. noise-xk and sha256-per-side carry the code as the
-                first byte of each message, and --ping and --disconnect are usage
-                errors (no ping or goodbye: a close is an end of stream, reported
-                as {"event":"disconnect","reason":0}). x25519-xchacha sends each
-                message on the channel numbered by its code, answers --ping, and
-                closes with a reason: 0 requested (default), 1 protocol_error,
-                2 authentication_failure, 3 timeout. Over UDP a message holds at
-                most 1392 bytes (more fails with the session's message_too_large
-                error), nothing is retransmitted, and dial --expect-echo keeps at
-                most 16 KiB unechoed.
-
-KEY is a secp256k1 private key (an Ed25519 seed for x25519-xchacha and
-x25519-xchacha-udp): --key HEX, --key-file PATH (as written by keygen --out;
-for the Ed25519 variants also an unencrypted OpenSSH id_ed25519 or a raw
-32- or 64-byte key file) or the POLYWIRE_KEY environment variable. Only
+KEY is the variant's private key (below): --key HEX, --key-file PATH (as
+written by keygen --out) or the POLYWIRE_KEY environment variable. Only
 keygen prints it.
 
-keygen          prints {"private_key":"<64 hex>","node_id":"<128 hex>"} (66 hex,
-                the compressed key, for noise-xk and sha256-per-side; 64 hex,
-                the Ed25519 public key, for x25519-xchacha*); with --out writes
+)" + variant_help() + R"(
+
+keygen          prints {"private_key":"<64 hex>","node_id":"<hex>"} (the node id
+                as the variant's URL writes it); with --out writes
                 the key to a new file (mode 0600) and prints only {"node_id":...}.
 listen          prints "LISTENING <URL>", e.g. enode://<node id>@<host>:<port> (the chosen
                 port with --port 0), then one JSON event per line. --echo sends
@@ -73,7 +53,7 @@ listen          prints "LISTENING <URL>", e.g. enode://<node id>@<host>:<port> (
                 connections one after another (default 1); --count N exits after
                 N messages in all. Exits when the last connection ends: 0 if
                 none failed.
-                --serve (every variant but x25519-xchacha-udp): serves
+                --serve (every variant over TCP): serves
                 connections concurrently, up to --connections K at once
                 (unlimited by default; peers beyond it are handshaken and sent
                 away: RLPx Disconnect "too many peers"), until SIGINT/SIGTERM or

@@ -20,14 +20,13 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "policies/frame_layout.hpp"
-#include "tools/cli/variant.hpp"
+#include "tools/cli/listen_common.hpp"
 #include "transport/adapters/asio_server.hpp"
 
 namespace polywire::cli {
 
 namespace asio = boost::asio;
 namespace adapters = transport::adapters;
-using transport::event_kind;
 using transport::session_state;
 using transport::adapters::awaitable;
 
@@ -40,28 +39,19 @@ json tagged(json j, const std::string& peer) {
 template <class V>
 int serve_with(const args& a) {
     using server = adapters::asio_server<typename V::session>;
-    node_settings<V> cfg;
-    auto key = V::load_key(a);
-    if (!key) throw usage_error("a private key is required: --key HEX, --key-file PATH or the POLYWIRE_KEY environment variable");
-    cfg.key = *key;
-    cfg.caps = parse_caps(a, V::has_capabilities);
-    const auto port_text = a.value("port");
-    if (!port_text) throw usage_error("listen needs --port P (0 lets the system choose)");
-    const auto port = static_cast<std::uint16_t>(parse_uint("port", *port_text, 0, 65535));
-    const std::string host = a.value("host").value_or("127.0.0.1");
-    const bool echo = a.has("echo");
-    std::optional<std::uint64_t> count;
-    if (auto v = a.value("count")) count = parse_uint("count", *v, 1, UINT64_MAX);
+    const auto l = listen_args<V>::parse(a);
+    const auto& cfg = l.node;
+    const std::string& host = l.host;
+    const auto port = l.port;
+    const bool echo = l.echo;
+    const auto count = l.count;
     adapters::server_options so;
     if (auto v = a.value("connections")) so.max_peers = parse_uint("connections", *v, 1, UINT64_MAX);
-    if (auto v = a.value("handshake-timeout"))
-        cfg.timeouts.handshake = std::chrono::milliseconds(parse_uint("handshake-timeout", *v, 1, 3'600'000));
     // A server runs until it is told to stop: no whole-run limit unless asked.
     if (auto v = a.value("timeout")) start_watchdog(parse_seconds("timeout", *v), output_mode::json_events);
 
-    auto id = V::node_id(cfg.key);
-    if (!id) {
-        emit_error("invalid private key: " + id.error().message());
+    if (!V::node_id(cfg.key)) {  // announce() below says so, once the port is known
+        emit_error("invalid private key: " + V::node_id(cfg.key).error().message());
         return exit_failure;
     }
     // Checked once here, so the factory below cannot fail on the key.
@@ -95,42 +85,19 @@ int serve_with(const args& a) {
     auto handler = [&](typename server::connection& c, std::uint64_t) -> awaitable<void> {
         const std::string peer = c.peer();
         emit(tagged(V::hello_event(c), peer));
+        auto out = [&](const json& j) { emit(tagged(j, peer)); };
         while (auto e = co_await c.receive()) {
-            switch (e->kind) {
-                case event_kind::handshake_complete: break;
-                case event_kind::message: {
-                    const auto m = V::decode(e->code, e->payload);
-                    if (!m) {
-                        emit(tagged(json{{"event", "error"}, {"message", "connection from " + peer + " sent a message without a code byte"}},
-                                    peer));
-                        co_return;  // the server closes the session
-                    }
-                    emit(tagged(message_event(m->first, m->second), peer));
-                    ++received;
-                    if (echo && c.session().state() == session_state::established) {
-                        // The payload is the connection's copy: valid until the next receive().
-                        if (auto ec = co_await c.send(e->code, e->payload); ec && c.session().state() != session_state::closed)
-                            emit(tagged(json{{"event", "error"}, {"message", "echo to " + peer + " failed: " + ec.message()}}, peer));
-                    }
-                    if (count && received >= *count) stop();
-                    break;
-                }
-                case event_kind::ping: emit(tagged(json{{"event", "ping"}}, peer)); break;
-                case event_kind::pong: emit(tagged(json{{"event", "pong"}}, peer)); break;
-                case event_kind::disconnected:
-                    emit(tagged(json{{"event", "disconnect"}, {"reason", e->reason}}, peer));
-                    break;
-                case event_kind::error:
-                    if (!V::has_goodbye && e->error == transport::errc::peer_closed) {
-                        // No goodbye message in this variant: the end of
-                        // stream between messages is the peer's close.
-                        emit(tagged(json{{"event", "disconnect"}, {"reason", 0}}, peer));
-                        break;
-                    }
-                    emit(tagged(json{{"event", "error"}, {"message", "connection from " + peer + " failed: " + e->error.message()}},
-                                peer));
-                    break;
+            std::optional<std::pair<std::uint64_t, byte_view>> m;
+            const auto step = on_listen_event<V>(*e, peer, out, m);
+            if (step == listen_step::failed) co_return;  // the server closes the session
+            if (step != listen_step::message) continue;
+            ++received;
+            if (echo && c.session().state() == session_state::established) {
+                // The payload is the connection's copy: valid until the next receive().
+                if (auto ec = co_await c.send(e->code, e->payload); ec && c.session().state() != session_state::closed)
+                    out(json{{"event", "error"}, {"message", "echo to " + peer + " failed: " + ec.message()}});
             }
+            if (count && received >= *count) stop();
         }
     };
 
@@ -146,7 +113,7 @@ int serve_with(const args& a) {
     signals.async_wait([&](const boost::system::error_code& ec, int) {
         if (!ec) stop();
     });
-    print_line("LISTENING " + V::url(id.value(), srv->host().empty() ? "0.0.0.0" : srv->host(), srv->port()));
+    (void)l.announce(srv->host(), srv->port());
 
     asio::co_spawn(io, srv->run(), [&](std::exception_ptr) { signals.cancel(); });
     io.run();

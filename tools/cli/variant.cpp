@@ -1,6 +1,7 @@
 #include "tools/cli/variant.hpp"
 
 #include <charconv>
+#include <sstream>
 
 #include "rlpx/p2p/capabilities.hpp"
 #include "rlpx/p2p/disconnect.hpp"
@@ -23,11 +24,57 @@ std::string describe_handshake_failure(const std::string& where, std::error_code
     return "handshake with " + where + " failed: " + ec.message();
 }
 
-std::optional<k1::compressed_public_key> compressed_key_from(const bytes& id) {
-    if (id.size() != 33 || (id[0] != 2 && id[0] != 3) || !k1::parse_public_key(id)) return std::nullopt;
-    k1::compressed_public_key k;
-    std::copy(id.begin(), id.end(), k.begin());
-    return k;
+namespace {
+/// `text` in lines of at most `width` characters, each after `indent` spaces
+/// (the first after `first` characters already written).
+std::string wrap(std::string_view text, std::size_t indent, std::size_t width, std::size_t first) {
+    std::string out, word;
+    std::size_t column = first;
+    std::istringstream in{std::string(text)};
+    bool line_empty = true;
+    while (in >> word) {
+        if (!line_empty && column + 1 + word.size() > width) {
+            out += "\n" + std::string(indent, ' ');
+            column = indent;
+            line_empty = true;
+        }
+        if (!line_empty) {
+            out += ' ';
+            ++column;
+        }
+        out += word;
+        column += word.size();
+        line_empty = false;
+    }
+    return out;
+}
+}  // namespace
+
+std::string variant_help() {
+    constexpr std::size_t indent = 16, width = 80;
+    std::string s = "--variant V     " +
+                    wrap("the protocol (both sides must use the same), one of these, each with its URL, its "
+                         "KEY, its messages and limits:",
+                         indent, width, indent);
+    bool first = true;
+    std::apply(
+        [&](auto... v) {
+            auto one = [&](auto d) {
+                using V = decltype(d);
+                const std::string head = std::string(V::name) + (first ? " (default)" : "") + ": ";
+                std::string text = head + std::string(V::summary) + ". URL " + std::string(V::scheme) +
+                                   "://<id>@host:port (id: " + std::string(V::id_help) + "). KEY " +
+                                   std::string(V::key_help) + ". " + std::string(V::messages_help);
+                if (V::has_goodbye)
+                    text += " --disconnect takes " + std::string(V::reason_help) + ".";
+                text += " --size is at most " + std::to_string(V::max_payload) + ".";
+                s += "\n" + std::string(indent, ' ') + wrap(text, indent + 2, width, indent);
+                first = false;
+            };
+            (one(v), ...);
+        },
+        variant_table{});
+    return s;
 }
 
 std::string variant_names() {
@@ -37,61 +84,11 @@ std::string variant_names() {
     return s;
 }
 
-std::optional<std::uint8_t> devp2p_reasons::parse_reason(std::string_view text) {
-    auto r = p2p::parse_reason(text);
-    if (!r) return std::nullopt;
-    return static_cast<std::uint8_t>(*r);
-}
-
-// ---- x25519-xchacha --------------------------------------------------------
-
-namespace {
-constexpr std::string_view x25519_reason_names[] = {"requested", "protocol_error", "authentication_failure", "timeout"};
-}  // namespace
-
-std::optional<std::uint8_t> x25519_reasons::parse_reason(std::string_view text) {
-    for (std::size_t i = 0; i < std::size(x25519_reason_names); ++i)
-        if (text == x25519_reason_names[i]) return static_cast<std::uint8_t>(i);
-    unsigned v = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || v > 255) return std::nullopt;
-    return static_cast<std::uint8_t>(v);
-}
-
-std::string x25519_reasons::describe_reason(std::uint8_t r) {
-    return "reason " + std::to_string(r) + " (" +
-           (r < std::size(x25519_reason_names) ? std::string(x25519_reason_names[r]) : std::string("unknown")) + ")";
-}
-
-std::optional<ed25519_key::private_key> ed25519_key::load_key(const args& a) {
-    const auto in = read_key_input(a);
-    if (!in) return std::nullopt;
-    secret<32> seed;
-    if (decode_hex32(in->text, std::span<std::uint8_t, 32>(seed.data(), 32))) {
-        auto k = private_key::from_seed(seed.view());
-        if (!k) throw usage_error("invalid private key from " + in->source + ": " + k.error().message());
-        return k.value();
-    }
-    if (!in->path) throw usage_error("invalid private key from " + in->source + ": expected 64 hex digits (an Ed25519 seed)");
-    // Not hex: an OpenSSH id_ed25519 or a raw 32- or 64-byte key file.
-    auto k = xx::load_private_key(*in->path);
-    if (!k) throw usage_error("invalid private key from " + in->source + ": " + k.error().message());
-    return k.value();
-}
-
 // ---- rlpx ------------------------------------------------------------------
 
-namespace {
-rlpx::node_config rlpx_config(const node_settings<rlpx_variant>& s) {
-    rlpx::node_config cfg;
-    cfg.key = s.key;
-    cfg.capabilities = s.caps;
-    cfg.client_id = "polywire/" + std::string(version);
-    cfg.timeouts = s.timeouts;
-    if (!s.snappy) cfg.protocol_version = 4;  // devp2p before snappy
-    return cfg;
-}
+using rlpx_variant = cli_variant<rlpx::variant>;
 
+namespace {
 connect_outcome<rlpx_variant> from(dial_outcome out) {
     connect_outcome<rlpx_variant> r;
     r.conn = std::move(out.conn);
@@ -102,24 +99,9 @@ connect_outcome<rlpx_variant> from(dial_outcome out) {
 }
 }  // namespace
 
-std::optional<node_url> rlpx_variant::parse_url(std::string_view text, std::string& why) {
-    auto e = rlpx::parse_enode(text);
-    if (!e) {
-        why = e.error().message();
-        return std::nullopt;
-    }
-    return node_url{std::string(scheme), bytes(e.value().id.begin(), e.value().id.end()), e.value().host,
-                    e.value().port};
-}
-
-std::string rlpx_variant::url(const remote_id& id, const std::string& host, std::uint16_t port) {
-    return rlpx::to_string(rlpx::enode{id, host, port});
-}
-
-connect_outcome<rlpx_variant> rlpx_variant::dial(const node_settings<rlpx_variant>& s, const node_url& url) {
-    rlpx::enode e{{}, url.host, url.port};
-    std::copy(url.id.begin(), url.id.end(), e.id.begin());
-    const auto cfg = rlpx_config(s);
+connect_outcome<rlpx_variant> rlpx_variant::dial(const node_settings<rlpx_variant>& s, const address<rlpx::variant>& url) {
+    const rlpx::enode e{url.id, url.host, url.port};
+    const auto cfg = config(s);
     auto out = dial_peer(cfg, e);
     const std::string failure = out.conn ? std::string() : describe_dial_failure(out, e, cfg.timeouts.handshake);
     auto r = from(std::move(out));
@@ -129,7 +111,7 @@ connect_outcome<rlpx_variant> rlpx_variant::dial(const node_settings<rlpx_varian
 
 connect_outcome<rlpx_variant> rlpx_variant::accept(transport::adapters::socket_fd fd,
                                                    const node_settings<rlpx_variant>& s) {
-    auto out = establish(std::move(fd), policies::handshake_role::recipient, rlpx_config(s), std::nullopt);
+    auto out = establish(std::move(fd), policies::handshake_role::recipient, config(s), std::nullopt);
     std::string failure;
     if (!out.conn) {
         if (out.remote_reason)
@@ -140,17 +122,6 @@ connect_outcome<rlpx_variant> rlpx_variant::accept(transport::adapters::socket_f
     auto r = from(std::move(out));
     r.failure = failure;
     return r;
-}
-
-result<rlpx_variant::session::options> rlpx_variant::session_options(const node_settings<rlpx_variant>& s,
-                                                                      std::optional<remote_id> remote) {
-    return rlpx::make_options(rlpx_config(s), remote);
-}
-
-result<rlpx_variant::session> rlpx_variant::recipient_session(const node_settings<rlpx_variant>& s) {
-    auto o = rlpx::make_options(rlpx_config(s), std::nullopt);
-    if (!o) return o.error();
-    return session(policies::handshake_role::recipient, std::move(o.value()));
 }
 
 std::optional<std::uint64_t> rlpx_variant::first_code(connection& conn, const std::vector<p2p::local_capability>& caps,

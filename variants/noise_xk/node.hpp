@@ -12,60 +12,26 @@
 //   auto peer = l.value().accept();                   // Acts One to Three done
 //   peer.value()->session().remote_id();              // the initiator's static key
 //
-// The sans-I/O session reports the peer's end of stream in the middle of
-// the handshake as transport::errc::peer_closed; dial() and accept() report
-// it as noise_xk::errc::handshake_truncated. A deadline passing mid-act
-// stays transport::errc::handshake_timeout.
+// Both are the generic node (variants/node.hpp) over noise-xk's descriptor
+// (variant.hpp). The sans-I/O session reports the peer's end of stream in
+// the middle of the handshake as transport::errc::peer_closed; dial() and
+// accept() report it as noise_xk::errc::handshake_truncated. A deadline
+// passing mid-act stays transport::errc::handshake_timeout.
 #pragma once
 
-#include <cstdint>
-#include <memory>
-#include <string>
-
-#include "transport/adapters/blocking_socket.hpp"
-#include "transport/log.hpp"
-#include "variants/noise_xk/config.hpp"
+#include "variants/node.hpp"
+#include "variants/noise_xk/variant.hpp"
 
 namespace polywire::variants::noise_xk {
 
-struct node_config {
-    crypto::secp256k1::private_key key;
-    transport::timeouts timeouts = transport::timeouts::suggested();
-    transport::limits limits{};
-    transport::log_hook log{};
-};
-
-/// An established BOLT 8 connection over a blocking socket.
-class connection : public transport::adapters::blocking_socket<session> {
-public:
-    using blocking_socket::blocking_socket;
-    using blocking_socket::send;
-    /// Sends one message (BOLT 8 carries no message code of its own).
-    std::error_code send(byte_view message) { return blocking_socket::send(0, message); }
-    /// Closes the connection (BOLT 8 has no goodbye message).
-    std::error_code close() { return blocking_socket::close(0); }
-};
-
-/// The session options of a node (`remote` = the static key of the node
-/// dialled; for a listener, the initiator's key it insists on, if any).
-session::options make_options(const node_config& cfg,
-                              std::optional<crypto::secp256k1::compressed_public_key> remote);
-
 /// Connects to host:port and runs the three acts against `remote`.
-result<std::unique_ptr<connection>> dial(const node_config& cfg, const std::string& host, std::uint16_t port,
-                                         const crypto::secp256k1::compressed_public_key& remote);
+inline result<std::unique_ptr<connection>> dial(const node_config& cfg, const std::string& host, std::uint16_t port,
+                                                const crypto::secp256k1::compressed_public_key& remote) {
+    return variants::node<variant>::dial(cfg, host, port, remote);
+}
 
-class listener {
-public:
-    static result<listener> open(node_config cfg, const std::string& host, std::uint16_t port);
-    /// Accepts one connection and runs its handshake.
-    result<std::unique_ptr<connection>> accept(transport::time_point deadline = transport::time_point::max());
-    std::uint16_t port() const noexcept { return socket_.port(); }
-
-private:
-    transport::log_hook log_;
-    session::options options_;  ///< made once (the public key derived once), copied per connection
-    transport::adapters::tcp_listener socket_;
-};
+/// A TCP port whose connections run the three acts: open(cfg, host, port),
+/// accept(deadline), port().
+using listener = variants::node<variant>::listener;
 
 }  // namespace polywire::variants::noise_xk

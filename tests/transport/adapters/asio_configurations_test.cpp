@@ -16,6 +16,7 @@
 
 #include "rlpx/config.hpp"
 #include "tests/support/asio_harness.hpp"
+#include "tests/support/variants.hpp"
 #include "variants/noise_xk/config.hpp"
 #include "variants/sha256_per_side/config.hpp"
 #include "variants/x25519_xchacha/config.hpp"
@@ -33,7 +34,13 @@ using test::wait_until;
 // protocol says goodbye: the peer sees `disconnected` rather than the end of
 // the stream), initiator()/recipient() options.
 
-struct rlpx_traits {
+/// The suite's traits of each variant; a variant of variants/all.hpp without
+/// one does not compile (test::suite_types, tests/support/variants.hpp).
+template <class V>
+struct asio_traits;  // no primary definition: every variant of variants/all.hpp has its own
+
+template <>
+struct asio_traits<rlpx::variant> {
     using session = rlpx::session;
     static constexpr std::uint64_t app_code = 0x10;
     static constexpr std::size_t max_message = 1 << 20;
@@ -51,8 +58,10 @@ struct rlpx_traits {
     session::options initiator() { return make(a, b); }
     session::options recipient() { return make(b, std::nullopt); }
 };
+using rlpx_traits = asio_traits<rlpx::variant>;
 
-struct noise_xk_traits {
+template <>
+struct asio_traits<variants::noise_xk::variant> {
     using session = variants::noise_xk::session;
     static constexpr std::uint64_t app_code = 0;
     static constexpr std::size_t max_message = 65535;
@@ -71,8 +80,10 @@ struct noise_xk_traits {
         return o;
     }
 };
+using noise_xk_traits = asio_traits<variants::noise_xk::variant>;
 
-struct sha256_per_side_traits {
+template <>
+struct asio_traits<variants::sha256_per_side::variant> {
     using session = variants::sha256_per_side::session;
     static constexpr std::uint64_t app_code = 0;
     static constexpr std::size_t max_message = 1 << 20;
@@ -91,8 +102,10 @@ struct sha256_per_side_traits {
         return o;
     }
 };
+using sha256_per_side_traits = asio_traits<variants::sha256_per_side::variant>;
 
-struct x25519_xchacha_traits {
+template <>
+struct asio_traits<variants::x25519_xchacha::variant> {
     using session = variants::x25519_xchacha::session;
     static constexpr std::uint64_t app_code = 7;  // a channel
     static constexpr std::size_t max_message = 1 << 20;
@@ -111,6 +124,13 @@ struct x25519_xchacha_traits {
         o.handshake.identity = b;
         return o;
     }
+};
+using x25519_xchacha_traits = asio_traits<variants::x25519_xchacha::variant>;
+
+/// Datagrams go through asio_datagram, whose suite is its own.
+template <>
+struct asio_traits<variants::x25519_xchacha::udp_variant> {
+    static constexpr std::string_view tested_by = "asio_datagram_test.cpp";
 };
 
 // ---- the suite -----------------------------------------------------------------
@@ -169,7 +189,7 @@ protected:
     }
 };
 
-using configurations = ::testing::Types<rlpx_traits, noise_xk_traits, sha256_per_side_traits, x25519_xchacha_traits>;
+using configurations = test::suite_types<asio_traits>;  // every variant of variants/all.hpp
 TYPED_TEST_SUITE(AsioConfigurationsTest, configurations);
 
 TYPED_TEST(AsioConfigurationsTest, ExchangesMessagesOfEverySizeBothWaysAtOnce) {

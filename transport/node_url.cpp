@@ -1,10 +1,10 @@
-#include "tools/cli/node_url.hpp"
+#include "transport/node_url.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 
-namespace polywire::cli {
+namespace polywire::transport {
 
 namespace {
 bool host_char(char c) {
@@ -65,4 +65,4 @@ std::string to_string(const node_url& url) {
            std::to_string(url.port);
 }
 
-}  // namespace polywire::cli
+}  // namespace polywire::transport

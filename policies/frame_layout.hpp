@@ -122,6 +122,20 @@ constexpr bool is_datagram() noexcept {
     }
 }
 
+/// Over a datagram layout: whether a datagram is of the wrong kind for the
+/// session's state (a handshake message once the keys exist, or a frame
+/// before them). Never over a stream.
+template <class L>
+bool misplaced_datagram(byte_view datagram, bool keys_ready) noexcept {
+    if constexpr (is_datagram<L>()) {
+        return L::carries_frame(datagram) != keys_ready;
+    } else {
+        (void)datagram;
+        (void)keys_ready;
+        return false;
+    }
+}
+
 template <class L>
 concept FrameLayout = requires(L& l, std::size_t n, mutable_byte_view header, byte_view in, bytes& out,
                                std::uint64_t code) {

@@ -74,6 +74,30 @@ toy_session::options opts() {
     return o;
 }
 
+// A base protocol that opts in to the wipe_keys hook (policies/base_protocol.hpp)
+// and counts the calls.
+struct wiping_protocol : polywire::policies::no_base_protocol {
+    using no_base_protocol::no_base_protocol;
+    static constexpr bool wipes_keys = true;
+    static inline int wiped = 0;
+    void wipe_keys() noexcept { ++wiped; }
+};
+using wiping_session = session<with_policy<toy_config, role::base_protocol, wiping_protocol>>;
+static_assert(polywire::policies::has_wipe_keys<wiping_protocol>);
+static_assert(!polywire::policies::has_wipe_keys<polywire::policies::no_base_protocol>);
+
+TEST(SessionTest, ADeclaredWipeKeysHookIsCalledAsTheSessionCloses) {
+    wiping_session::options o;
+    o.handshake.secrets_for_testing_only.key = secret<32>(bytes(32, 0x42));
+    wiping_session s(policies::handshake_role::initiator, o);
+    ASSERT_FALSE(s.start({}));
+    ASSERT_EQ(s.state(), session_state::established);
+    wiping_protocol::wiped = 0;
+    ASSERT_FALSE(s.close(0, {}));
+    EXPECT_EQ(wiping_protocol::wiped, 1);
+    EXPECT_EQ(s.egress_codec(), nullptr);
+}
+
 TEST(SessionTest, StartsInInitialAndEstablishesWithPresetKeys) {
     toy_session s(policies::handshake_role::initiator, opts());
     EXPECT_EQ(s.state(), session_state::initial);

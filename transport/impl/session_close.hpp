@@ -52,9 +52,10 @@ void session<Config>::wipe_keys() noexcept {
     // goodbye is already sealed, and input is only watched for the peer's).
     egress_.reset();
     ingress_.reset();
-    if constexpr (requires { base_.wipe_keys(); }) base_.wipe_keys();  // e.g. a rekey chaining key
+    if constexpr (policies::has_wipe_keys<base_protocol>) base_.wipe_keys();  // e.g. a rekey chaining key
+    // A handshake cut short may still hold an ephemeral key or a chaining key
+    // (check_config requires a KeyAgreement to be move-assignable).
     if constexpr (std::is_move_assignable_v<key_agreement>) {
-        // A handshake cut short may still hold an ephemeral key or a chaining key.
         ka_ = detail::make_key_agreement<key_agreement, datagrams>(role_, opts_.handshake);
     }
 }

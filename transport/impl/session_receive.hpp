@@ -155,9 +155,7 @@ std::error_code session<Config>::dispatch(std::uint64_t code, std::size_t offset
             case policies::control_event::none: break;
             case policies::control_event::greeting:
                 if (state_ == session_state::handshaking && base_.greeting_done()) {
-                    if constexpr (requires(const base_protocol& b) {
-                                      { b.remote_id() } -> std::convertible_to<remote_id_type>;
-                                  }) {
+                    if constexpr (policies::has_remote_id<base_protocol, remote_id_type>) {
                         remote_id_ = base_.remote_id();  // the greeting authenticated the peer
                     }
                     state_ = session_state::established;

@@ -128,6 +128,8 @@ public:
     /// Whether a datagram is a packet (else a handshake message).
     static bool carries_frame(byte_view datagram) noexcept { return !datagram.empty() && datagram[0] == kind::data; }
 
+    /// Several messages per frame (policies/frame_layout.hpp).
+    static constexpr bool packs_messages = true;
     /// channel (LE32) | payload length (LE32).
     static void encode_code(std::uint64_t channel, std::size_t n, bytes& out) {
         for (std::size_t i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(channel >> (8 * i)));

@@ -77,7 +77,11 @@ struct key_update {
 };
 
 /// Sends one frame: `write(code, payload, compressible)`. Compressible
-/// frames are compressed when compression is active.
+/// frames are compressed when compression is active. Returns an error when
+/// the frame was not written (docs/architecture.md, "Failure policy"):
+/// errc::message_too_large if its body exceeds the layout's max_frame_size,
+/// or the codec's error if it cannot seal (x25519-xchacha: its packet ids
+/// ran out); nothing of it is queued then.
 ///
 /// `write.reply(code, payload, compressible)` sends an automatic answer to
 /// something the peer sent (a Pong, a repeated acknowledgement). The session
@@ -89,24 +93,35 @@ class frame_writer {
 public:
     template <class F>
     explicit frame_writer(F& f) noexcept
-        : ctx_(&f), fn_([](void* c, std::uint64_t code, byte_view p, bool z, bool r) {
+        : ctx_(&f), fn_([](void* c, std::uint64_t code, byte_view p, bool z, bool r) -> std::error_code {
               if constexpr (std::is_invocable_v<F&, std::uint64_t, byte_view, bool, bool>) {
-                  (*static_cast<F*>(c))(code, p, z, r);
+                  return call(*static_cast<F*>(c), code, p, z, r);
               } else {
                   (void)r;  // a sink that keeps every frame (tests)
-                  (*static_cast<F*>(c))(code, p, z);
+                  return call(*static_cast<F*>(c), code, p, z);
               }
           }) {}
-    void operator()(std::uint64_t code, byte_view payload, bool compressible) const {
-        fn_(ctx_, code, payload, compressible, false);
+    std::error_code operator()(std::uint64_t code, byte_view payload, bool compressible) const {
+        return fn_(ctx_, code, payload, compressible, false);
     }
-    void reply(std::uint64_t code, byte_view payload, bool compressible) const {
-        fn_(ctx_, code, payload, compressible, true);
+    std::error_code reply(std::uint64_t code, byte_view payload, bool compressible) const {
+        return fn_(ctx_, code, payload, compressible, true);
     }
 
 private:
+    /// A sink's result: its error code, or none if it returns nothing (tests).
+    template <class F, class... A>
+    static std::error_code call(F& f, A... a) {
+        if constexpr (std::is_same_v<std::invoke_result_t<F&, A...>, void>) {
+            f(a...);
+            return {};
+        } else {
+            return f(a...);
+        }
+    }
+
     void* ctx_;
-    void (*fn_)(void*, std::uint64_t, byte_view, bool, bool);
+    std::error_code (*fn_)(void*, std::uint64_t, byte_view, bool, bool);
 };
 
 /// What a received control frame meant.

@@ -173,8 +173,10 @@ concept FrameLayout = requires(L& l, std::size_t n, mutable_byte_view header, by
 /// layout names its own. Built from `(const secrets&, direction)`.
 ///   * `wire_size(n)`: bytes of a frame whose body holds n bytes;
 ///     `body_offset`: where the body starts in the frame.
-///   * `seal(frame, n)`: `frame` is wire_size(n) bytes whose body region holds
-///     the plaintext, zero-padded; writes header and tags, encrypts.
+///   * `seal(frame, n) -> error_code`: `frame` is wire_size(n) bytes whose
+///     body region holds the plaintext, zero-padded; writes header and tags,
+///     encrypts. An error (a codec whose nonces ran out) means the frame must
+///     not be sent: the session drops it and closes with that error.
 ///   * `open_prefix(prefix)`: given the first `prefix_size` bytes, returns n
 ///     (rejecting sizes over the limit). Authenticates and decrypts what it
 ///     can of the prefix; the session keeps the bytes in place.
@@ -190,7 +192,7 @@ concept FrameCodec = std::constructible_from<F, const Secrets&, direction> &&
     { F::prefix_size } -> std::convertible_to<std::size_t>;
     { F::body_offset } -> std::convertible_to<std::size_t>;
     { F::wire_size(n) } noexcept -> std::same_as<std::size_t>;
-    { f.seal(frame, n) } noexcept;
+    { f.seal(frame, n) } noexcept -> std::same_as<std::error_code>;
     { f.open_prefix(frame) } noexcept -> std::same_as<result<std::size_t>>;
     { f.open(frame, n) } noexcept -> std::same_as<std::error_code>;
 };

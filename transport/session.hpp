@@ -75,7 +75,11 @@
 // `established` returns errc::not_established. Neither is undefined
 // behaviour. No plaintext of a frame that failed authentication is ever
 // delivered: MACs are checked before decrypting, sizes before allocating.
-// Nothing here throws; allocation failure terminates, as everywhere in C++.
+// Nothing here throws. A frame the session cannot write is reported, never
+// dropped silently: send() returns message_too_large (the session goes on)
+// or the codec's sealing error (the session closes with it). Allocation
+// failure terminates, in the session as in every key agreement and
+// primitive (docs/architecture.md, "Failure policy").
 //
 // Test-only: polywire::testing::set_key_dump_hook_for_testing_only (impl/key_dump.hpp)
 // hands a test every secret a session's handshake made, so that it can look
@@ -232,8 +236,10 @@ private:
     void compact() noexcept;
     void push(const detail::queued_event& e) { events_.push(e); }
     // impl/session_output.hpp
-    void write_frame(std::uint64_t code, byte_view payload, bool compressible, bool reply = false);
-    void seal_body(byte_view body);
+    /// Seals one frame into the output; on an error (docs/architecture.md,
+    /// "Failure policy") nothing of it is queued.
+    std::error_code write_frame(std::uint64_t code, byte_view payload, bool compressible, bool reply = false);
+    std::error_code seal_body(byte_view body);
     std::error_code check_send(std::uint64_t code, std::size_t size) const noexcept;
     void apply_key_updates() noexcept;
     // impl/session_deadlines.hpp
@@ -257,8 +263,8 @@ private:
     }
     struct sink {
         session* self;
-        void operator()(std::uint64_t code, byte_view payload, bool compressible, bool reply) {
-            self->write_frame(code, payload, compressible, reply);
+        std::error_code operator()(std::uint64_t code, byte_view payload, bool compressible, bool reply) {
+            return self->write_frame(code, payload, compressible, reply);
         }
     };
 

@@ -66,7 +66,7 @@ std::error_code session<Config>::send_batch(std::span<const outgoing_message> me
         if constexpr (policies::packs_messages<frame_layout>) {
             while (j < batch_ends_.size() && batch_ends_[j] - start <= frame_layout::max_frame_size) ++j;
         }
-        seal_body(byte_view(batch_.data() + start, batch_ends_[j - 1] - start));
+        if (auto ec = seal_body(byte_view(batch_.data() + start, batch_ends_[j - 1] - start))) return fail(ec);
         start = batch_ends_[j - 1];
         i = j;
     }
@@ -78,9 +78,11 @@ std::error_code session<Config>::send_batch(std::span<const outgoing_message> me
 template <class Config>
 std::error_code session<Config>::send(std::uint64_t code, byte_view payload, time_point now) noexcept {
     if (auto ec = check_send(code, payload.size())) return ec;
-    const std::size_t before = out_.size();
-    write_frame(code, payload, true);
-    if (out_.size() == before) return errc::message_too_large;
+    if (auto ec = write_frame(code, payload, true)) {
+        // Too large once encoded: refused, the session goes on. A frame the
+        // codec cannot seal: nothing more can be sent, the session closes.
+        return ec == errc::message_too_large ? ec : fail(ec);
+    }
     timers_.sent(now);
     note_buffer_use(now);
     return {};
@@ -111,22 +113,27 @@ void session<Config>::apply_key_updates() noexcept {
 }
 
 template <class Config>
-void session<Config>::seal_body(byte_view body) {
+std::error_code session<Config>::seal_body(byte_view body) {
     apply_key_updates();
+    if (!keys_ready()) return errc::session_closed;
     const std::size_t start = out_.size();
     out_.resize(start + codec::wire_size(body.size()));  // zero-filled: the padding
     if (!body.empty()) std::memcpy(out_.data() + start + codec::body_offset, body.data(), body.size());
-    egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body.size())), body.size());
+    if (auto ec = egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body.size())), body.size())) {
+        out_.resize(start);  // the frame is not sent
+        return ec;
+    }
     flight_.end_datagram(out_);
+    return {};
 }
 
 template <class Config>
-void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool compressible, bool reply) {
+std::error_code session<Config>::write_frame(std::uint64_t code, byte_view payload, bool compressible, bool reply) {
     if (reply) {
         for (queued_reply& r : replies_) {
             if (r.end <= out_pos_) r.end = 0;  // taken
             if (r.end != 0 && r.code == code && std::equal(payload.begin(), payload.end(), r.payload.begin(), r.payload.end()))
-                return;  // the same answer is still waiting to be taken: one is enough
+                return {};  // the same answer is still waiting to be taken: one is enough
         }
     }
     apply_key_updates();
@@ -143,13 +150,17 @@ void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool co
         frame_layout::encode_code(code, code_buf_);
     }
     const std::size_t body_size = code_buf_.size() + body_payload.size();
-    if (body_size > frame_layout::max_frame_size) return;  // caller reports message_too_large
+    if (body_size > frame_layout::max_frame_size) return errc::message_too_large;
+    if (!keys_ready()) return errc::session_closed;
     const std::size_t start = out_.size();
     out_.resize(start + codec::wire_size(body_size));  // zero-filled: the padding
     std::uint8_t* p = out_.data() + start + codec::body_offset;
     if (!code_buf_.empty()) std::memcpy(p, code_buf_.data(), code_buf_.size());
     if (!body_payload.empty()) std::memcpy(p + code_buf_.size(), body_payload.data(), body_payload.size());
-    egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body_size)), body_size);
+    if (auto ec = egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body_size)), body_size)) {
+        out_.resize(start);  // the frame is not sent
+        return ec;
+    }
     flight_.end_datagram(out_);
     if (reply) {
         auto slot = std::find_if(replies_.begin(), replies_.end(), [](const queued_reply& r) { return r.end == 0; });
@@ -158,6 +169,7 @@ void session<Config>::write_frame(std::uint64_t code, byte_view payload, bool co
         slot->payload.assign(payload.begin(), payload.end());
         slot->end = out_.size();
     }
+    return {};
 }
 
 }  // namespace polywire::transport

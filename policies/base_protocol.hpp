@@ -24,7 +24,16 @@
 //   * `compression_active()`: whether application and control frames after
 //     the greeting are compressed with the configuration's Compressor.
 //
-// Optional, for protocols that act on time or change keys mid-session:
+// Optional hooks. A base protocol opts in to each by declaring it, and the
+// session then checks the hook's exact signature (transport::check_config
+// names the role and the hook in one line); a hook defined without its
+// declaration is refused too, so a misspelling never switches one off:
+//
+//   static constexpr bool uses_timers = true;      next_deadline, on_tick
+//   static constexpr bool updates_keys = true;     take_key_update
+//   static constexpr bool wipes_keys = true;       wipe_keys
+//   static constexpr bool identifies_peer = true;  remote_id
+//
 //   * Timers: `next_deadline() const noexcept -> optional<time_point>` and
 //     `on_tick(now, write) -> error_code`. The session calls on_tick once
 //     right after start() (to arm the timers with the current time) and
@@ -39,12 +48,17 @@
 //     while a control frame is handled applies from the next frame read.
 //     What `K` holds is between the base protocol and the codec (the
 //     standard codec rebuilds its Cipher and MacState from it).
-//   * Key material of its own (a rekey chaining key): `wipe_keys() noexcept`,
-//     called when the session closes, alongside the codecs' destruction.
+//   * Key material of its own (a rekey chaining key): `void wipe_keys()
+//     noexcept`, called when the session closes, alongside the codecs'
+//     destruction.
+//   * An identity the greeting authenticates (c-lightning's Authenticate):
+//     `remote_id() const noexcept`, convertible to the secrets' remote_id;
+//     the session's remote_id() is that once the greeting is accepted.
 #pragma once
 
 #include <concepts>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <system_error>
 #include <type_traits>
@@ -63,7 +77,11 @@ struct key_update {
 };
 
 /// Sends one frame: `write(code, payload, compressible)`. Compressible
-/// frames are compressed when compression is active.
+/// frames are compressed when compression is active. Returns an error when
+/// the frame was not written (docs/architecture.md, "Failure policy"):
+/// errc::message_too_large if its body exceeds the layout's max_frame_size,
+/// or the codec's error if it cannot seal (x25519-xchacha: its packet ids
+/// ran out); nothing of it is queued then.
 ///
 /// `write.reply(code, payload, compressible)` sends an automatic answer to
 /// something the peer sent (a Pong, a repeated acknowledgement). The session
@@ -75,24 +93,35 @@ class frame_writer {
 public:
     template <class F>
     explicit frame_writer(F& f) noexcept
-        : ctx_(&f), fn_([](void* c, std::uint64_t code, byte_view p, bool z, bool r) {
+        : ctx_(&f), fn_([](void* c, std::uint64_t code, byte_view p, bool z, bool r) -> std::error_code {
               if constexpr (std::is_invocable_v<F&, std::uint64_t, byte_view, bool, bool>) {
-                  (*static_cast<F*>(c))(code, p, z, r);
+                  return call(*static_cast<F*>(c), code, p, z, r);
               } else {
                   (void)r;  // a sink that keeps every frame (tests)
-                  (*static_cast<F*>(c))(code, p, z);
+                  return call(*static_cast<F*>(c), code, p, z);
               }
           }) {}
-    void operator()(std::uint64_t code, byte_view payload, bool compressible) const {
-        fn_(ctx_, code, payload, compressible, false);
+    std::error_code operator()(std::uint64_t code, byte_view payload, bool compressible) const {
+        return fn_(ctx_, code, payload, compressible, false);
     }
-    void reply(std::uint64_t code, byte_view payload, bool compressible) const {
-        fn_(ctx_, code, payload, compressible, true);
+    std::error_code reply(std::uint64_t code, byte_view payload, bool compressible) const {
+        return fn_(ctx_, code, payload, compressible, true);
     }
 
 private:
+    /// A sink's result: its error code, or none if it returns nothing (tests).
+    template <class F, class... A>
+    static std::error_code call(F& f, A... a) {
+        if constexpr (std::is_same_v<std::invoke_result_t<F&, A...>, void>) {
+            f(a...);
+            return {};
+        } else {
+            return f(a...);
+        }
+    }
+
     void* ctx_;
-    void (*fn_)(void*, std::uint64_t, byte_view, bool, bool);
+    std::error_code (*fn_)(void*, std::uint64_t, byte_view, bool, bool);
 };
 
 /// What a received control frame meant.
@@ -129,18 +158,83 @@ concept BaseProtocol = requires(P p, const P cp, const Secrets& s, frame_writer&
     { cp.info() } noexcept -> std::same_as<const typename P::peer_info&>;
 };
 
-/// Whether P has timers (next_deadline / on_tick; see the comment at the top).
+// ---- optional hooks: declarations (see the comment at the top) -----------
+namespace detail {
+template <class T>
+constexpr bool is_optional_key_update = false;
+template <class K>
+constexpr bool is_optional_key_update<std::optional<key_update<K>>> = true;
+}  // namespace detail
+
+/// Whether P declares `uses_timers` (true).
+template <class P>
+constexpr bool declares_timers() noexcept {
+    if constexpr (requires { { P::uses_timers } -> std::convertible_to<bool>; }) return P::uses_timers;
+    else return false;
+}
+/// Whether P declares `updates_keys` (true).
+template <class P>
+constexpr bool declares_key_updates() noexcept {
+    if constexpr (requires { { P::updates_keys } -> std::convertible_to<bool>; }) return P::updates_keys;
+    else return false;
+}
+/// Whether P declares `wipes_keys` (true).
+template <class P>
+constexpr bool declares_wipe_keys() noexcept {
+    if constexpr (requires { { P::wipes_keys } -> std::convertible_to<bool>; }) return P::wipes_keys;
+    else return false;
+}
+/// Whether P declares `identifies_peer` (true).
+template <class P>
+constexpr bool declares_remote_id() noexcept {
+    if constexpr (requires { { P::identifies_peer } -> std::convertible_to<bool>; }) return P::identifies_peer;
+    else return false;
+}
+
+// ---- optional hooks: their exact signatures ----------------------------
 template <class P, class TimePoint>
-constexpr bool has_timers = requires(P& p, const P& cp, TimePoint now, frame_writer& w) {
-    { cp.next_deadline() } noexcept;
+constexpr bool timers_hook_ok = requires(P& p, const P& cp, TimePoint now, frame_writer& w) {
+    { cp.next_deadline() } noexcept -> std::same_as<std::optional<TimePoint>>;
     { p.on_tick(now, w) } -> std::same_as<std::error_code>;
 };
-
-/// Whether P changes keys mid-session (take_key_update; see the top).
 template <class P>
-constexpr bool has_key_updates = requires(P& p) {
+constexpr bool key_updates_hook_ok = requires(P& p) {
     { p.take_key_update() } noexcept;
+    requires detail::is_optional_key_update<decltype(p.take_key_update())>;
 };
+template <class P>
+constexpr bool wipe_keys_hook_ok = requires(P& p) {
+    { p.wipe_keys() } noexcept -> std::same_as<void>;
+};
+template <class P, class RemoteId>
+constexpr bool remote_id_hook_ok = requires(const P& cp) {
+    { cp.remote_id() } noexcept -> std::convertible_to<RemoteId>;
+};
+
+// ---- optional hooks: defined under any name the session would call ------
+// (used to refuse a hook that is defined but not declared)
+template <class P>
+constexpr bool defines_timers = requires { &P::on_tick; } || requires { &P::next_deadline; };
+template <class P>
+constexpr bool defines_key_updates = requires { &P::take_key_update; };
+template <class P>
+constexpr bool defines_wipe_keys = requires { &P::wipe_keys; };
+template <class P>
+constexpr bool defines_remote_id = requires { &P::remote_id; };
+
+/// Whether the session runs P's timers: declared, and with the right
+/// signatures (check_config refuses a declared hook of another shape).
+template <class P, class TimePoint>
+constexpr bool has_timers = declares_timers<P>() && timers_hook_ok<P, TimePoint>;
+/// Whether the session takes P's key updates (declared and well-formed).
+template <class P>
+constexpr bool has_key_updates = declares_key_updates<P>() && key_updates_hook_ok<P>;
+/// Whether the session calls P's wipe_keys() (declared and well-formed).
+template <class P>
+constexpr bool has_wipe_keys = declares_wipe_keys<P>() && wipe_keys_hook_ok<P>;
+/// Whether the session takes the peer's identity from P (declared and well-formed).
+template <class P, class RemoteId>
+constexpr bool has_remote_id = declares_remote_id<P>() && remote_id_hook_ok<P, RemoteId>;
 
 /// The null BaseProtocol: frames carry application messages only.
 struct no_base_protocol {

@@ -24,9 +24,12 @@
 //   * `encode_code(code, out)` / `decode_code(body)` put the message code in
 //     front of the payload (RLPx: rlp(msg-id)); `max_code` (optional)
 //     bounds the codes `send` accepts (0 for layouts that carry no code).
-//   * Several messages per frame: a layout whose `encode_code` also takes
-//     the payload's size, `encode_code(code, size, out)`, *packs* messages:
-//     its decode_code reports each message's `payload_size`, the session
+//   * Several messages per frame: a layout that declares
+//     `static constexpr bool packs_messages = true;` and whose `encode_code`
+//     also takes the payload's size, `static void encode_code(uint64_t code,
+//     size_t size, bytes& out)`, *packs* messages (check_config checks that
+//     signature, and refuses a three-argument encode_code that is not
+//     declared): its decode_code reports each message's `payload_size`, the session
 //     delivers every message of a frame in order, and
 //     session::send_batch() fills each frame with as many messages as fit.
 //   * Datagrams: `static constexpr bool datagram = true` and
@@ -106,11 +109,26 @@ constexpr std::uint64_t max_code_of() noexcept {
     }
 }
 
-/// Whether L packs several messages per frame (see the comment at the top).
+/// Whether L declares `packs_messages` (true; see the comment at the top).
 template <class L>
-constexpr bool packs_messages = requires(std::uint64_t code, std::size_t n, bytes& out) {
+constexpr bool declares_packing() noexcept {
+    if constexpr (requires { { L::packs_messages } -> std::convertible_to<bool>; }) return L::packs_messages;
+    else return false;
+}
+/// L's encode_code as a packing layout needs it, and as any other does.
+template <class L>
+constexpr bool packing_encode_code_ok = requires(std::uint64_t code, std::size_t n, bytes& out) {
     { L::encode_code(code, n, out) } -> std::same_as<void>;
 };
+template <class L>
+constexpr bool single_encode_code_ok = requires(std::uint64_t code, bytes& out) {
+    { L::encode_code(code, out) } -> std::same_as<void>;
+};
+
+/// Whether L packs several messages per frame: declared, and with the
+/// encode_code that takes the payload's size.
+template <class L>
+constexpr bool packs_messages = declares_packing<L>() && packing_encode_code_ok<L>;
 
 /// Whether L's frames travel one per datagram (see the comment at the top).
 template <class L>
@@ -118,6 +136,20 @@ constexpr bool is_datagram() noexcept {
     if constexpr (requires { L::datagram; }) {
         return L::datagram;
     } else {
+        return false;
+    }
+}
+
+/// Over a datagram layout: whether a datagram is of the wrong kind for the
+/// session's state (a handshake message once the keys exist, or a frame
+/// before them). Never over a stream.
+template <class L>
+bool misplaced_datagram(byte_view datagram, bool keys_ready) noexcept {
+    if constexpr (is_datagram<L>()) {
+        return L::carries_frame(datagram) != keys_ready;
+    } else {
+        (void)datagram;
+        (void)keys_ready;
         return false;
     }
 }
@@ -132,9 +164,7 @@ concept FrameLayout = requires(L& l, std::size_t n, mutable_byte_view header, by
     { l.encode_header(n, header) } noexcept;
     { l.decode_header(in) } noexcept -> std::same_as<result<std::size_t>>;
     { L::decode_code(in) } noexcept -> std::same_as<result<decoded_code>>;
-} && (packs_messages<L> || requires(bytes& out, std::uint64_t code) {
-    { L::encode_code(code, out) } -> std::same_as<void>;
-}) && (!is_datagram<L>() || requires(byte_view datagram) {
+} && (!is_datagram<L>() || requires(byte_view datagram) {
     { L::carries_frame(datagram) } noexcept -> std::same_as<bool>;
 });
 
@@ -143,8 +173,10 @@ concept FrameLayout = requires(L& l, std::size_t n, mutable_byte_view header, by
 /// layout names its own. Built from `(const secrets&, direction)`.
 ///   * `wire_size(n)`: bytes of a frame whose body holds n bytes;
 ///     `body_offset`: where the body starts in the frame.
-///   * `seal(frame, n)`: `frame` is wire_size(n) bytes whose body region holds
-///     the plaintext, zero-padded; writes header and tags, encrypts.
+///   * `seal(frame, n) -> error_code`: `frame` is wire_size(n) bytes whose
+///     body region holds the plaintext, zero-padded; writes header and tags,
+///     encrypts. An error (a codec whose nonces ran out) means the frame must
+///     not be sent: the session drops it and closes with that error.
 ///   * `open_prefix(prefix)`: given the first `prefix_size` bytes, returns n
 ///     (rejecting sizes over the limit). Authenticates and decrypts what it
 ///     can of the prefix; the session keeps the bytes in place.
@@ -160,7 +192,7 @@ concept FrameCodec = std::constructible_from<F, const Secrets&, direction> &&
     { F::prefix_size } -> std::convertible_to<std::size_t>;
     { F::body_offset } -> std::convertible_to<std::size_t>;
     { F::wire_size(n) } noexcept -> std::same_as<std::size_t>;
-    { f.seal(frame, n) } noexcept;
+    { f.seal(frame, n) } noexcept -> std::same_as<std::error_code>;
     { f.open_prefix(frame) } noexcept -> std::same_as<result<std::size_t>>;
     { f.open(frame, n) } noexcept -> std::same_as<std::error_code>;
 };

@@ -1,6 +1,7 @@
 #include "rlpx/ecies.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <new>
 
 #include "policies/crypto/aes.hpp"
@@ -29,8 +30,6 @@ void derive_keys(const secret<32>& z, keys& out) noexcept {
     out.km.assign(km);
     detail::wipe(km.data(), km.size());
 }
-
-std::error_code out_of_memory() noexcept { return std::make_error_code(std::errc::not_enough_memory); }
 
 }  // namespace
 
@@ -85,7 +84,7 @@ result<bytes> encrypt(const secp::public_key& remote, byte_view plaintext, byte_
         out.insert(out.end(), d.begin(), d.end());
         return out;
     } catch (const std::bad_alloc&) {
-        return out_of_memory();
+        std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
     } catch (...) {
         return make_error_code(transport::errc::crypto_failure);
     }
@@ -116,7 +115,7 @@ result<secure_bytes> decrypt(const secp::private_key& key, byte_view ciphertext,
         ctr.apply(c, m);
         return m;
     } catch (const std::bad_alloc&) {
-        return out_of_memory();
+        std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
     } catch (...) {
         return make_error_code(transport::errc::crypto_failure);
     }

@@ -42,7 +42,8 @@ void concat_kdf(byte_view z, mutable_byte_view out) noexcept;
 
 /// Encrypts `plaintext` to `remote`; the result is `overhead` bytes longer.
 /// Errors: rlpx::errc::invalid_curve_point if `remote` is not on the curve,
-/// transport::errc::random_failure, std::errc::not_enough_memory.
+/// transport::errc::random_failure. Allocation failure terminates (docs/architecture.md,
+/// "Failure policy").
 result<bytes> encrypt(const crypto::secp256k1::public_key& remote, byte_view plaintext, byte_view shared_mac_data,
                       const test_overrides& overrides = {}) noexcept;
 

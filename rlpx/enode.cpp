@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <exception>
 #include <new>
 
 #include "rlpx/error.hpp"
@@ -125,7 +126,7 @@ result<enode> parse_enode(std::string_view url) noexcept {
     try {
         return parse(url);
     } catch (const std::bad_alloc&) {
-        return std::make_error_code(std::errc::not_enough_memory);
+        std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
     }
 }
 

@@ -1,6 +1,7 @@
 #include "rlpx/handshake.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <new>
 #include <utility>
 
@@ -143,7 +144,7 @@ std::error_code ecies_handshake::start(bytes& out) noexcept {
     try {
         if (auto r = start_initiator(out); !r) ec = r.error();
     } catch (const std::bad_alloc&) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
+        std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
     } catch (...) {
         ec = fail(transport::errc::crypto_failure);
     }
@@ -217,7 +218,7 @@ result<handshake_step> ecies_handshake::consume(byte_view in, bytes& out) noexce
         try {
             return state_ == state::awaiting_auth ? consume_auth(in, out) : consume_ack(in);
         } catch (const std::bad_alloc&) {
-            return std::make_error_code(std::errc::not_enough_memory);
+            std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
         } catch (...) {
             return fail(transport::errc::crypto_failure);
         }

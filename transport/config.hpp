@@ -14,7 +14,9 @@
 // a one-line alias) and names it (without a name it keeps the base's);
 // `named<Config, "name">` renames one. `check_config<Config>()` asserts, one requirement per
 // line, that each role is present and satisfies its concept, so a bad policy
-// makes the compiler print exactly what is missing.
+// makes the compiler print exactly what is missing; and that each optional
+// hook a policy declares (policies/base_protocol.hpp, frame_layout.hpp) has
+// its exact signature, and that no hook is defined without its declaration.
 #pragma once
 
 #include <cstddef>
@@ -35,6 +37,7 @@
 #include "policies/frame_layout.hpp"
 #include "policies/key_agreement.hpp"
 #include "policies/mac_state.hpp"
+#include "transport/options.hpp"
 
 namespace polywire::transport {
 
@@ -116,6 +119,36 @@ using with_policy = detail::with_policy_config<Base, Role, Policy, Name>;
 template <class Base, fixed_string Name>
 using named = detail::named_config<Base, Name>;
 
+/// The optional hooks of a BaseProtocol P over secrets S: each declared one
+/// has its exact signature, and none is defined undeclared (a declaration
+/// misspelt, or forgotten, would switch the hook off without a word).
+template <class P, class S>
+constexpr void check_base_protocol_hooks() {
+    static_assert(!policies::declares_timers<P>() || policies::timers_hook_ok<P, time_point>,
+                  "BaseProtocol policy: declares uses_timers, so it needs next_deadline() const noexcept -> "
+                  "std::optional<time_point> and on_tick(time_point, frame_writer&) -> std::error_code");
+    static_assert(policies::declares_timers<P>() || !policies::defines_timers<P>,
+                  "BaseProtocol policy: defines next_deadline or on_tick but does not declare "
+                  "`static constexpr bool uses_timers = true;`");
+    static_assert(!policies::declares_key_updates<P>() || policies::key_updates_hook_ok<P>,
+                  "BaseProtocol policy: declares updates_keys, so it needs take_key_update() noexcept -> "
+                  "std::optional<key_update<K>>");
+    static_assert(policies::declares_key_updates<P>() || !policies::defines_key_updates<P>,
+                  "BaseProtocol policy: defines take_key_update but does not declare "
+                  "`static constexpr bool updates_keys = true;`");
+    static_assert(!policies::declares_wipe_keys<P>() || policies::wipe_keys_hook_ok<P>,
+                  "BaseProtocol policy: declares wipes_keys, so it needs void wipe_keys() noexcept");
+    static_assert(policies::declares_wipe_keys<P>() || !policies::defines_wipe_keys<P>,
+                  "BaseProtocol policy: defines wipe_keys but does not declare `static constexpr bool wipes_keys = true;`");
+    if constexpr (policies::declares_remote_id<P>()) {
+        static_assert(policies::remote_id_hook_ok<P, std::remove_cvref_t<decltype(std::declval<const S&>().remote_id)>>,
+                      "BaseProtocol policy: declares identifies_peer, so it needs remote_id() const noexcept, "
+                      "convertible to the secrets' remote_id");
+    }
+    static_assert(policies::declares_remote_id<P>() || !policies::defines_remote_id<P>,
+                  "BaseProtocol policy: defines remote_id but does not declare `static constexpr bool identifies_peer = true;`");
+}
+
 /// Asserts, one requirement per line, that a configuration is complete and
 /// each policy satisfies its concept. Called from session<Config>'s body.
 template <class Config>
@@ -138,6 +171,9 @@ constexpr bool check_config() {
                       "KeyAgreement policy: needs options, secrets, name, a (handshake_role, const options&) "
                       "constructor, noexcept start(bytes&) -> error_code, consume(byte_view, bytes&) -> "
                       "result<handshake_step>, take_secrets() -> secrets");
+        static_assert(std::is_move_assignable_v<K>,
+                      "KeyAgreement policy: must be move-assignable: the session resets it as it closes, so that a "
+                      "handshake cut short leaves no key behind");
         if constexpr (policies::KeyAgreement<K>) {
             using S = typename K::secrets;
             static_assert(policies::Cipher<C>,
@@ -175,11 +211,20 @@ constexpr bool check_config() {
             }
             static_assert(policies::BaseProtocol<P, S>,
                           "BaseProtocol policy: see the requirements listed in policies/base_protocol.hpp");
+            if constexpr (policies::BaseProtocol<P, S>) check_base_protocol_hooks<P, S>();
         }
         static_assert(policies::FrameLayout<L>,
                       "FrameLayout policy: needs name, header_size, max_frame_size, static padded_size, "
                       "encode_header, decode_header -> result<size_t> (static or members), static encode_code, "
                       "decode_code -> result<decoded_code>");
+        if constexpr (policies::FrameLayout<L>) {
+            static_assert(!policies::declares_packing<L>() || policies::packing_encode_code_ok<L>,
+                          "FrameLayout policy: declares packs_messages, so it needs static void "
+                          "encode_code(uint64_t code, size_t payload_size, bytes& out)");
+            static_assert(policies::declares_packing<L>() || policies::single_encode_code_ok<L>,
+                          "FrameLayout policy: needs static void encode_code(uint64_t code, bytes& out); a layout "
+                          "that packs messages declares packs_messages and takes the payload's size too");
+        }
         static_assert(policies::Compressor<Z>,
                       "Compressor policy: needs name, max_decompressed_size, max_compressed_size, compress, "
                       "declared_size -> result<size_t>, decompress -> error_code");

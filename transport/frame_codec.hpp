@@ -57,7 +57,7 @@ public:
         mac_ = Mac(u.keys, dir_);
     }
 
-    void seal(mutable_byte_view frame, std::size_t n) noexcept {
+    std::error_code seal(mutable_byte_view frame, std::size_t n) noexcept {
         const std::size_t padded = Layout::padded_size(n);
         mutable_byte_view h = frame.subspan(header_at, Layout::header_size);
         layout_.encode_header(n, h);
@@ -70,6 +70,7 @@ public:
         } else {
             mac_.body_tag(body, frame.subspan(body_offset + padded + ctag, mtag));
         }
+        return {};
     }
 
     result<std::size_t> open_prefix(mutable_byte_view prefix) noexcept {

@@ -75,9 +75,13 @@
 // `established` returns errc::not_established. Neither is undefined
 // behaviour. No plaintext of a frame that failed authentication is ever
 // delivered: MACs are checked before decrypting, sizes before allocating.
-// Nothing here throws; allocation failure terminates, as everywhere in C++.
+// Nothing here throws. A frame the session cannot write is reported, never
+// dropped silently: send() returns message_too_large (the session goes on)
+// or the codec's sealing error (the session closes with it). Allocation
+// failure terminates, in the session as in every key agreement and
+// primitive (docs/architecture.md, "Failure policy").
 //
-// Test-only: polywire::testing::set_key_dump_hook_for_testing_only (below)
+// Test-only: polywire::testing::set_key_dump_hook_for_testing_only (impl/key_dump.hpp)
 // hands a test every secret a session's handshake made, so that it can look
 // for them where they must never be (output, logs, error messages). Unset,
 // it costs one relaxed atomic load per handshake step.
@@ -85,7 +89,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cstring>
 #include <optional>
 #include <span>
@@ -97,52 +100,12 @@
 #include "transport/error.hpp"
 #include "transport/events.hpp"
 #include "transport/frame_codec.hpp"
+#include "transport/impl/datagram_flight.hpp"
+#include "transport/impl/event_queue.hpp"
+#include "transport/impl/input_buffer.hpp"
+#include "transport/impl/key_dump.hpp"
+#include "transport/impl/timer_set.hpp"
 #include "transport/options.hpp"
-
-// ---- test-only: the key-dump hook ---------------------------------------
-namespace polywire::testing {
-
-/// One secret handed to the key-dump hook: what it is ("aes_secret",
-/// "static_private_key"...) and its bytes, valid during the call only.
-struct dumped_secret {
-    std::string_view label;
-    byte_view bytes;
-};
-
-/// TEST ONLY. Called on the session's thread with the configuration's name
-/// and the secrets: after start() and after each handshake step with what
-/// the key agreement holds then (its static and ephemeral private keys,
-/// nonces, chaining keys — whatever it still has), and once when the
-/// handshake's secrets are handed to the session (every derived key of the
-/// secrets struct, and the static keys of the options). All-zero values
-/// (wiped keys) are left out. Must not throw.
-using key_dump_hook = void (*)(std::string_view configuration, std::span<const dumped_secret> secrets);
-
-namespace detail {
-inline std::atomic<key_dump_hook> key_dump_hook_{nullptr};
-
-/// Collects what the `dump_secrets(const T&, collector&)` free functions
-/// (found by argument-dependent lookup next to a key agreement, its options
-/// or its secrets struct) report; no heap, views only.
-struct secret_collector {
-    static constexpr std::size_t capacity = 24;
-    std::array<dumped_secret, capacity> items{};
-    std::size_t count = 0;
-    void operator()(std::string_view label, byte_view b) noexcept {
-        if (count == capacity || std::all_of(b.begin(), b.end(), [](std::uint8_t x) { return x == 0; })) return;
-        items[count++] = {label, b};
-    }
-};
-}  // namespace detail
-
-/// TEST ONLY: installs (or, with nullptr, removes) the process-wide
-/// key-dump hook. Production code never calls this; nothing in polywire
-/// outside tests does.
-inline void set_key_dump_hook_for_testing_only(key_dump_hook hook) noexcept {
-    detail::key_dump_hook_.store(hook, std::memory_order_release);
-}
-
-}  // namespace polywire::testing
 
 namespace polywire::transport {
 
@@ -238,63 +201,70 @@ public:
     /// Datagram layouts: datagrams discarded so far, and why the last one was
     /// (kept after the session closed: after a handshake_timeout, the last
     /// handshake message the key agreement refused, if any).
-    std::uint64_t discarded_datagrams() const noexcept { return discarded_; }
-    std::error_code last_discard() const noexcept { return last_discard_; }
+    std::uint64_t discarded_datagrams() const noexcept { return flight_.discarded(); }
+    std::error_code last_discard() const noexcept { return flight_.last_discard(); }
     /// Datagram layouts, responder: the most it sends an address it has not
     /// verified yet, as a multiple of what it received from there.
-    static constexpr std::size_t amplification_limit = 3;
+    static constexpr std::size_t amplification_limit = detail::datagram_flight<true>::amplification_limit;
 
 private:
-    struct pending {
-        event_kind kind;
-        std::uint64_t code = 0;
-        std::size_t offset = 0;  // into in_, for messages
-        std::size_t size = 0;
-        bool compressed = false;
-        std::uint8_t reason = 0;
-        std::error_code error{};
-    };
+    static constexpr bool datagrams = policies::is_datagram<frame_layout>();
 
     bool keys_ready() const noexcept { return egress_.has_value(); }
     bool compressing() const noexcept {
         return !std::is_same_v<compressor, policies::no_compression> && base_.compression_active();
     }
+    /// A responder before its keys: its peer's address is not verified.
+    bool unverified() const noexcept { return role_ == policies::handshake_role::recipient && !keys_ready(); }
+    /// An initiator before its keys: it resends its flight on a timer.
+    bool awaiting_answer() const noexcept { return role_ == policies::handshake_role::initiator && !keys_ready(); }
+
+    // impl/session_start.hpp
+    std::error_code process(time_point now) noexcept;
+    std::error_code on_keys(time_point now) noexcept;
+    /// The key-dump hook (tests only): a no-op unless one is installed.
+    void dump_keys_for_testing_only(const secrets* s) const noexcept;
+    // impl/session_receive.hpp
+    std::error_code read_frame(bool& progressed) noexcept;
+    std::error_code dispatch_body(std::size_t body, std::size_t size) noexcept;
+    std::error_code dispatch(std::uint64_t code, std::size_t offset, std::size_t size) noexcept;
+    /// A frame or datagram refused before authentication: discarded over
+    /// datagrams (returns no error), fatal over a stream (returns `ec`).
+    std::error_code reject(std::error_code ec) noexcept;
+    /// Bytes of input no untaken message points into (all parsed bytes at most).
+    std::size_t reclaimable() const noexcept { return events_.first_message_offset(in_.parsed()); }
+    void compact() noexcept;
+    void push(const detail::queued_event& e) { events_.push(e); }
+    // impl/session_output.hpp
+    /// Seals one frame into the output; on an error (docs/architecture.md,
+    /// "Failure policy") nothing of it is queued.
+    std::error_code write_frame(std::uint64_t code, byte_view payload, bool compressible, bool reply = false);
+    std::error_code seal_body(byte_view body);
+    std::error_code check_send(std::uint64_t code, std::size_t size) const noexcept;
+    void apply_key_updates() noexcept;
+    // impl/session_deadlines.hpp
+    std::error_code tick_base(time_point now, bool force) noexcept;
+    // The shrink policy of options.hpp (limits::retained_buffer).
+    bool holds_large_buffers() const noexcept;
+    bool large_buffers_releasable() const noexcept;
+    void note_buffer_use(time_point now) noexcept {
+        if (holds_large_buffers()) timers_.used_large_buffer(now);
+    }
+    void release_large_buffers(time_point now) noexcept;
+    // impl/session_close.hpp
     std::error_code fail(std::error_code ec) noexcept;
     /// Destroys both codecs (their keys are wiped) and any key the key
     /// agreement still holds: called as the session closes.
     void wipe_keys() noexcept;
-    /// The key-dump hook (tests only): a no-op unless one is installed.
-    void dump_keys_for_testing_only(const secrets* s) const noexcept;
-    std::error_code process(time_point now) noexcept;
-    std::error_code on_keys(time_point now) noexcept;
-    std::error_code read_frame(bool& progressed) noexcept;
-    std::error_code dispatch(std::uint64_t code, std::size_t offset, std::size_t size) noexcept;
-    std::error_code dispatch_body(std::size_t body) noexcept;
-    std::error_code reject(std::error_code ec) noexcept;
-    void write_frame(std::uint64_t code, byte_view payload, bool compressible, bool reply = false);
-    void seal_body(byte_view body);
-    std::error_code check_send(std::uint64_t code, std::size_t size) const noexcept;
-    void apply_key_updates() noexcept;
-    std::error_code tick_base(time_point now, bool force) noexcept;
-    // Datagram layouts.
-    static constexpr bool datagrams = policies::is_datagram<frame_layout>();
-    void end_datagram() noexcept;
-    void remember_flight(std::size_t from, time_point now);
-    void resend_flight(time_point now);
-    bool within_amplification_limit(std::size_t n) noexcept;
-    std::error_code discard(std::error_code why) noexcept;
-    void compact() noexcept;
-    std::size_t reclaimable() const noexcept;
-    void push(pending p) { events_.push_back(p); }
+
     policies::frame_writer writer() noexcept {
         frame_sink_.self = this;  // the session may have moved since the last call
         return policies::frame_writer(frame_sink_);
     }
-
     struct sink {
         session* self;
-        void operator()(std::uint64_t code, byte_view payload, bool compressible, bool reply) {
-            self->write_frame(code, payload, compressible, reply);
+        std::error_code operator()(std::uint64_t code, byte_view payload, bool compressible, bool reply) {
+            return self->write_frame(code, payload, compressible, reply);
         }
     };
 
@@ -311,10 +281,10 @@ private:
     remote_id_type remote_id_{};
     sink frame_sink_{this};
 
-    bytes in_;                  // received bytes: [0, parse_) parsed, rest not yet
-    std::size_t parse_ = 0;      // start of the next (or partly read) frame
-    std::size_t body_size_ = 0;  // body size of the frame whose prefix was read
-    bool header_read_ = false;
+    detail::input_buffer in_;    // received bytes (impl/input_buffer.hpp)
+    detail::event_queue events_;  // what next_event() hands out (impl/event_queue.hpp)
+    detail::timer_set timers_;    // keepalive, timeouts, linger (impl/timer_set.hpp)
+    detail::datagram_flight<datagrams> flight_;  // datagram-only state (impl/datagram_flight.hpp)
     bytes out_;
     std::size_t out_pos_ = 0;
     // Automatic replies (frame_writer::reply) queued in out_: what each said
@@ -332,36 +302,6 @@ private:
     bytes code_buf_;
     bytes batch_;                // send_batch: encoded messages
     std::vector<std::size_t> batch_ends_;
-    // Datagram layouts only: where each datagram in out_ ends, the last
-    // handshake flight (its datagrams), and the discard count.
-    std::vector<std::size_t> out_ends_;
-    std::size_t out_end_head_ = 0;
-    bytes flight_;
-    std::vector<std::size_t> flight_ends_;
-    time_point flight_sent_{};
-    time_point flight_until_{};  // after the keys: when the final flight is dropped
-    std::uint64_t discarded_ = 0;
-    std::error_code last_discard_{};
-    bool stale_ = false;         // the datagram being processed repeated a handshake message
-    std::size_t unverified_in_ = 0, unverified_out_ = 0;  // responder, before the keys: bytes received, sent
-    std::vector<pending> events_;
-    std::size_t event_head_ = 0;
-
-    time_point started_{};
-    time_point last_rx_{};
-    time_point last_activity_{};
-    time_point ping_sent_{};
-    bool ping_outstanding_ = false;
-    time_point linger_until_{};
-    time_point large_use_{};  // the last receive or send while a buffer exceeded limits.retained_buffer
-
-    // The shrink policy of options.hpp (limits::retained_buffer).
-    bool holds_large_buffers() const noexcept;
-    bool large_buffers_releasable() const noexcept;
-    void note_buffer_use(time_point now) noexcept {
-        if (holds_large_buffers()) large_use_ = now;
-    }
-    void release_large_buffers(time_point now) noexcept;
 };
 
 }  // namespace polywire::transport

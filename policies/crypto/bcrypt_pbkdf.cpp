@@ -1,5 +1,6 @@
 #include "policies/crypto/bcrypt_pbkdf.hpp"
 
+#include <exception>
 #include <memory>
 #include <new>
 
@@ -18,8 +19,7 @@ std::error_code bcrypt_pbkdf(mutable_byte_view out, std::string_view passphrase,
         kdf->derive_key(out.data(), out.size(), passphrase.data(), passphrase.size(), salt.data(), salt.size());
         return {};
     } catch (const std::bad_alloc&) {
-        detail::wipe(out.data(), out.size());
-        return std::make_error_code(std::errc::not_enough_memory);
+        std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
     } catch (...) {
         detail::wipe(out.data(), out.size());
         return errc::backend_failure;

@@ -1,6 +1,7 @@
 #include "policies/crypto/chacha20_poly1305.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <new>
 
 #include <botan/aead.h>
@@ -102,7 +103,7 @@ std::error_code botan_chacha20_poly1305<N>::set_key(byte_view key) noexcept {
         if (p_->dec) p_->mode(Botan::DECRYPTION);
         return {};
     } catch (const std::bad_alloc&) {
-        return std::make_error_code(std::errc::not_enough_memory);
+        std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
     } catch (...) {
         return aead_errc::library_failure;
     }
@@ -126,7 +127,7 @@ std::error_code botan_chacha20_poly1305<N>::seal(byte_view nonce, byte_view ad, 
             std::copy(p_->tag.begin(), p_->tag.end(), tag.begin());
             return {};
         } catch (const std::bad_alloc&) {
-            ec = std::make_error_code(std::errc::not_enough_memory);
+            std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
         } catch (...) {
             ec = aead_errc::library_failure;
         }
@@ -157,7 +158,7 @@ std::error_code botan_chacha20_poly1305<N>::open(byte_view nonce, byte_view ad, 
         } catch (const Botan::Invalid_Authentication_Tag&) {
             ec = aead_errc::tag_mismatch;
         } catch (const std::bad_alloc&) {
-            ec = std::make_error_code(std::errc::not_enough_memory);
+            std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
         } catch (...) {
             ec = aead_errc::library_failure;
         }

@@ -1,6 +1,8 @@
 #include "policies/crypto/ed25519.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <new>
 
 #include <botan/ed25519.h>
 #include <botan/pubkey.h>
@@ -33,6 +35,8 @@ result<private_key> private_key::from_seed(byte_view seed) noexcept {
         out.seed_.assign(seed);
         std::copy(pub.begin(), pub.end(), out.pk_.begin());
         return out;
+    } catch (const std::bad_alloc&) {
+        std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
     } catch (...) {
         return crypto::errc::backend_failure;
     }
@@ -52,6 +56,8 @@ signature private_key::sign(byte_view message) const noexcept {
         Botan::PK_Signer signer(k, rng, "Pure");
         const std::vector<std::uint8_t> s = signer.sign_message(message.data(), message.size(), rng);
         if (s.size() == signature_size) std::copy(s.begin(), s.end(), sig.begin());
+    } catch (const std::bad_alloc&) {
+        std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
     } catch (...) {
         sig.fill(0);
     }

@@ -1,5 +1,6 @@
 #include "policies/crypto/hkdf.hpp"
 
+#include <exception>
 #include <memory>
 #include <new>
 
@@ -18,7 +19,7 @@ std::error_code hkdf_sha256(mutable_byte_view out, byte_view ikm, byte_view salt
         kdf->kdf(out.data(), out.size(), ikm.data(), ikm.size(), salt.data(), salt.size(), info.data(), info.size());
         return {};
     } catch (const std::bad_alloc&) {
-        return std::make_error_code(std::errc::not_enough_memory);
+        std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
     } catch (...) {
         detail::wipe(out.data(), out.size());
         return errc::backend_failure;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <exception>
 #include <new>
 
 #include "transport/error.hpp"
@@ -88,7 +89,7 @@ result<local_capability> parse_capability(std::string_view s) noexcept {
     try {
         c.name.assign(name);
     } catch (const std::bad_alloc&) {
-        return std::make_error_code(std::errc::not_enough_memory);
+        std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
     }
     return c;
 }

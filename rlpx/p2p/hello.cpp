@@ -1,6 +1,7 @@
 #include "rlpx/p2p/hello.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <new>
 
 #include "rlpx/error.hpp"
@@ -103,7 +104,7 @@ result<hello> decode_hello(byte_view payload) noexcept {
     try {
         return decode_impl(payload);
     } catch (const std::bad_alloc&) {
-        return std::make_error_code(std::errc::not_enough_memory);
+        std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
     }
 }
 

@@ -171,10 +171,11 @@ struct xor_codec {
     static constexpr std::size_t body_offset = 2;
     static std::size_t wire_size(std::size_t n) noexcept { return 2 + n; }
     xor_codec(const secrets&, direction) noexcept {}
-    void seal(mutable_byte_view f, std::size_t n) noexcept {
+    std::error_code seal(mutable_byte_view f, std::size_t n) noexcept {
         f[0] = static_cast<std::uint8_t>(n >> 8);
         f[1] = static_cast<std::uint8_t>(n);
         for (std::size_t i = 2; i < f.size(); ++i) f[i] ^= 0x5a;
+        return {};
     }
     result<std::size_t> open_prefix(mutable_byte_view p) noexcept { return std::size_t{p[0]} << 8 | p[1]; }
     std::error_code open(mutable_byte_view f, std::size_t) noexcept {

@@ -74,6 +74,51 @@ toy_session::options opts() {
     return o;
 }
 
+// A base protocol that opts in to the wipe_keys hook (policies/base_protocol.hpp)
+// and counts the calls.
+struct wiping_protocol : polywire::policies::no_base_protocol {
+    using no_base_protocol::no_base_protocol;
+    static constexpr bool wipes_keys = true;
+    static inline int wiped = 0;
+    void wipe_keys() noexcept { ++wiped; }
+};
+using wiping_session = session<with_policy<toy_config, role::base_protocol, wiping_protocol>>;
+static_assert(polywire::policies::has_wipe_keys<wiping_protocol>);
+static_assert(!polywire::policies::has_wipe_keys<polywire::policies::no_base_protocol>);
+
+TEST(SessionTest, ADeclaredWipeKeysHookIsCalledAsTheSessionCloses) {
+    wiping_session::options o;
+    o.handshake.secrets_for_testing_only.key = secret<32>(bytes(32, 0x42));
+    wiping_session s(policies::handshake_role::initiator, o);
+    ASSERT_FALSE(s.start({}));
+    ASSERT_EQ(s.state(), session_state::established);
+    wiping_protocol::wiped = 0;
+    ASSERT_FALSE(s.close(0, {}));
+    EXPECT_EQ(wiping_protocol::wiped, 1);
+    EXPECT_EQ(s.egress_codec(), nullptr);
+}
+
+// A base protocol whose ping is larger than a frame may be: the writer
+// reports it instead of dropping it silently.
+struct oversized_ping_protocol : polywire::policies::no_base_protocol {
+    using no_base_protocol::no_base_protocol;
+    static inline std::error_code ping_result{};
+    void ping(polywire::policies::frame_writer& w) { ping_result = w(1, bytes(toy_layout::max_frame_size), false); }
+};
+using oversized_ping_session = session<with_policy<toy_config, role::base_protocol, oversized_ping_protocol>>;
+
+TEST(SessionTest, AFrameTooLargeForTheLayoutIsReportedToItsWriter) {
+    oversized_ping_session::options o;
+    o.handshake.secrets_for_testing_only.key = secret<32>(bytes(32, 0x42));
+    oversized_ping_session s(policies::handshake_role::initiator, o);
+    ASSERT_FALSE(s.start({}));
+    oversized_ping_protocol::ping_result = {};
+    ASSERT_FALSE(s.ping({}));
+    EXPECT_EQ(oversized_ping_protocol::ping_result, errc::message_too_large);  // 1 code byte + 1000 > 1000
+    EXPECT_TRUE(s.pending_output().empty());
+    EXPECT_EQ(s.state(), session_state::established);
+}
+
 TEST(SessionTest, StartsInInitialAndEstablishesWithPresetKeys) {
     toy_session s(policies::handshake_role::initiator, opts());
     EXPECT_EQ(s.state(), session_state::initial);

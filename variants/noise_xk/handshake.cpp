@@ -1,6 +1,7 @@
 #include "variants/noise_xk/handshake.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <new>
 
 #include "policies/crypto/chacha20_poly1305.hpp"
@@ -111,7 +112,7 @@ std::error_code noise_xk_handshake::start(bytes& out) noexcept {
             if (!ec) state_ = state::awaiting_act1;
         }
     } catch (const std::bad_alloc&) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
+        std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
     }
     if (ec) {
         state_ = state::failed;
@@ -259,7 +260,7 @@ result<handshake_step> noise_xk_handshake::consume(byte_view in, bytes& out) noe
             default: break;
         }
     } catch (const std::bad_alloc&) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
+        std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
     }
     if (ec) {
         state_ = state::failed;

@@ -63,6 +63,9 @@ class authenticate_protocol {
 public:
     static constexpr std::string_view name = "Authenticate (c-lightning v3)";
     static constexpr bool keepalive = false;
+    /// Optional hook (policies/base_protocol.hpp): remote_id(), the identity
+    /// Authenticate proved.
+    static constexpr bool identifies_peer = true;
 
     struct options {
         /// This node's static key; its node id is the compressed public key.

@@ -65,6 +65,10 @@ class control_protocol {
 public:
     static constexpr std::string_view name = "x25519-xchacha control: ping/pong, close, X25519 rekey";
     static constexpr bool keepalive = true;
+    // Optional hooks (policies/base_protocol.hpp): timers, key updates, wipe_keys.
+    static constexpr bool uses_timers = true;
+    static constexpr bool updates_keys = true;
+    static constexpr bool wipes_keys = true;
 
     struct options {
         /// Interval between rekeys (0: never start one; peers' are still answered).
@@ -156,7 +160,7 @@ private:
 };
 
 static_assert(policies::BaseProtocol<control_protocol, secrets>);
-static_assert(policies::has_timers<control_protocol, transport::time_point>);
+static_assert(policies::has_timers<control_protocol, transport::time_point>);  // declared, and well-formed
 static_assert(policies::has_key_updates<control_protocol>);
 
 }  // namespace polywire::variants::x25519_xchacha

@@ -1,5 +1,7 @@
 #include "variants/x25519_xchacha/cookie.hpp"
 
+#include <exception>
+#include <new>
 #include <string_view>
 
 #include "policies/crypto/hash.hpp"
@@ -64,6 +66,8 @@ cookie_guard::verdict cookie_guard::check(byte_view datagram, byte_view source, 
             reply.push_back(kind::cookie);
             reply.insert(reply.end(), datagram.begin() + 1, datagram.begin() + 17);  // sid_i
             reply.insert(reply.end(), c->begin(), c->end());
+        } catch (const std::bad_alloc&) {
+            std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
         } catch (...) {
             reply.clear();
             return verdict::drop;

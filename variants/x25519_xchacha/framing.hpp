@@ -26,6 +26,7 @@
 // peer has switched and no packet under it can pass the replay window.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -128,6 +129,8 @@ public:
     /// Whether a datagram is a packet (else a handshake message).
     static bool carries_frame(byte_view datagram) noexcept { return !datagram.empty() && datagram[0] == kind::data; }
 
+    /// Several messages per frame (policies/frame_layout.hpp).
+    static constexpr bool packs_messages = true;
     /// channel (LE32) | payload length (LE32).
     static void encode_code(std::uint64_t channel, std::size_t n, bytes& out) {
         for (std::size_t i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(channel >> (8 * i)));
@@ -172,18 +175,21 @@ public:
         slots_[0].emplace(slot{.epoch = 0, .cipher = Cipher(s, d)});
     }
 
-    void seal(mutable_byte_view frame, std::size_t n) noexcept {
+    /// Seals under the next packet id; once the ids run out (2^64 - 1
+    /// packets), refuses with errc::packet_ids_exhausted rather than reuse a
+    /// nonce, and wipes the plaintext (the session drops the frame and closes).
+    std::error_code seal(mutable_byte_view frame, std::size_t n) noexcept {
         mutable_byte_view h = frame.first(prefix_size);
         mutable_byte_view body = frame.subspan(body_offset, n);
         mutable_byte_view tag = frame.subspan(body_offset + n, Cipher::tag_size);
         if (next_id_ == std::numeric_limits<std::uint64_t>::max() || !slots_[0]) {
-            // Never reached in practice: an unusable frame rather than a reused nonce.
             detail::wipe(frame.data(), frame.size());
-            return;
+            return slots_[0] ? make_error_code(errc::packet_ids_exhausted) : make_error_code(transport::errc::session_closed);
         }
         Layout::write_header(h, {.epoch = static_cast<std::uint8_t>(slots_[0]->epoch), .length = n, .packet_id = next_id_});
         slots_[0]->cipher.seal_packet(next_id_, h, body, tag);
         ++next_id_;
+        return {};
     }
 
     result<std::size_t> open_prefix(mutable_byte_view prefix) noexcept {
@@ -239,6 +245,9 @@ public:
     std::size_t keys_held() const noexcept { return (slots_[0] ? 1u : 0u) + (slots_[1] ? 1u : 0u); }
     /// Egress: the id of the next packet.
     std::uint64_t next_packet_id() const noexcept { return next_id_; }
+    /// Egress: continues from packet id `id` (tests reach the end of the id
+    /// space this way; ids only ever grow, so a smaller `id` is ignored).
+    void skip_to_packet_id(std::uint64_t id) noexcept { next_id_ = std::max(next_id_, id); }
     const replay_window<Layout::replay_bits>& window() const noexcept { return window_; }
 
 private:

@@ -1,6 +1,8 @@
 #include "variants/x25519_xchacha/handshake.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <new>
 
 #include "policies/crypto/hkdf.hpp"
 #include "policies/crypto/random.hpp"
@@ -137,7 +139,9 @@ result<policies::handshake_step> handshake::consume(byte_view in, bytes& out) no
                 return read_finished(in);
             default: return transport::errc::session_closed;
         }
-    } catch (...) {  // allocation failure in a vector: report, do not throw
+    } catch (const std::bad_alloc&) {
+        std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
+    } catch (...) {  // anything else a library throws: report, do not throw
         return fail(transport::errc::crypto_failure);
     }
 }

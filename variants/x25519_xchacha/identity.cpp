@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <exception>
+#include <new>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -259,6 +261,8 @@ result<identity_key> parse_openssh_private_key(std::string_view text, std::optio
         try {
             crypto::aes_ctr ctr(byte_view(key_iv).first(info->key_size), byte_view(key_iv).subspan(info->key_size));
             ctr.apply(plain);
+        } catch (const std::bad_alloc&) {
+            std::terminate();  // allocation failure terminates (docs/architecture.md, "Failure policy")
         } catch (...) {
             return transport::errc::crypto_failure;
         }

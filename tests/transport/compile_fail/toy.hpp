@@ -9,8 +9,10 @@
 #include <boost/hana/pair.hpp>
 #include <boost/hana/type.hpp>
 
+#include "policies/base_protocol.hpp"
 #include "policies/compressor.hpp"
 #include "policies/mac_state.hpp"
+#include "policies/models/aes_ctr.hpp"
 #include "tests/support/preset_key_agreement.hpp"
 #include "transport/config.hpp"
 #include "transport/error.hpp"
@@ -35,6 +37,33 @@ struct toy_layout {
     }
     static void encode_code(std::uint64_t code, bytes& out) { out.push_back(static_cast<std::uint8_t>(code)); }
     static result<policies::decoded_code> decode_code(byte_view b) noexcept { return policies::decoded_code{b[0], 1}; }
+};
+
+// Secrets a toy AES-CTR configuration can be built from.
+struct hook_secrets {
+    secret<32> key;
+    int remote_id = 0;
+};
+inline byte_view cipher_key(const hook_secrets& s, policies::direction) { return s.key.view(); }
+inline byte_view cipher_iv(const hook_secrets& s, policies::direction) { return s.key.view().first(16); }
+
+/// A complete configuration but for the policies a snippet breaks.
+template <class BaseProtocol = policies::no_base_protocol, class Layout = toy_layout,
+          class KeyAgreement = test::preset_key_agreement<hook_secrets>>
+struct toy_config {
+    static constexpr std::string_view name = "toy";
+    static constexpr auto policies = hana::make_map(
+        hana::make_pair(hana::type_c<role::key_agreement>, hana::type_c<KeyAgreement>),
+        hana::make_pair(hana::type_c<role::cipher>, hana::type_c<polywire::policies::aes_ctr<32>>),
+        hana::make_pair(hana::type_c<role::mac_state>, hana::type_c<polywire::policies::no_mac>),
+        hana::make_pair(hana::type_c<role::frame_layout>, hana::type_c<Layout>),
+        hana::make_pair(hana::type_c<role::compressor>, hana::type_c<polywire::policies::no_compression>),
+        hana::make_pair(hana::type_c<role::base_protocol>, hana::type_c<BaseProtocol>));
+};
+
+/// A base protocol to add (or misspell) optional hooks on.
+struct toy_protocol : policies::no_base_protocol {
+    using no_base_protocol::no_base_protocol;
 };
 
 }  // namespace polywire::transport::compile_fail

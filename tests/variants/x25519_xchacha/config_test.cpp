@@ -4,6 +4,7 @@
 // go both ways, a byte at a time too, and batches share packets.
 #include "variants/x25519_xchacha/config.hpp"
 
+#include <limits>
 #include <type_traits>
 
 #include <gtest/gtest.h>
@@ -36,6 +37,19 @@ TEST(X25519XChaChaConfigTest, NamesItsPoliciesOnOneScreen) {
     EXPECT_NE(config_udp::name, config::name);
     EXPECT_TRUE(config_udp::name.starts_with("x25519-xchacha over UDP: "));
     EXPECT_TRUE(config::name.starts_with("x25519-xchacha: "));
+}
+
+TEST(X25519XChaChaConfigTest, SendReportsThePacketIdsRunningOutAndCloses) {
+    stream_pair p(alice_options<session>(), bob_options<session>());
+    p.start();
+    ASSERT_EQ(p.a.state(), session_state::established);
+    // The egress codec is the session's own; a test reaches the end of its ids.
+    const_cast<session::codec*>(p.a.egress_codec())->skip_to_packet_id(std::numeric_limits<std::uint64_t>::max());
+    const std::size_t before = p.a.pending_output().size();
+    EXPECT_EQ(p.a.send(1, bytes(10, 1), p.now), errc::packet_ids_exhausted);
+    EXPECT_EQ(p.a.state(), session_state::closed);
+    EXPECT_EQ(p.a.error(), errc::packet_ids_exhausted);
+    EXPECT_EQ(p.a.pending_output().size(), before);  // no frame, and no unusable one either
 }
 
 TEST(X25519XChaChaConfigTest, StreamHandshakeCompletesWithBothIdentities) {

@@ -3,6 +3,8 @@
 // wire, and key epochs (egress switch, ingress holding two, retirement).
 #include "variants/x25519_xchacha/framing.hpp"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "policies/crypto/xchacha20_poly1305.hpp"
@@ -73,6 +75,21 @@ TEST(FramingTest, MessageHeadersAreChannelAndLengthLittleEndian) {
     out.pop_back();  // the length now overruns the body
     EXPECT_EQ(stream_layout::decode_code(out).error(), errc::malformed_message);
     EXPECT_EQ(stream_layout::decode_code(h("01020304")).error(), errc::malformed_message);
+}
+
+TEST(FramingTest, SealingRefusesOnceThePacketIdsRunOut) {
+    stream_codec egress(fixed_secrets(true), direction::egress);
+    egress.skip_to_packet_id(std::numeric_limits<std::uint64_t>::max() - 1);
+    bytes body = h("0700000003000000c0ffee");
+    bytes frame(stream_codec::wire_size(body.size()));
+    std::copy(body.begin(), body.end(), frame.begin() + stream_codec::body_offset);
+    EXPECT_FALSE(egress.seal(frame, body.size()));  // the last id
+    std::copy(body.begin(), body.end(), frame.begin() + stream_codec::body_offset);
+    EXPECT_EQ(egress.seal(frame, body.size()), errc::packet_ids_exhausted);  // never a reused nonce
+    EXPECT_EQ(frame, bytes(frame.size(), 0));  // and no plaintext left in it
+    EXPECT_EQ(egress.next_packet_id(), std::numeric_limits<std::uint64_t>::max());
+    egress.skip_to_packet_id(5);  // ids never go back
+    EXPECT_EQ(egress.next_packet_id(), std::numeric_limits<std::uint64_t>::max());
 }
 
 TEST(FramingTest, SealsTheDocumentedWireForm) {

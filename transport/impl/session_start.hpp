@@ -1,0 +1,110 @@
+// transport::session<Config>: construction, start() and the handshake
+// (process(), on_keys()), and the key-dump hook. Read the contract at the
+// top of transport/session.hpp first.
+#pragma once
+
+namespace polywire::transport {
+
+namespace detail {
+/// The key agreement of a session: over datagrams built with
+/// policies::over_datagrams if it takes that (policies/key_agreement.hpp).
+template <class KeyAgreement, bool Datagrams, class Options>
+KeyAgreement make_key_agreement(policies::handshake_role role, const Options& o) {
+    if constexpr (Datagrams && std::is_constructible_v<KeyAgreement, policies::handshake_role, const Options&,
+                                                       policies::over_datagrams>) {
+        return KeyAgreement(role, o, policies::over_datagrams{});
+    } else {
+        return KeyAgreement(role, o);
+    }
+}
+}  // namespace detail
+
+template <class Config>
+session<Config>::session(policies::handshake_role role, options opts)
+    : opts_(std::move(opts)),
+      role_(role),
+      ka_(detail::make_key_agreement<key_agreement, datagrams>(role, opts_.handshake)),
+      base_(opts_.protocol) {}
+
+template <class Config>
+std::error_code session<Config>::start(time_point now) noexcept {
+    if (state_ != session_state::initial) return state_ == session_state::closed ? errc::session_closed : errc::invalid_argument;
+    state_ = session_state::handshaking;
+    timers_.start(now);
+    const std::size_t before = out_.size();
+    if (auto ec = ka_.start(out_)) return fail(ec);
+    dump_keys_for_testing_only(nullptr);
+    flight_.started(out_, before, now);
+    return process(now);  // a key agreement may complete without input
+}
+
+template <class Config>
+std::error_code session<Config>::process(time_point now) noexcept {
+    while (state_ == session_state::handshaking || state_ == session_state::established) {
+        if (!keys_ready()) {
+            const std::size_t before = out_.size();
+            auto step = ka_.consume(in_.unparsed(), out_);
+            if (!step) {
+                // docs/architecture.md, "Datagrams": a handshake message the
+                // key agreement refuses (forged, foreign, malformed) is
+                // discarded; the genuine one may still come, and the
+                // handshake deadline bounds the wait. Over a stream: fatal.
+                if (flight_.discards_handshake_error(step.error())) {
+                    reject(step.error());
+                    break;
+                }
+                return fail(step.error());
+            }
+            in_.advance(step.value().consumed);
+            if (step.value().consumed > 0 && !step.value().done) dump_keys_for_testing_only(nullptr);
+            flight_.handshake_step(out_, before, step.value(), unverified(), now);
+            if (step.value().done) {
+                if (auto ec = on_keys(now)) return ec;
+                flight_.keys_agreed(out_, before, now, opts_.timeouts);
+                continue;
+            }
+            if (step.value().consumed == 0) break;
+            continue;
+        }
+        bool progressed = false;
+        if (auto ec = read_frame(progressed)) return fail(ec);
+        if (!progressed) break;
+    }
+    return {};
+}
+
+template <class Config>
+std::error_code session<Config>::on_keys(time_point now) noexcept {
+    {
+        secrets s = ka_.take_secrets();
+        dump_keys_for_testing_only(&s);
+        egress_.emplace(s, policies::direction::egress);
+        ingress_.emplace(s, policies::direction::ingress);
+        remote_id_ = s.remote_id;
+        auto w = writer();
+        if (auto ec = base_.start(s, w)) return fail(ec);
+        apply_key_updates();
+    }
+    if (auto ec = tick_base(now, true)) return ec;  // arms the base protocol's timers
+    if (base_.greeting_done()) {
+        state_ = session_state::established;
+        push({.kind = event_kind::handshake_complete});
+    }
+    return {};
+}
+
+template <class Config>
+void session<Config>::dump_keys_for_testing_only(const secrets* s) const noexcept {
+    const testing::key_dump_hook hook = testing::detail::key_dump_hook_.load(std::memory_order_relaxed);
+    if (hook == nullptr) return;  // always so outside tests
+    testing::detail::secret_collector c;
+    if constexpr (requires { dump_secrets(ka_, c); }) dump_secrets(ka_, c);
+    if constexpr (requires { dump_secrets(opts_.handshake, c); }) dump_secrets(opts_.handshake, c);
+    if constexpr (requires { dump_secrets(opts_.protocol, c); }) dump_secrets(opts_.protocol, c);
+    if (s != nullptr) {
+        if constexpr (requires { dump_secrets(*s, c); }) dump_secrets(*s, c);
+    }
+    hook(Config::name, std::span<const testing::dumped_secret>(c.items.data(), c.count));
+}
+
+}  // namespace polywire::transport

@@ -77,15 +77,24 @@
 // delivered: MACs are checked before decrypting, sizes before allocating.
 // Nothing here throws; allocation failure terminates, as everywhere in C++.
 //
-// Test-only: polywire::testing::set_key_dump_hook_for_testing_only (below)
-// hands a test every secret a session's handshake made, so that it can look
-// for them where they must never be (output, logs, error messages). Unset,
-// it costs one relaxed atomic load per handshake step.
+// Randomness and secrets: options.random is where the key agreement draws
+// every random byte (ephemeral keys, nonces, padding, session ids), in the
+// order its docs/architecture.md entry lists; empty (the default), the
+// operating system's generator. A source that fails makes start() or the
+// handshake step fail with its error, and the session closes. Tests replay
+// a vector's ephemeral keys and nonces through it. options.key_log, if set,
+// is told every secret the session's key agreement holds, with labels
+// listed in docs/architecture.md ("Key log"): after start(), after each
+// handshake step (what it holds then: static and ephemeral private keys,
+// nonces, chaining keys; a secret still held is told again), and once when
+// the handshake's secrets are handed to the session (every derived key).
+// All-zero (wiped) values are left out. It is called on the session's
+// thread and must not throw. Never set it in production: it reveals every
+// key (docs/security.md, "Key log"). Empty, it costs one test per step.
 #pragma once
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cstring>
 #include <optional>
 #include <span>
@@ -98,51 +107,23 @@
 #include "transport/events.hpp"
 #include "transport/frame_codec.hpp"
 #include "transport/options.hpp"
+#include "transport/random.hpp"
 
-// ---- test-only: the key-dump hook ---------------------------------------
-namespace polywire::testing {
+namespace polywire::transport::detail {
 
-/// One secret handed to the key-dump hook: what it is ("aes_secret",
-/// "static_private_key"...) and its bytes, valid during the call only.
-struct dumped_secret {
-    std::string_view label;
-    byte_view bytes;
-};
-
-/// TEST ONLY. Called on the session's thread with the configuration's name
-/// and the secrets: after start() and after each handshake step with what
-/// the key agreement holds then (its static and ephemeral private keys,
-/// nonces, chaining keys — whatever it still has), and once when the
-/// handshake's secrets are handed to the session (every derived key of the
-/// secrets struct, and the static keys of the options). All-zero values
-/// (wiped keys) are left out. Must not throw.
-using key_dump_hook = void (*)(std::string_view configuration, std::span<const dumped_secret> secrets);
-
-namespace detail {
-inline std::atomic<key_dump_hook> key_dump_hook_{nullptr};
-
-/// Collects what the `dump_secrets(const T&, collector&)` free functions
-/// (found by argument-dependent lookup next to a key agreement, its options
-/// or its secrets struct) report; no heap, views only.
-struct secret_collector {
-    static constexpr std::size_t capacity = 24;
-    std::array<dumped_secret, capacity> items{};
-    std::size_t count = 0;
-    void operator()(std::string_view label, byte_view b) noexcept {
-        if (count == capacity || std::all_of(b.begin(), b.end(), [](std::uint8_t x) { return x == 0; })) return;
-        items[count++] = {label, b};
+/// Hands what the `dump_secrets(const T&, F&)` free functions (found by
+/// argument-dependent lookup next to a key agreement, its options or its
+/// secrets struct) report to a session's key log, leaving out all-zero
+/// (wiped) values.
+struct key_log_forwarder {
+    const key_log& log;
+    void operator()(std::string_view label, byte_view b) const {
+        if (std::all_of(b.begin(), b.end(), [](std::uint8_t x) { return x == 0; })) return;
+        log(label, b);
     }
 };
-}  // namespace detail
 
-/// TEST ONLY: installs (or, with nullptr, removes) the process-wide
-/// key-dump hook. Production code never calls this; nothing in polywire
-/// outside tests does.
-inline void set_key_dump_hook_for_testing_only(key_dump_hook hook) noexcept {
-    detail::key_dump_hook_.store(hook, std::memory_order_release);
-}
-
-}  // namespace polywire::testing
+}  // namespace polywire::transport::detail
 
 namespace polywire::transport {
 
@@ -170,6 +151,11 @@ public:
         typename base_protocol::options protocol{};
         transport::timeouts timeouts = timeouts::suggested();
         transport::limits limits{};
+        /// Where the key agreement draws its randomness; empty: the OS's.
+        transport::random_source random{};
+        /// Told every secret of the handshake (tests, debugging); never
+        /// set in production. See "Randomness and secrets" above.
+        transport::key_log key_log{};
     };
 
     session(policies::handshake_role role, options opts);
@@ -263,8 +249,9 @@ private:
     /// Destroys both codecs (their keys are wiped) and any key the key
     /// agreement still holds: called as the session closes.
     void wipe_keys() noexcept;
-    /// The key-dump hook (tests only): a no-op unless one is installed.
-    void dump_keys_for_testing_only(const secrets* s) const noexcept;
+    /// Tells options.key_log the secrets held now (and those of `s`); a
+    /// no-op unless a key log is set.
+    void log_keys(const secrets* s) const noexcept;
     std::error_code process(time_point now) noexcept;
     std::error_code on_keys(time_point now) noexcept;
     std::error_code read_frame(bool& progressed) noexcept;

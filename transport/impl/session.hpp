@@ -6,14 +6,33 @@ namespace polywire::transport {
 
 namespace detail {
 /// The key agreement of a session: over datagrams built with
-/// policies::over_datagrams if it takes that (policies/key_agreement.hpp).
+/// policies::over_datagrams if it takes that, and given the session's random
+/// source and key log if it takes them (policies/key_agreement.hpp).
 template <class KeyAgreement, bool Datagrams, class Options>
-KeyAgreement make_key_agreement(policies::handshake_role role, const Options& o) {
-    if constexpr (Datagrams && std::is_constructible_v<KeyAgreement, policies::handshake_role, const Options&,
-                                                       policies::over_datagrams>) {
-        return KeyAgreement(role, o, policies::over_datagrams{});
+KeyAgreement make_key_agreement(policies::handshake_role role, const Options& o, const random_source& random,
+                                const key_log& log) {
+    using ctx = const key_agreement_context&;
+    using r = policies::handshake_role;
+    using od = policies::over_datagrams;
+    if constexpr (Datagrams && std::is_constructible_v<KeyAgreement, r, const Options&, od, ctx>) {
+        return KeyAgreement(role, o, od{}, key_agreement_context{random, log});
+    } else if constexpr (Datagrams && std::is_constructible_v<KeyAgreement, r, const Options&, od>) {
+        return KeyAgreement(role, o, od{});
+    } else if constexpr (std::is_constructible_v<KeyAgreement, r, const Options&, ctx>) {
+        return KeyAgreement(role, o, key_agreement_context{random, log});
     } else {
         return KeyAgreement(role, o);
+    }
+}
+
+/// The base protocol of a session, given the session's random source and
+/// key log if it takes them (a rekey draws ephemeral keys).
+template <class BaseProtocol, class Options>
+BaseProtocol make_base_protocol(const Options& o, const random_source& random, const key_log& log) {
+    if constexpr (std::is_constructible_v<BaseProtocol, const Options&, const key_agreement_context&>) {
+        return BaseProtocol(o, key_agreement_context{random, log});
+    } else {
+        return BaseProtocol(o);
     }
 }
 
@@ -28,8 +47,8 @@ template <class Config>
 session<Config>::session(policies::handshake_role role, options opts)
     : opts_(std::move(opts)),
       role_(role),
-      ka_(detail::make_key_agreement<key_agreement, datagrams>(role, opts_.handshake)),
-      base_(opts_.protocol) {}
+      ka_(detail::make_key_agreement<key_agreement, datagrams>(role, opts_.handshake, opts_.random, opts_.key_log)),
+      base_(detail::make_base_protocol<base_protocol>(opts_.protocol, opts_.random, opts_.key_log)) {}
 
 template <class Config>
 std::error_code session<Config>::start(time_point now) noexcept {
@@ -38,7 +57,7 @@ std::error_code session<Config>::start(time_point now) noexcept {
     started_ = last_rx_ = last_activity_ = now;
     const std::size_t before = out_.size();
     if (auto ec = ka_.start(out_)) return fail(ec);
-    dump_keys_for_testing_only(nullptr);
+    log_keys(nullptr);
     if constexpr (datagrams) {
         end_datagram();
         if (out_.size() > before) remember_flight(before, now);
@@ -277,22 +296,20 @@ void session<Config>::wipe_keys() noexcept {
     if constexpr (requires { base_.wipe_keys(); }) base_.wipe_keys();  // e.g. a rekey chaining key
     if constexpr (std::is_move_assignable_v<key_agreement>) {
         // A handshake cut short may still hold an ephemeral key or a chaining key.
-        ka_ = detail::make_key_agreement<key_agreement, datagrams>(role_, opts_.handshake);
+        ka_ = detail::make_key_agreement<key_agreement, datagrams>(role_, opts_.handshake, opts_.random, opts_.key_log);
     }
 }
 
 template <class Config>
-void session<Config>::dump_keys_for_testing_only(const secrets* s) const noexcept {
-    const testing::key_dump_hook hook = testing::detail::key_dump_hook_.load(std::memory_order_relaxed);
-    if (hook == nullptr) return;  // always so outside tests
-    testing::detail::secret_collector c;
+void session<Config>::log_keys(const secrets* s) const noexcept {
+    if (!opts_.key_log) return;  // always so in production
+    detail::key_log_forwarder c{opts_.key_log};
     if constexpr (requires { dump_secrets(ka_, c); }) dump_secrets(ka_, c);
     if constexpr (requires { dump_secrets(opts_.handshake, c); }) dump_secrets(opts_.handshake, c);
     if constexpr (requires { dump_secrets(opts_.protocol, c); }) dump_secrets(opts_.protocol, c);
     if (s != nullptr) {
         if constexpr (requires { dump_secrets(*s, c); }) dump_secrets(*s, c);
     }
-    hook(Config::name, std::span<const testing::dumped_secret>(c.items.data(), c.count));
 }
 
 template <class Config>
@@ -315,7 +332,7 @@ std::error_code session<Config>::process(time_point now) noexcept {
                 return fail(step.error());
             }
             parse_ += step.value().consumed;
-            if (step.value().consumed > 0 && !step.value().done) dump_keys_for_testing_only(nullptr);
+            if (step.value().consumed > 0 && !step.value().done) log_keys(nullptr);
             if constexpr (datagrams) {
                 if (!step.value().done && !within_amplification_limit(out_.size() - before)) out_.resize(before);
                 end_datagram();
@@ -349,7 +366,7 @@ template <class Config>
 std::error_code session<Config>::on_keys(time_point now) noexcept {
     {
         secrets s = ka_.take_secrets();
-        dump_keys_for_testing_only(&s);
+        log_keys(&s);
         egress_.emplace(s, policies::direction::egress);
         ingress_.emplace(s, policies::direction::ingress);
         remote_id_ = s.remote_id;

@@ -4,7 +4,8 @@
 //
 // ECIES encryption is randomized, so an initiator cannot send the official
 // auth packet byte for byte. The tests that inject it
-// (send_auth_for_testing_only) check the initiator's reading of the
+// (send_auth_for_testing_only; the random source replays the official
+// ephemeral keys and nonces) check the initiator's reading of the
 // official acks and its MAC seeds; what the initiator BUILDS is checked by
 // InitiatorBuildsTheOfficialAuthBodies (the signature is deterministic,
 // RFC 6979 as libsecp256k1 computes it, so the whole decrypted body must
@@ -22,6 +23,7 @@
 #include "rlpx/error.hpp"
 #include "rlpx/rlp.hpp"
 #include "tests/support/hex.hpp"
+#include "tests/support/replay_random.hpp"
 #include "tests/support/vectors.hpp"
 
 namespace polywire::rlpx {
@@ -80,9 +82,7 @@ std::string digest_after_foo(crypto::keccak256 mac) {
 ecies_handshake recipient_b() {
     ecies_handshake::options o{};
     o.static_key = key("static_key_b");
-    o.ephemeral_key_for_testing_only = key("ephemeral_key_b");
-    o.nonce_for_testing_only = nonce("nonce_b");
-    return ecies_handshake(handshake_role::recipient, o);
+    return ecies_handshake(handshake_role::recipient, o, {.random = test::replay(test::cat(key("ephemeral_key_b").view(), nonce("nonce_b")))});
 }
 
 // Node A with the official keys and nonce, dialling B, whose auth "as sent"
@@ -92,9 +92,7 @@ ecies_handshake initiator_a(bytes auth) {
     ecies_handshake::options o{};
     o.static_key = key("static_key_a");
     o.remote_id = pub("static_pub_b");
-    o.ephemeral_key_for_testing_only = key("ephemeral_key_a");
-    o.nonce_for_testing_only = nonce("nonce_a");
-    ecies_handshake a(handshake_role::initiator, o);
+    ecies_handshake a(handshake_role::initiator, o, {.random = test::replay(test::cat(key("ephemeral_key_a").view(), nonce("nonce_a")))});
     a.send_auth_for_testing_only(std::move(auth));
     return a;
 }
@@ -326,10 +324,8 @@ ecies_handshake initiator_a_building(bool legacy) {
     ecies_handshake::options o{};
     o.static_key = key("static_key_a");
     o.remote_id = pub("static_pub_b");
-    o.ephemeral_key_for_testing_only = key("ephemeral_key_a");
-    o.nonce_for_testing_only = nonce("nonce_a");
-    o.legacy_for_testing_only = legacy;
-    return ecies_handshake(handshake_role::initiator, o);
+    o.legacy_auth = legacy;
+    return ecies_handshake(handshake_role::initiator, o, {.random = test::replay(test::cat(key("ephemeral_key_a").view(), nonce("nonce_a")))});
 }
 
 TEST(OfficialVectorsTest, InitiatorBuildsTheOfficialAuthBodies) {

@@ -1,6 +1,6 @@
-// Secrets never outlive their session and never reach a message: with the
-// test-only key-dump hook (transport/session.hpp) recording every secret a
-// session's handshake made,
+// Secrets never outlive their session and never reach a message: with each
+// session's key log (transport/session.hpp, options.key_log) recording every
+// secret its handshake made,
 //   - the sessions' own bytes (placed in storage the test owns), of every
 //     configuration (x25519-xchacha over TCP and over UDP too), hold none
 //     of them once the session has closed (close(), a failed frame, the
@@ -30,6 +30,7 @@
 #include "rlpx/error.hpp"
 #include "rlpx/server.hpp"
 #include "tests/support/asio_harness.hpp"
+#include "tests/support/replay_random.hpp"
 #include "variants/noise_xk/config.hpp"
 #include "variants/noise_xk/error.hpp"
 #include "variants/sha256_per_side/config.hpp"
@@ -44,36 +45,26 @@ namespace ed = crypto::ed25519;
 using namespace std::chrono_literals;
 using transport::session_state;
 
-// ---- what the hook saw ------------------------------------------------------
+// ---- what the key logs saw ----------------------------------------------------
 
-struct recorded_secret {
-    std::string label;
-    bytes value;
-};
+using recorded_secret = test::recorded_key_log::entry;
 
-std::mutex recorded_mutex;
-std::vector<recorded_secret> recorded;
+// The key log every session of the current test is given (placed_pair and
+// the RLPx nodes below set it in their options); a fresh one per test.
+test::recorded_key_log* current_log = nullptr;
 
-void record(std::string_view, std::span<const testing::dumped_secret> secrets) {
-    std::lock_guard lock(recorded_mutex);
-    for (const auto& s : secrets) recorded.push_back({std::string(s.label), bytes(s.bytes.begin(), s.bytes.end())});
-}
-
-// Installs the hook for one test and removes it afterwards.
 struct recording {
-    recording() {
-        std::lock_guard lock(recorded_mutex);
-        recorded.clear();
-        testing::set_key_dump_hook_for_testing_only(&record);
-    }
-    ~recording() { testing::set_key_dump_hook_for_testing_only(nullptr); }
-    std::vector<recorded_secret> secrets() const {
-        std::lock_guard lock(recorded_mutex);
-        return recorded;
-    }
+    test::recorded_key_log log;
+    recording() { current_log = &log; }
+    ~recording() { current_log = nullptr; }
+    std::vector<recorded_secret> secrets() const { return log.entries(); }
 };
 
-bool is_static(const recorded_secret& s) { return s.label == "static_private_key" || s.label == "identity_seed"; }
+transport::key_log session_key_log() { return current_log != nullptr ? current_log->sink() : transport::key_log{}; }
+
+bool is_static(const recorded_secret& s) {
+    return s.label.ends_with("_STATIC_PRIVATE_KEY") || s.label == "X25519_XCHACHA_IDENTITY_SEED";
+}
 
 bool contains(byte_view hay, byte_view needle) {
     return !needle.empty() && std::search(hay.begin(), hay.end(), needle.begin(), needle.end()) != hay.end();
@@ -195,8 +186,12 @@ struct placed_pair {
     transport::time_point now = transport::time_point{} + 1h;
 
     placed_pair() {
-        a = ::new (storage_a) session(policies::handshake_role::initiator, cfg.make(cfg.a, cfg.b));
-        b = ::new (storage_b) session(policies::handshake_role::recipient, cfg.make(cfg.b, std::nullopt));
+        a = ::new (storage_a) session(policies::handshake_role::initiator, logged(cfg.make(cfg.a, cfg.b)));
+        b = ::new (storage_b) session(policies::handshake_role::recipient, logged(cfg.make(cfg.b, std::nullopt)));
+    }
+    static typename session::options logged(typename session::options o) {
+        o.key_log = session_key_log();
+        return o;
     }
     ~placed_pair() { destroy(); }
     void destroy() {
@@ -272,7 +267,7 @@ template <class Config, class Pair>
 void expect_keys_held_while_established(Pair& p, const std::vector<recorded_secret>& secrets) {
     ASSERT_EQ(p.a->state(), session_state::established);
     ASSERT_EQ(p.b->state(), session_state::established);
-    ASSERT_GT(secrets.size(), 2u) << "the hook recorded nothing";
+    ASSERT_GT(secrets.size(), 2u) << "the key log recorded nothing";
     std::vector<recorded_secret> derived;
     std::copy_if(secrets.begin(), secrets.end(), std::back_inserter(derived), [](const auto& s) { return !is_static(s); });
     if (Config::keys_inline) {
@@ -431,11 +426,13 @@ TEST(SecretsInMessagesTest, NoLogLineOfFailingHandshakesAndSessionsCarriesASecre
     server_cfg.capabilities = {{"test", 1, 4}};
     server_cfg.timeouts.handshake = 300ms;
     server_cfg.log = log;
+    server_cfg.key_log = session_key_log();
     auto client = [&] {
         rlpx::node_config c;
         c.key = k1::generate_private_key().value();
         c.capabilities = {{"test", 1, 4}};
         c.log = log;
+        c.key_log = session_key_log();
         return c;
     };
     test::run_coroutine([&]() -> awaitable<void> {
@@ -469,7 +466,7 @@ TEST(SecretsInMessagesTest, NoLogLineOfFailingHandshakesAndSessionsCarriesASecre
         srv.value().stop();
     });
     const auto secrets = rec.secrets();
-    ASSERT_GT(secrets.size(), 8u) << "the hook recorded nothing";
+    ASSERT_GT(secrets.size(), 8u) << "the key log recorded nothing";
     std::lock_guard lock(lines_mutex);
     ASSERT_GT(lines.size(), 5u);
     const auto has = [&](std::string_view what) {

@@ -30,14 +30,15 @@ bytes cat(const Ranges&... r) {
 /// A random source that gives `script`'s bytes first, in the order they are
 /// drawn; once they are used up, the kernel's bytes (then_os) or
 /// transport::errc::random_failure. Copies share one position (a session
-/// copies its source into its key agreement).
-inline transport::random_source replay(bytes script, bool then_os = true) {
+/// copies its source into its key agreement and its base protocol, which
+/// draw one after the other): make one per session.
+inline transport::random_source replay(byte_view script, bool then_os = true) {
     struct state {
         bytes script;
         std::size_t pos = 0;
         bool then_os;
     };
-    auto st = std::make_shared<state>(state{std::move(script), 0, then_os});
+    auto st = std::make_shared<state>(state{bytes(script.begin(), script.end()), 0, then_os});
     return [st](mutable_byte_view out) -> std::error_code {
         std::size_t done = 0;
         while (done < out.size() && st->pos < st->script.size()) out[done++] = st->script[st->pos++];

@@ -89,6 +89,7 @@ rlpx::node_config rlpx_config(const node_settings<rlpx_variant>& s) {
     cfg.client_id = "polywire/" + std::string(version);
     cfg.timeouts = s.timeouts;
     if (!s.snappy) cfg.protocol_version = 4;  // devp2p before snappy
+    cfg.key_log = s.key_log;
     return cfg;
 }
 

@@ -65,6 +65,9 @@ struct node_settings {
     std::vector<rlpx::p2p::local_capability> caps;
     transport::timeouts timeouts = transport::timeouts::suggested();
     bool snappy = true;  ///< RLPx: offer snappy (devp2p version 5); false: version 4 (bench --snappy off)
+    /// The sessions' key log: cli::tool_key_log(), empty unless the tool is
+    /// a test build that asked for one (tests/security/key_dump_polywire).
+    transport::key_log key_log = tool_key_log();
 };
 
 /// A connection with its handshake done, or a sentence saying why not.
@@ -307,7 +310,7 @@ struct noise_xk_variant : secp256k1_key, devp2p_reasons, code_in_first_byte, com
     static constexpr std::uint64_t max_payload = session::frame_layout::max_frame_size - 1;
 
     static session::options options(const node_settings<noise_xk_variant>& s, std::optional<remote_id> remote) {
-        return variants::noise_xk::make_options({.key = s.key, .timeouts = s.timeouts}, remote);
+        return variants::noise_xk::make_options({.key = s.key, .timeouts = s.timeouts, .key_log = s.key_log}, remote);
     }
     static result<session::options> session_options(const node_settings<noise_xk_variant>& s,
                                                     std::optional<remote_id> remote) {
@@ -344,6 +347,7 @@ struct sha256_per_side_variant : secp256k1_key,
         if (auto id = k1::derive_compressed_public_key(s.key)) o.protocol.node_id = id.value();
         o.protocol.expected_remote_id = remote;
         o.timeouts = s.timeouts;
+        o.key_log = s.key_log;
         return o;
     }
     static result<session::options> session_options(const node_settings<sha256_per_side_variant>& s,
@@ -435,6 +439,7 @@ xx::node_config x25519_config(const node_settings<V>& s) {
     xx::node_config cfg;
     cfg.identity = s.key;
     cfg.timeouts = s.timeouts;
+    cfg.key_log = s.key_log;
     return cfg;
 }
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/hex.hpp"
+#include "tests/support/replay_random.hpp"
 #include "tests/support/preset_key_agreement.hpp"
 #include "tests/support/vectors.hpp"
 
@@ -38,7 +39,7 @@ k1::compressed_public_key pub(const std::string& hex) {
 session make_session(policies::handshake_role role, const json& params) {
     session::options o;
     o.handshake.static_key = priv(params["ls.priv"]);
-    o.handshake.ephemeral_key_for_testing_only = priv(params["e.priv"]);
+    o.random = test::replay(h(params["e.priv"].get<std::string>()));
     if (params.contains("rs.pub")) o.handshake.remote_static_key = pub(params["rs.pub"]);
     return session(role, std::move(o));
 }

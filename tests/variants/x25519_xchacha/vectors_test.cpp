@@ -29,14 +29,13 @@ typename Session::options golden_options(bool initiator, bool with_psk) {
     const json& in = golden()["inputs"][initiator ? "initiator" : "responder"];
     typename Session::options o;
     o.handshake.identity = crypto::ed25519::private_key::from_seed(h(in["identity_seed"].get<std::string>())).value();
-    o.handshake.ephemeral_key_for_testing_only = crypto::x25519::private_key(h(in["ephemeral_private"].get<std::string>()));
-    session_id s{};
-    const bytes sb = h(in["session_id"].get<std::string>());
-    std::copy(sb.begin(), sb.end(), s.begin());
-    o.handshake.session_id_for_testing_only = s;
+    // The random source gives the handshake's ephemeral key and session id,
+    // then the rekey's ephemeral key, in this order.
+    o.random = polywire::test::replay(polywire::test::cat(h(in["ephemeral_private"].get<std::string>()),
+                                                          h(in["session_id"].get<std::string>()),
+                                                          h(in["rekey_private"].get<std::string>())));
     if (with_psk) o.handshake.psk = secret<32>(h(golden()["inputs"]["psk"].get<std::string>()));
     o.protocol.rekey_interval = initiator ? std::chrono::seconds(60) : std::chrono::seconds(0);
-    o.protocol.rekey_keys_for_testing_only = {crypto::x25519::private_key(h(in["rekey_private"].get<std::string>()))};
     o.timeouts.read = std::chrono::minutes(10);
     o.timeouts.ping_interval = std::chrono::minutes(4);
     return o;

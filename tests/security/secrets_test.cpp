@@ -9,6 +9,11 @@
 //   - no error message of any polywire category, and no log line of an
 //     RLPx server and its clients whose handshakes and sessions fail in
 //     several ways, contains any of them.
+// And the two seams of the session options themselves, for every
+// configuration: every random byte of a handshake comes from the random
+// source (the same source, the same bytes sent; none, fresh bytes), a
+// source that fails fails the handshake with its error, and the key log is
+// told the derived keys under the documented labels.
 #include "transport/session.hpp"
 
 #include <algorithm>
@@ -17,6 +22,7 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -95,6 +101,10 @@ std::vector<std::string> leaks_in(std::string_view text, const std::vector<recor
 // wipes when it frees them, and which this test cannot read without reading
 // freed memory). retained: derived keys that stay until destruction.
 struct rlpx_config {
+    // Key log: every label's prefix, and derived keys the two sides share
+    // (the initiator's label, the recipient's).
+    static constexpr std::string_view label_prefix = "RLPX_";
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 2> shared_keys{{{"RLPX_AES_SECRET", "RLPX_AES_SECRET"}, {"RLPX_MAC_SECRET", "RLPX_MAC_SECRET"}}};
     using session = rlpx::session;
     static constexpr std::uint64_t app_code = 0x10;
     static constexpr bool keys_inline = false;  // AES-CTR and the Keccak MAC chain: Botan objects
@@ -111,6 +121,10 @@ struct rlpx_config {
 };
 
 struct noise_xk_config {
+    // Key log: every label's prefix, and derived keys the two sides share
+    // (the initiator's label, the recipient's).
+    static constexpr std::string_view label_prefix = "NOISE_XK_";
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 3> shared_keys{{{"NOISE_XK_SK", "NOISE_XK_RK"}, {"NOISE_XK_RK", "NOISE_XK_SK"}, {"NOISE_XK_CK", "NOISE_XK_CK"}}};
     using session = variants::noise_xk::session;
     static constexpr std::uint64_t app_code = 0;
     static constexpr bool keys_inline = true;
@@ -125,6 +139,10 @@ struct noise_xk_config {
 };
 
 struct sha256_per_side_config {
+    // Key log: every label's prefix, and derived keys the two sides share
+    // (the initiator's label, the recipient's).
+    static constexpr std::string_view label_prefix = "SHA256_PER_SIDE_";
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 4> shared_keys{{{"SHA256_PER_SIDE_EGRESS_AES_KEY", "SHA256_PER_SIDE_INGRESS_AES_KEY"}, {"SHA256_PER_SIDE_EGRESS_HMAC_KEY", "SHA256_PER_SIDE_INGRESS_HMAC_KEY"}, {"SHA256_PER_SIDE_EGRESS_IV", "SHA256_PER_SIDE_INGRESS_IV"}, {"SHA256_PER_SIDE_INGRESS_AES_KEY", "SHA256_PER_SIDE_EGRESS_AES_KEY"}}};
     using session = variants::sha256_per_side::session;
     static constexpr std::uint64_t app_code = 0;
     static constexpr bool keys_inline = false;  // AES-CTR and HMAC-SHA256: Botan objects
@@ -139,6 +157,10 @@ struct sha256_per_side_config {
 };
 
 struct x25519_xchacha_config {
+    // Key log: every label's prefix, and derived keys the two sides share
+    // (the initiator's label, the recipient's).
+    static constexpr std::string_view label_prefix = "X25519_XCHACHA_";
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 3> shared_keys{{{"X25519_XCHACHA_INITIATOR_KEY", "X25519_XCHACHA_INITIATOR_KEY"}, {"X25519_XCHACHA_RESPONDER_KEY", "X25519_XCHACHA_RESPONDER_KEY"}, {"X25519_XCHACHA_CHAINING_KEY", "X25519_XCHACHA_CHAINING_KEY"}}};
     using session = variants::x25519_xchacha::session;
     static constexpr std::uint64_t app_code = 7;
     static constexpr bool keys_inline = true;
@@ -355,6 +377,164 @@ TYPED_TEST(SessionSecretsTest, AHandshakeCutShortLeavesNoEphemeralKey) {
     p.b->abort(transport::errc::handshake_timeout);
     EXPECT_EQ(p.held_labels(p.storage_a, secrets, false), std::vector<std::string>{});
     EXPECT_EQ(p.held_labels(p.storage_b, secrets, false), std::vector<std::string>{});
+}
+
+// ---- the random source and the key log (transport/session.hpp) -------------------
+
+// A handshake between two sessions of `Config` with these random sources and
+// key logs, then one message from the initiator: every datagram or piece of
+// stream each side sent, in order, and whether both ended established.
+template <class Config>
+struct exchange {
+    std::vector<bytes> sent;
+    bool established = false;
+};
+template <class Config>
+exchange<Config> run_exchange(Config& cfg, transport::random_source ra, transport::random_source rb,
+                              transport::key_log la = {}, transport::key_log lb = {}) {
+    using session = typename Config::session;
+    const transport::time_point now = transport::time_point{} + 1h;
+    auto oa = cfg.make(cfg.a, cfg.b);
+    auto ob = cfg.make(cfg.b, std::nullopt);
+    oa.random = std::move(ra);
+    ob.random = std::move(rb);
+    oa.key_log = std::move(la);
+    ob.key_log = std::move(lb);
+    session a(policies::handshake_role::initiator, std::move(oa)), b(policies::handshake_role::recipient, std::move(ob));
+    exchange<Config> x;
+    (void)a.start(now);
+    (void)b.start(now);
+    auto move = [&](session& from, session& to) {
+        std::size_t n = 0;
+        while (!from.pending_output().empty() && to.state() != session_state::closed) {
+            bytes copy(from.pending_output().begin(), from.pending_output().end());
+            from.consume_output(copy.size());
+            if constexpr (over_datagrams<Config>()) {
+                (void)to.receive_datagram(copy, now);
+            } else {
+                (void)to.receive(copy, now);
+            }
+            n += copy.size();
+            x.sent.push_back(std::move(copy));
+        }
+        return n;
+    };
+    auto pump = [&] {
+        while (move(a, b) + move(b, a) > 0) {
+        }
+        while (a.next_event()) {
+        }
+        while (b.next_event()) {
+        }
+    };
+    pump();
+    if (a.state() == session_state::established) (void)a.send(Config::app_code, as_bytes("hello"), now);
+    pump();
+    x.established = a.state() == session_state::established && b.state() == session_state::established;
+    return x;
+}
+
+// A source that replays a fixed pseudo-random stream and fails once it is
+// used up (nothing falls back to the kernel).
+transport::random_source deterministic(std::uint8_t seed) {
+    bytes stream(4096);
+    std::uint32_t x = 0x9e3779b9u * (seed + 1u);
+    for (auto& b : stream) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        b = static_cast<std::uint8_t>(x >> 24);
+    }
+    return test::replay(stream, /*then_os=*/false);
+}
+
+// Every random byte of a handshake comes from the session's random source:
+// two runs with the same sources send the same bytes.
+TYPED_TEST(SessionSecretsTest, EveryRandomByteComesFromTheRandomSource) {
+    TypeParam cfg;
+    const auto one = run_exchange(cfg, deterministic(1), deterministic(2));
+    const auto two = run_exchange(cfg, deterministic(1), deterministic(2));
+    ASSERT_TRUE(one.established);
+    ASSERT_TRUE(two.established);
+    EXPECT_EQ(one.sent, two.sent);
+}
+
+// Without a random source (the default) it is the kernel's: every
+// handshake is fresh.
+TYPED_TEST(SessionSecretsTest, WithoutARandomSourceEachHandshakeIsFresh) {
+    TypeParam cfg;
+    const auto one = run_exchange(cfg, {}, {});
+    const auto two = run_exchange(cfg, {}, {});
+    ASSERT_TRUE(one.established);
+    ASSERT_TRUE(two.established);
+    ASSERT_FALSE(one.sent.empty());
+    EXPECT_NE(one.sent.front(), two.sent.front());
+}
+
+// A random source that fails fails the handshake with its error, on
+// either side: the session is closed with that error and says so in an
+// error event, and the failing side sends nothing more.
+TYPED_TEST(SessionSecretsTest, ARandomSourceErrorFailsTheHandshakeWithIt) {
+    using session = typename TypeParam::session;
+    const std::error_code ec = std::make_error_code(std::errc::resource_unavailable_try_again);
+    const transport::time_point now = transport::time_point{} + 1h;
+    TypeParam cfg;
+    for (const bool initiator_fails : {true, false}) {
+        SCOPED_TRACE(initiator_fails ? "initiator" : "recipient");
+        auto oa = cfg.make(cfg.a, cfg.b);
+        auto ob = cfg.make(cfg.b, std::nullopt);
+        (initiator_fails ? oa : ob).random = test::failing(ec);
+        session a(policies::handshake_role::initiator, std::move(oa)), b(policies::handshake_role::recipient, std::move(ob));
+        session& failing = initiator_fails ? a : b;
+        (void)a.start(now);
+        (void)b.start(now);
+        for (int round = 0; round < 4 && failing.state() != session_state::closed; ++round) {
+            for (const auto& [from, to] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+                while (!from->pending_output().empty() && to->state() != session_state::closed) {
+                    bytes copy(from->pending_output().begin(), from->pending_output().end());
+                    from->consume_output(copy.size());
+                    if constexpr (over_datagrams<TypeParam>()) {
+                        (void)to->receive_datagram(copy, now);
+                    } else {
+                        (void)to->receive(copy, now);
+                    }
+                }
+            }
+        }
+        ASSERT_EQ(failing.state(), session_state::closed);
+        EXPECT_EQ(failing.error(), ec);
+        EXPECT_TRUE(failing.pending_output().empty());
+        EXPECT_EQ(failing.egress_codec(), nullptr);
+        bool error_event = false;
+        while (auto e = failing.next_event()) {
+            if (e->kind == transport::event_kind::error) error_event = e->error == ec;
+            EXPECT_NE(e->kind, transport::event_kind::handshake_complete);
+        }
+        EXPECT_TRUE(error_event);
+    }
+}
+
+// Each session's key log is told the derived keys under its variant's
+// labels, and what one side calls its sending key the other calls its
+// receiving key.
+TYPED_TEST(SessionSecretsTest, TheKeyLogIsToldTheDerivedKeysUnderTheDocumentedLabels) {
+    TypeParam cfg;
+    test::recorded_key_log la, lb;
+    const auto x = run_exchange(cfg, {}, {}, la.sink(), lb.sink());
+    ASSERT_TRUE(x.established);
+    for (const auto& [label_a, label_b] : TypeParam::shared_keys) {
+        const auto a = la.last(label_a), b = lb.last(label_b);
+        ASSERT_TRUE(a) << label_a;
+        ASSERT_TRUE(b) << label_b;
+        EXPECT_EQ(*a, *b) << label_a << " / " << label_b;
+        EXPECT_FALSE(std::all_of(a->begin(), a->end(), [](std::uint8_t c) { return c == 0; }));
+    }
+    for (const auto* log : {&la, &lb}) {
+        for (const auto& e : log->entries()) {
+            EXPECT_TRUE(e.label.starts_with(TypeParam::label_prefix)) << e.label;
+            EXPECT_FALSE(e.value.empty()) << e.label;
+        }
+    }
 }
 
 TEST(SecretTest, WipesItsBytesWhenDestroyed) {

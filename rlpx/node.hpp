@@ -38,7 +38,8 @@ struct node_config {
     /// empty by default. Never set the key log in production.
     transport::random_source random{};
     transport::key_log key_log{};
-    /// Sends a Hello with this node id instead of ours (tests only).
+    /// Sends a Hello with this node id instead of ours (tests only: a peer
+    /// lying about its id, which no honest node does; see p2p::protocol).
     std::optional<crypto::secp256k1::public_key> hello_node_id_for_testing_only;
 };
 

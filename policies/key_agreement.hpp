@@ -34,7 +34,10 @@
 //     needs (ephemeral keys, nonces, padding) from the session's random
 //     source, and lists the keys it holds in a `dump_secrets(const K&, F&)`
 //     friend (and one for its `secrets`) that the session hands to its key
-//     log. It takes them as a last constructor argument,
+//     log after each step — or, if some secret lives and dies within one
+//     step, tells `context.log` itself when it derives it (one way or the
+//     other for a given secret, not both). It takes them as a last
+//     constructor argument,
 //     `const transport::key_agreement_context&` (after over_datagrams{} if
 //     it takes that), which the session passes when it can; with an empty
 //     source, crypto::random_bytes(source, out) is the OS's generator.

@@ -7,6 +7,7 @@
 // delivers nothing.
 #include <gtest/gtest.h>
 
+#include "tests/support/replay_random.hpp"
 #include "tests/support/vectors.hpp"
 #include "tests/variants/x25519_xchacha/fixture.hpp"
 #include "transport/error.hpp"
@@ -68,7 +69,10 @@ class VectorsTest : public ::testing::TestWithParam<bool> {};  // with a pre-sha
 
 TEST_P(VectorsTest, TheInitiatorEmitsTheRecordedHandshake) {
     const char* section = GetParam() ? "handshake_with_psk" : "handshake";
-    session a(polywire::policies::handshake_role::initiator, golden_options<session>(true, GetParam()));
+    polywire::test::recorded_key_log log;
+    auto o = golden_options<session>(true, GetParam());
+    o.key_log = log.sink();
+    session a(polywire::policies::handshake_role::initiator, std::move(o));
     ASSERT_FALSE(a.start(t0));
     EXPECT_EQ(hx(take_output(a)), hs(section, "hello"));
     ASSERT_FALSE(a.receive(h(hs(section, "reply")), t0));
@@ -77,6 +81,14 @@ TEST_P(VectorsTest, TheInitiatorEmitsTheRecordedHandshake) {
     EXPECT_EQ(a.state(), session_state::established);
     EXPECT_TRUE(a.pending_output().empty());
     EXPECT_EQ(hx(a.remote_id()), golden()["inputs"]["responder"]["identity_public"]);
+    // The key log is told the recorded keys (docs/architecture.md, "Key log").
+    for (const auto& [label, field] : {std::pair{"X25519_XCHACHA_INITIATOR_KEY", "initiator_key"},
+                                       std::pair{"X25519_XCHACHA_RESPONDER_KEY", "responder_key"},
+                                       std::pair{"X25519_XCHACHA_CHAINING_KEY", "chaining_key"}}) {
+        EXPECT_EQ(hx(log.last(label).value_or(bytes{})), hs(section, field)) << label;
+    }
+    EXPECT_EQ(hx(log.last("X25519_XCHACHA_EPHEMERAL_PRIVATE_KEY").value_or(bytes{})),
+              golden()["inputs"]["initiator"]["ephemeral_private"].get<std::string>());
 }
 
 TEST_P(VectorsTest, TheResponderEmitsTheRecordedHandshakeReadingAByteAtATime) {

@@ -30,6 +30,19 @@
 //     several answered first messages, not latch on a refusal) takes
 //     `over_datagrams{}` as a third constructor argument; the session
 //     passes it when its FrameLayout is a datagram layout.
+//   * Randomness and secrets: a KeyAgreement draws every random byte it
+//     needs (ephemeral keys, nonces, padding) from the session's random
+//     source, and lists the keys it holds in a `dump_secrets(const K&, F&)`
+//     friend (and one for its `secrets`) that the session hands to its key
+//     log after each step — or, if some secret lives and dies within one
+//     step, tells `context.log` itself when it derives it (one way or the
+//     other for a given secret, not both). It takes them as a last
+//     constructor argument,
+//     `const transport::key_agreement_context&` (after over_datagrams{} if
+//     it takes that), which the session passes when it can; with an empty
+//     source, crypto::random_bytes(source, out) is the OS's generator.
+//     The order of its draws is part of its contract (tests replay vectors
+//     through it): document it, and list it in docs/architecture.md.
 //   * `take_secrets()` is called once, after `done`: it hands the session a
 //     value struct (`secrets`) from which the Cipher and MacState of each
 //     direction are built. The KeyAgreement wipes its own copies.

@@ -47,15 +47,9 @@ void concat_kdf(byte_view z, mutable_byte_view out) noexcept {
 }
 
 result<bytes> encrypt(const secp::public_key& remote, byte_view plaintext, byte_view shared_mac_data,
-                      const test_overrides& overrides) noexcept {
+                      const transport::random_source& random) noexcept {
     try {
-        secp::private_key r;
-        if (overrides.ephemeral_key_for_testing_only) {
-            r = *overrides.ephemeral_key_for_testing_only;
-        } else {
-            POLYWIRE_TRY(fresh, secp::generate_private_key());
-            r = fresh;
-        }
+        POLYWIRE_TRY(r, secp::generate_private_key(random));
         POLYWIRE_TRY(r_pub, secp::derive_public_key(r));
         auto z = secp::ecdh_x(r, remote);
         if (!z) return make_error_code(errc::invalid_curve_point);
@@ -63,11 +57,7 @@ result<bytes> encrypt(const secp::public_key& remote, byte_view plaintext, byte_
         derive_keys(z.value(), k);
 
         std::array<std::uint8_t, iv_size> iv{};
-        if (overrides.iv_for_testing_only) {
-            iv = *overrides.iv_for_testing_only;
-        } else if (auto ec = crypto::random_bytes(iv)) {
-            return ec;
-        }
+        if (auto ec = crypto::random_bytes(random, iv)) return ec;
 
         bytes out;
         out.reserve(overhead + plaintext.size());

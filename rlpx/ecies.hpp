@@ -19,6 +19,7 @@
 
 #include "policies/crypto/secp256k1.hpp"
 #include "transport/bytes.hpp"
+#include "transport/random.hpp"
 #include "transport/result.hpp"
 
 namespace polywire::rlpx::ecies {
@@ -29,23 +30,20 @@ inline constexpr std::size_t mac_size = 32;
 /// Bytes ECIES adds to a plaintext: 65 + 16 + 32 = 113.
 inline constexpr std::size_t overhead = public_key_size + iv_size + mac_size;
 
-/// Deterministic inputs for known-answer tests. Never set them in production:
-/// reusing an ephemeral key or IV breaks the encryption.
-struct test_overrides {
-    std::optional<crypto::secp256k1::private_key> ephemeral_key_for_testing_only;
-    std::optional<std::array<std::uint8_t, iv_size>> iv_for_testing_only;
-};
-
 /// NIST SP 800-56 concatenation KDF with SHA-256 and an empty s1: fills `out`
 /// with SHA256(be32(1) || z) || SHA256(be32(2) || z) || ..., truncated.
 void concat_kdf(byte_view z, mutable_byte_view out) noexcept;
 
 /// Encrypts `plaintext` to `remote`; the result is `overhead` bytes longer.
+/// Draws its ephemeral key r (32 bytes, again while not a valid key) and
+/// then its IV (16 bytes) from `random` (empty: the kernel's generator;
+/// known-answer tests replay a vector's r and IV through it).
 /// Errors: rlpx::errc::invalid_curve_point if `remote` is not on the curve,
-/// transport::errc::random_failure. Allocation failure terminates (docs/architecture.md,
+/// the random source's error (transport::errc::random_failure from the
+/// kernel's). Allocation failure terminates (docs/architecture.md,
 /// "Failure policy").
 result<bytes> encrypt(const crypto::secp256k1::public_key& remote, byte_view plaintext, byte_view shared_mac_data,
-                      const test_overrides& overrides = {}) noexcept;
+                      const transport::random_source& random = {}) noexcept;
 
 /// Decrypts `ciphertext` (the whole ECIES message) with `key`. The tag is
 /// checked in constant time before anything is decrypted.

@@ -115,9 +115,9 @@ void keccak_into(crypto::keccak256& k, byte_view a, byte_view b, secret<32>& out
 }
 
 // A uniformly random-enough padding length in [min_padding, max_padding].
-result<std::size_t> random_padding_length() noexcept {
+result<std::size_t> random_padding_length(const transport::random_source& random) noexcept {
     std::uint8_t r[2];
-    if (auto ec = crypto::random_bytes(r)) return ec;
+    if (auto ec = crypto::random_bytes(random, r)) return ec;
     return min_padding + (std::size_t{r[0]} << 8 | r[1]) % (max_padding - min_padding + 1);
 }
 
@@ -130,7 +130,9 @@ struct ecies_handshake::received {
     bool eip8;
 };
 
-ecies_handshake::ecies_handshake(handshake_role role, const options& opts) noexcept : role_(role), options_(opts) {}
+ecies_handshake::ecies_handshake(handshake_role role, const options& opts,
+                                 const transport::key_agreement_context& context) noexcept
+    : role_(role), options_(opts), random_(context.random) {}
 
 void ecies_handshake::send_auth_for_testing_only(bytes auth) noexcept { injected_auth_ = std::move(auth); }
 
@@ -181,7 +183,7 @@ result<void> ecies_handshake::start_initiator(bytes& out) {
             own_pubk = derived.value();
         }
 
-        if (options_.legacy_for_testing_only) {
+        if (options_.legacy_auth) {
             POLYWIRE_TRY(ephemeral_pubk, secp::derive_public_key(ephemeral_key_));
             const crypto::digest32 ephemeral_hash = crypto::keccak256::hash(ephemeral_pubk);
             bytes plain;
@@ -191,7 +193,7 @@ result<void> ecies_handshake::start_initiator(bytes& out) {
             plain.insert(plain.end(), own_pubk.begin(), own_pubk.end());
             plain.insert(plain.end(), initiator_nonce_.view().begin(), initiator_nonce_.view().end());
             plain.push_back(0x00);
-            POLYWIRE_TRY(packet, ecies::encrypt(remote, plain, {}));
+            POLYWIRE_TRY(packet, ecies::encrypt(remote, plain, {}, random_));
             sent_packet_ = std::move(packet);
         } else {
             bytes items;
@@ -306,7 +308,7 @@ result<handshake_step> ecies_handshake::consume_auth(byte_view in, bytes& out) {
         plain.insert(plain.end(), ephemeral_pubk.begin(), ephemeral_pubk.end());
         plain.insert(plain.end(), recipient_nonce_.view().begin(), recipient_nonce_.view().end());
         plain.push_back(0x00);
-        POLYWIRE_TRY(ack, ecies::encrypt(initiator_id.value(), plain, {}));
+        POLYWIRE_TRY(ack, ecies::encrypt(initiator_id.value(), plain, {}, random_));
         sent_packet_ = std::move(ack);
     }
     if (auto ec = derive(remote_ephemeral.value(), packet->wire, initiator_id.value(), packet->eip8)) return ec;
@@ -335,19 +337,9 @@ result<handshake_step> ecies_handshake::consume_ack(byte_view in) {
 }
 
 result<void> ecies_handshake::choose_ephemeral(secret<32>& nonce) {
-    if (options_.ephemeral_key_for_testing_only) {
-        auto k = secp::parse_private_key(*options_.ephemeral_key_for_testing_only);
-        if (!k) return fail(transport::errc::bad_key);
-        ephemeral_key_ = k.value();
-    } else {
-        POLYWIRE_TRY(k, secp::generate_private_key());
-        ephemeral_key_ = k;
-    }
-    if (options_.nonce_for_testing_only) {
-        nonce.assign(*options_.nonce_for_testing_only);
-    } else if (auto ec = crypto::random_bytes(nonce.mutable_view())) {
-        return ec;
-    }
+    POLYWIRE_TRY(k, secp::generate_private_key(random_));
+    ephemeral_key_ = k;
+    if (auto ec = crypto::random_bytes(random_, nonce.mutable_view())) return ec;
     return success();
 }
 
@@ -358,17 +350,17 @@ result<bytes> ecies_handshake::seal_eip8(const secp::public_key& remote, bytes b
         padding = *options_.padding_for_testing_only;
         if (padding > max_handshake_size) return fail(transport::errc::invalid_argument);
     } else {
-        POLYWIRE_TRY(n, random_padding_length());
+        POLYWIRE_TRY(n, random_padding_length(random_));
         padding = n;
     }
     const std::size_t size = body.size() + padding + ecies::overhead;
     if (size > max_handshake_size) return fail(transport::errc::invalid_argument);
     const std::size_t body_size = body.size();
     body.resize(body_size + padding);
-    if (auto ec = crypto::random_bytes(mutable_byte_view(body).subspan(body_size))) return ec;
+    if (auto ec = crypto::random_bytes(random_, mutable_byte_view(body).subspan(body_size))) return ec;
 
     const std::uint8_t prefix[2] = {static_cast<std::uint8_t>(size >> 8), static_cast<std::uint8_t>(size)};
-    POLYWIRE_TRY(sealed, ecies::encrypt(remote, body, prefix));
+    POLYWIRE_TRY(sealed, ecies::encrypt(remote, body, prefix, random_));
     bytes packet;
     packet.reserve(2 + sealed.size());
     packet.insert(packet.end(), prefix, prefix + 2);
@@ -415,7 +407,6 @@ void ecies_handshake::wipe() noexcept {
     initiator_nonce_ = {};
     recipient_nonce_ = {};
     options_.static_key = {};
-    options_.ephemeral_key_for_testing_only.reset();
     injected_auth_.reset();
     sent_packet_.clear();
 }

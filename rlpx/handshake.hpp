@@ -25,6 +25,7 @@
 #include "policies/key_agreement.hpp"
 #include "rlpx/secrets.hpp"
 #include "transport/bytes.hpp"
+#include "transport/random.hpp"
 #include "transport/result.hpp"
 
 namespace polywire::rlpx {
@@ -51,17 +52,29 @@ public:
         /// Required for the initiator: the node dialled. If set for a
         /// recipient, the initiator's static key must equal it.
         std::optional<crypto::secp256k1::public_key> remote_id;
-        /// The initiator sends a pre-EIP-8 auth (to test interoperability).
-        bool legacy_for_testing_only = false;
-        std::optional<crypto::secp256k1::private_key> ephemeral_key_for_testing_only;
-        std::optional<std::array<std::uint8_t, 32>> nonce_for_testing_only;
+        /// The initiator sends a pre-EIP-8 auth, as clients before EIP-8 did
+        /// (interoperability with them, and tests of the recipient's
+        /// reading of one).
+        bool legacy_auth = false;
         /// Padding length of the EIP-8 packet this side sends (default: a
-        /// random length in [100, 250]).
+        /// random length in [100, 250], drawn from the random source).
+        /// Kept as a test-only override because tests need lengths the random
+        /// draw never gives (0 to make an EIP-8 packet shorter than a legacy
+        /// one, 2000 to pass the size limit); the random source cannot
+        /// reach them.
         std::optional<std::size_t> padding_for_testing_only;
     };
     using secrets = rlpx::secrets;
 
-    ecies_handshake(policies::handshake_role role, const options& opts) noexcept;
+    /// `context.random`: where the ephemeral key, the nonce and the padding
+    /// come from, in this order (docs/architecture.md, "Randomness"):
+    /// ephemeral key (32 bytes, again while not a valid key), nonce (32);
+    /// EIP-8 packets then the padding length (2 bytes) and the padding;
+    /// then ECIES's ephemeral key (32, again while invalid) and IV (16).
+    /// `context.log` is not used here: the session reports what
+    /// dump_secrets lists.
+    ecies_handshake(policies::handshake_role role, const options& opts,
+                    const transport::key_agreement_context& context = {}) noexcept;
     ecies_handshake(const ecies_handshake&) = delete;
     ecies_handshake& operator=(const ecies_handshake&) = delete;
     ecies_handshake(ecies_handshake&&) noexcept = default;
@@ -89,20 +102,22 @@ public:
     /// default, all-zero value otherwise). The handshake keeps no copy.
     secrets take_secrets() noexcept;
 
-    /// Test hook: start() sends exactly `auth` instead of building an auth
-    /// packet, and the MAC states are seeded with it. Lets a test replay the
-    /// official EIP-8 vectors. ephemeral_key_for_testing_only and
-    /// nonce_for_testing_only must be the ones `auth` carries.
+    /// Test hook, kept because the random source cannot replace it: start()
+    /// sends exactly `auth` instead of building an auth packet, and the MAC
+    /// states are seeded with it. Lets a test replay the official EIP-8
+    /// vectors, whose ECIES randomness (ephemeral key, IV, padding) is not
+    /// published. The random source must give the ephemeral key and nonce
+    /// `auth` carries.
     void send_auth_for_testing_only(bytes auth) noexcept;
 
-    /// Test only: the keys this handshake holds now, for the key-dump hook
-    /// of transport/session.hpp (polywire::testing).
+    /// The keys this handshake holds now, for the session's key log
+    /// (transport/session.hpp; labels in docs/architecture.md).
     template <class F>
     friend void dump_secrets(const ecies_handshake& h, F& f) {
-        f("static_private_key", h.options_.static_key.view());
-        f("ephemeral_private_key", h.ephemeral_key_.view());
-        f("initiator_nonce", h.initiator_nonce_.view());
-        f("recipient_nonce", h.recipient_nonce_.view());
+        f("RLPX_STATIC_PRIVATE_KEY", h.options_.static_key.view());
+        f("RLPX_EPHEMERAL_PRIVATE_KEY", h.ephemeral_key_.view());
+        f("RLPX_INITIATOR_NONCE", h.initiator_nonce_.view());
+        f("RLPX_RECIPIENT_NONCE", h.recipient_nonce_.view());
     }
 
 private:
@@ -121,6 +136,7 @@ private:
 
     policies::handshake_role role_;
     options options_;
+    transport::random_source random_;
     state state_ = state::initial;
     crypto::secp256k1::private_key ephemeral_key_;
     secret<32> initiator_nonce_;

@@ -19,6 +19,8 @@ result<session::options> make_options(const node_config& cfg, std::optional<k1::
     o.protocol.hello_node_id_for_testing_only = cfg.hello_node_id_for_testing_only;
     o.timeouts = cfg.timeouts;
     o.limits = cfg.limits;
+    o.random = cfg.random;
+    o.key_log = cfg.key_log;
     return o;
 }
 

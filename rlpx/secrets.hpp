@@ -18,12 +18,12 @@ struct secrets {
     bool remote_eip8 = false;  ///< the remote's handshake packet was EIP-8 (not pre-EIP-8 "plain")
 };
 
-/// Test only: every key of `s`, for the key-dump hook of
-/// transport/session.hpp (polywire::testing).
+/// Every key of `s`, for the session's key log (transport/session.hpp;
+/// labels in docs/architecture.md).
 template <class F>
 void dump_secrets(const secrets& s, F& f) {
-    f("aes_secret", s.aes_secret.view());
-    f("mac_secret", s.mac_secret.view());
+    f("RLPX_AES_SECRET", s.aes_secret.view());
+    f("RLPX_MAC_SECRET", s.mac_secret.view());
 }
 
 }  // namespace polywire::rlpx

@@ -33,7 +33,12 @@ struct node_config {
     transport::timeouts timeouts = transport::timeouts::suggested();
     transport::limits limits{};
     transport::log_hook log{};
-    /// Sends a Hello with this node id instead of ours (tests only).
+    /// The sessions' random source and key log (transport/session.hpp);
+    /// empty by default. Never set the key log in production.
+    transport::random_source random{};
+    transport::key_log key_log{};
+    /// Sends a Hello with this node id instead of ours (tests only: a peer
+    /// lying about its id, which no honest node does; see p2p::protocol).
     std::optional<crypto::secp256k1::public_key> hello_node_id_for_testing_only;
 };
 

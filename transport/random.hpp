@@ -22,4 +22,13 @@ using random_source = std::function<std::error_code(mutable_byte_view out)>;
 /// default) in production; tests and debugging tools set it per session.
 using key_log = std::function<void(std::string_view label, byte_view secret)>;
 
+/// What a session hands its key agreement besides the configuration's
+/// options: copies of its options' random source and key log (copies, as
+/// the session may move). A key agreement that draws randomness takes it
+/// as the last argument of its constructor (policies/key_agreement.hpp).
+struct key_agreement_context {
+    random_source random{};
+    key_log log{};
+};
+
 }  // namespace polywire::transport

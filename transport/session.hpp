@@ -81,10 +81,20 @@
 // failure terminates, in the session as in every key agreement and
 // primitive (docs/architecture.md, "Failure policy").
 //
-// Test-only: polywire::testing::set_key_dump_hook_for_testing_only (impl/key_dump.hpp)
-// hands a test every secret a session's handshake made, so that it can look
-// for them where they must never be (output, logs, error messages). Unset,
-// it costs one relaxed atomic load per handshake step.
+// Randomness and secrets: options.random is where the key agreement draws
+// every random byte (ephemeral keys, nonces, padding, session ids), in the
+// order its docs/architecture.md entry lists; empty (the default), the
+// operating system's generator. A source that fails makes start() or the
+// handshake step fail with its error, and the session closes. Tests replay
+// a vector's ephemeral keys and nonces through it. options.key_log, if set,
+// is told every secret the session's key agreement holds, with labels
+// listed in docs/architecture.md ("Key log"): after start(), after each
+// handshake step (what it holds then: static and ephemeral private keys,
+// nonces, chaining keys; a secret still held is told again), and once when
+// the handshake's secrets are handed to the session (every derived key).
+// All-zero (wiped) values are left out. It is called on the session's
+// thread and must not throw. Never set it in production: it reveals every
+// key (docs/security.md, "Key log"). Empty, it costs one test per step.
 #pragma once
 
 #include <algorithm>
@@ -103,9 +113,10 @@
 #include "transport/impl/datagram_flight.hpp"
 #include "transport/impl/event_queue.hpp"
 #include "transport/impl/input_buffer.hpp"
-#include "transport/impl/key_dump.hpp"
+#include "transport/impl/key_log.hpp"
 #include "transport/impl/timer_set.hpp"
 #include "transport/options.hpp"
+#include "transport/random.hpp"
 
 namespace polywire::transport {
 
@@ -133,6 +144,11 @@ public:
         typename base_protocol::options protocol{};
         transport::timeouts timeouts = timeouts::suggested();
         transport::limits limits{};
+        /// Where the key agreement draws its randomness; empty: the OS's.
+        transport::random_source random{};
+        /// Told every secret of the handshake (tests, debugging); never
+        /// set in production. See "Randomness and secrets" above.
+        transport::key_log key_log{};
     };
 
     session(policies::handshake_role role, options opts);
@@ -222,8 +238,9 @@ private:
     // impl/session_start.hpp
     std::error_code process(time_point now) noexcept;
     std::error_code on_keys(time_point now) noexcept;
-    /// The key-dump hook (tests only): a no-op unless one is installed.
-    void dump_keys_for_testing_only(const secrets* s) const noexcept;
+    /// Tells options.key_log the secrets held now (and those of `s`); a
+    /// no-op unless a key log is set.
+    void log_keys(const secrets* s) const noexcept;
     // impl/session_receive.hpp
     std::error_code read_frame(bool& progressed) noexcept;
     std::error_code dispatch_body(std::size_t body, std::size_t size) noexcept;

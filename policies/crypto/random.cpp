@@ -21,4 +21,9 @@ std::error_code random_bytes(mutable_byte_view out) noexcept {
     return {};
 }
 
+std::error_code random_bytes(const transport::random_source& source, mutable_byte_view out) noexcept {
+    if (!source) return random_bytes(out);
+    return source(out);
+}
+
 }  // namespace polywire::crypto

@@ -80,10 +80,12 @@ const std::error_category& error_category() noexcept {
     return c;
 }
 
-result<private_key> generate_private_key() noexcept {
+result<private_key> generate_private_key() noexcept { return generate_private_key(transport::random_source{}); }
+
+result<private_key> generate_private_key(const transport::random_source& source) noexcept {
     private_key k;
     for (int i = 0; i < 64; ++i) {
-        if (auto ec = random_bytes(k.mutable_view())) return ec;
+        if (auto ec = random_bytes(source, k.mutable_view())) return ec;
         if (secp256k1_ec_seckey_verify(secp256k1_context_static, k.data()) == 1) return k;
     }
     return make_error_code(crypto::errc::random_failure);

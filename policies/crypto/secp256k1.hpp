@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "transport/bytes.hpp"
+#include "transport/random.hpp"
 #include "transport/result.hpp"
 
 namespace polywire::crypto::secp256k1 {
@@ -25,6 +26,9 @@ using compact_signature = std::array<std::uint8_t, 64>;
 
 /// A fresh random private key.
 result<private_key> generate_private_key() noexcept;
+/// The same from `source` (empty: the kernel's): 32 bytes at a time until
+/// they make a valid key (almost always the first 32).
+result<private_key> generate_private_key(const transport::random_source& source) noexcept;
 /// Checks a 32-byte scalar is a valid private key.
 result<private_key> parse_private_key(byte_view raw) noexcept;
 result<public_key> derive_public_key(const private_key& k) noexcept;

@@ -7,9 +7,11 @@
 
 namespace polywire::crypto::x25519 {
 
-result<private_key> generate() noexcept {
+result<private_key> generate() noexcept { return generate(transport::random_source{}); }
+
+result<private_key> generate(const transport::random_source& source) noexcept {
     private_key k;
-    if (auto ec = random_bytes(k.mutable_view())) return ec;
+    if (auto ec = random_bytes(source, k.mutable_view())) return ec;
     return k;
 }
 

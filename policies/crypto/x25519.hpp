@@ -19,6 +19,7 @@
 
 #include "policies/crypto/error.hpp"
 #include "transport/bytes.hpp"
+#include "transport/random.hpp"
 #include "transport/result.hpp"
 
 namespace polywire::crypto::x25519 {
@@ -33,6 +34,8 @@ using public_key = std::array<std::uint8_t, key_size>;
 /// A fresh random private key (crypto::errc::random_failure if the
 /// kernel refuses).
 result<private_key> generate() noexcept;
+/// The same from `source` (empty: the kernel's): 32 bytes.
+result<private_key> generate(const transport::random_source& source) noexcept;
 
 /// X25519(k, 9): the public key of `k`.
 public_key public_key_of(const private_key& k) noexcept;

@@ -87,6 +87,8 @@ public:
     /// The nonce the next seal/open uses (for tests).
     std::uint64_t nonce() const noexcept { return n_; }
     /// Test only: moves the counter (to reach its end without 2^64 messages).
+    /// Kept as an entry point: the end of the counter is a property of the
+    /// wire format, not a limit an option could lower.
     void set_nonce_for_testing_only(std::uint64_t n) noexcept { n_ = n; }
 
     /// The counter's last value, never used as a nonce.

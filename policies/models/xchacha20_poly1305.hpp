@@ -112,6 +112,8 @@ public:
     /// The count the next seal/open uses (Cipher use).
     std::uint64_t count() const noexcept { return n_; }
     /// Test only: moves the count (to reach its end without 2^64 messages).
+    /// Kept as an entry point: the end of the count is a property of the
+    /// wire format, not a limit an option could lower.
     void set_count_for_testing_only(std::uint64_t n) noexcept { n_ = n; }
 
     /// The count's last value, never used in Cipher use.

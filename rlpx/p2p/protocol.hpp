@@ -44,7 +44,9 @@ public:
         std::uint64_t listen_port = 0;
         /// This node's id (its static public key); rlpx::make_options fills it.
         crypto::secp256k1::public_key node_id{};
-        /// Sends a Hello carrying this id instead of node_id (tests only).
+        /// Sends a Hello carrying this id instead of node_id (tests only:
+        /// a peer lying about its id, which the random source cannot
+        /// express and no honest node does).
         std::optional<crypto::secp256k1::public_key> hello_node_id_for_testing_only;
     };
 

@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
         rlpx::ecies_handshake::options io;
         io.static_key = fuzz::peer_key();
         io.remote_id = crypto::secp256k1::derive_public_key(fuzz::local_key()).value();
-        io.legacy_for_testing_only = legacy;
+        io.legacy_auth = legacy;
         rlpx::ecies_handshake init(policies::handshake_role::initiator, io);
         bytes auth;
         (void)init.start(auth);
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
         rlpx::ecies_handshake::options lo;
         lo.static_key = fuzz::local_key();
         lo.remote_id = crypto::secp256k1::derive_public_key(fuzz::peer_key()).value();
-        lo.legacy_for_testing_only = legacy;
+        lo.legacy_auth = legacy;
         rlpx::ecies_handshake local(policies::handshake_role::initiator, lo);
         bytes local_auth, ack;
         (void)local.start(local_auth);

@@ -2,6 +2,7 @@
 // even = responder (reads act one, then act three), odd = initiator (reads
 // act two). Keys are Appendix A's, so the seeds follow the success path.
 #include "tests/support/hex.hpp"
+#include "tests/support/replay_random.hpp"
 #include "variants/noise_xk/handshake.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -15,9 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     variants::noise_xk::noise_xk_handshake::options o;
     const bool initiator = data[0] & 1;
     o.static_key = initiator ? ls_i : ls_r;
-    o.ephemeral_key_for_testing_only = initiator ? e_i : e_r;
     if (initiator) o.remote_static_key = k1::derive_compressed_public_key(ls_r).value();
-    variants::noise_xk::noise_xk_handshake h(initiator ? policies::handshake_role::initiator : policies::handshake_role::recipient, o);
+    variants::noise_xk::noise_xk_handshake h(initiator ? policies::handshake_role::initiator : policies::handshake_role::recipient, o,
+                                             {.random = test::replay((initiator ? e_i : e_r).view())});
     bytes out;
     (void)h.start(out);
     byte_view in(data + 1, size - 1);

@@ -7,6 +7,7 @@
 
 #include "policies/base_protocol.hpp"
 #include "tests/support/hex.hpp"
+#include "tests/support/replay_random.hpp"
 #include "tests/support/preset_key_agreement.hpp"
 #include "variants/sha256_per_side/config.hpp"
 
@@ -49,7 +50,7 @@ inline sps::direction_keys b_to_a() {
 /// other's node id.
 inline sps::session::options node_options(bool a) {
     sps::session::options o;
-    o.handshake.session_key_for_testing_only = k1::parse_private_key(test::h(a ? a_session_priv : b_session_priv)).value();
+    o.random = test::replay(test::h(a ? a_session_priv : b_session_priv));  // the vector's session key
     o.protocol.node_key = k1::parse_private_key(test::h(a ? a_node_priv : b_node_priv)).value();
     o.protocol.expected_remote_id = compressed(a ? b_node_id : a_node_id);
     o.limits.max_input_buffer = 1 << 20;

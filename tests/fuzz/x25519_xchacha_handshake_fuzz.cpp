@@ -3,6 +3,7 @@
 // reading them as REPLY then FINISHED, over a stream and as one datagram
 // (the seeds are the golden transcript's messages).
 #include "tests/support/hex.hpp"
+#include "tests/support/replay_random.hpp"
 #include "variants/x25519_xchacha/config.hpp"
 
 namespace {
@@ -13,10 +14,8 @@ template <class Session>
 typename Session::options options(std::uint8_t seed, std::uint8_t eph) {
     typename Session::options o;
     o.handshake.identity = crypto::ed25519::private_key::from_seed(bytes(32, seed)).value();
-    o.handshake.ephemeral_key_for_testing_only = crypto::x25519::private_key(bytes(32, eph));
-    xx::session_id sid;
-    sid.fill(eph);
-    o.handshake.session_id_for_testing_only = sid;
+    // A fixed ephemeral key and session id, both filled with `eph`.
+    o.random = test::replay(bytes(32 + sizeof(xx::session_id), eph));
     o.limits.max_input_buffer = 1 << 20;
     return o;
 }

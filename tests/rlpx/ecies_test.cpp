@@ -4,6 +4,7 @@
 
 #include "rlpx/error.hpp"
 #include "tests/support/hex.hpp"
+#include "tests/support/replay_random.hpp"
 #include "tests/support/vectors.hpp"
 
 namespace polywire::rlpx::ecies {
@@ -71,18 +72,24 @@ TEST(EciesTest, RoundTripOfAnEmptyPlaintext) {
     EXPECT_TRUE(decrypt(b.priv, c, {}).value().empty());
 }
 
-TEST(EciesTest, TestOverridesMakeEncryptionDeterministic) {
+TEST(EciesTest, TheRandomSourceGivesTheEphemeralKeyThenTheIv) {
     const keypair b = fresh_keypair();
     const keypair r = fresh_keypair();
     const std::array<std::uint8_t, 16> iv{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-    const test_overrides o{r.priv, iv};
     const bytes m = h("68656c6c6f");
-    const bytes c1 = encrypt(b.pub, m, {}, o).value();
-    const bytes c2 = encrypt(b.pub, m, {}, o).value();
+    const bytes c1 = encrypt(b.pub, m, {}, test::replay(test::cat(r.priv.view(), iv), false)).value();
+    const bytes c2 = encrypt(b.pub, m, {}, test::replay(test::cat(r.priv.view(), iv), false)).value();
     EXPECT_EQ(c1, c2);
     EXPECT_EQ(hx(byte_view(c1).subspan(1, 64)), hx(r.pub));
     EXPECT_EQ(hx(byte_view(c1).subspan(65, 16)), hx(iv));
     EXPECT_NE(encrypt(b.pub, m, {}).value(), c1);
+}
+
+TEST(EciesTest, ARandomSourceErrorIsReturned) {
+    const keypair b = fresh_keypair();
+    const auto ec = std::make_error_code(std::errc::resource_unavailable_try_again);
+    EXPECT_EQ(encrypt(b.pub, as_bytes("m"), {}, test::failing(ec)).error(), ec);     // the ephemeral key
+    EXPECT_EQ(encrypt(b.pub, as_bytes("m"), {}, test::failing(ec, 1)).error(), ec);  // the IV
 }
 
 TEST(EciesTest, DecryptsEveryOfficialHandshakePacketToTheDerivedPlaintext) {

@@ -8,6 +8,7 @@
 
 #include "rlpx/config.hpp"
 #include "tests/support/hex.hpp"
+#include "tests/support/replay_random.hpp"
 #include "tests/support/preset_key_agreement.hpp"
 #include "tests/support/vectors.hpp"
 
@@ -112,9 +113,8 @@ std::pair<secrets, secrets> auth2_ack2_secrets() {
     ecies_handshake::options ao{};
     ao.static_key = key("static_key_a");
     ao.remote_id = crypto::secp256k1::parse_public_key(h(der["static_pub_b"].get<std::string>())).value();
-    ao.ephemeral_key_for_testing_only = key("ephemeral_key_a");
-    ao.nonce_for_testing_only = nonce("nonce_a");
-    ecies_handshake a(policies::handshake_role::initiator, ao);
+    ecies_handshake a(policies::handshake_role::initiator, ao,
+                      {.random = test::replay(test::cat(key("ephemeral_key_a").view(), nonce("nonce_a")))});
     a.send_auth_for_testing_only(auth);
     bytes out;
     EXPECT_FALSE(a.start(out));

@@ -185,7 +185,7 @@ TEST(EciesHandshakeTest, AStaticPublicKeyNotOfTheStaticKeyFailsTheInitiatorsHand
 TEST(EciesHandshakeTest, LegacyHandshakeIsAnsweredWithALegacyAck) {
     const node na = fresh_node(), nb = fresh_node();
     auto oa = initiator_options(na, nb.pub);
-    oa.legacy_for_testing_only = true;
+    oa.legacy_auth = true;
     ecies_handshake a(handshake_role::initiator, oa);
     ecies_handshake b(handshake_role::recipient, recipient_options(nb));
     pair_result r = run(a, b);
@@ -220,7 +220,7 @@ TEST(EciesHandshakeTest, ByteByByteDeliveryCompletesOnlyOnTheLastByte) {
         SCOPED_TRACE(legacy ? "legacy" : "eip8");
         const node na = fresh_node(), nb = fresh_node();
         auto oa = initiator_options(na, nb.pub);
-        oa.legacy_for_testing_only = legacy;
+        oa.legacy_auth = legacy;
         ecies_handshake a(handshake_role::initiator, oa);
         ecies_handshake b(handshake_role::recipient, recipient_options(nb));
         bytes auth, ack;
@@ -254,7 +254,7 @@ TEST(EciesHandshakeTest, ConsumesOnlyTheHandshakePacketWhenMoreBytesFollow) {
     for (bool legacy : {false, true}) {
         const node na = fresh_node(), nb = fresh_node();
         auto oa = initiator_options(na, nb.pub);
-        oa.legacy_for_testing_only = legacy;
+        oa.legacy_auth = legacy;
         ecies_handshake a(handshake_role::initiator, oa);
         ecies_handshake b(handshake_role::recipient, recipient_options(nb));
         bytes auth, ack;
@@ -328,7 +328,7 @@ void expect_broken_legacy_auth_rejected(const node& b, bytes auth) {
 TEST(EciesHandshakeTest, DiallingTheWrongNodeWithALegacyAuthIsRejected) {
     const node na = fresh_node(), nb = fresh_node(), nc = fresh_node();
     auto oa = initiator_options(na, nc.pub);
-    oa.legacy_for_testing_only = true;
+    oa.legacy_auth = true;
     ecies_handshake a(handshake_role::initiator, oa);
     bytes auth;
     ASSERT_FALSE(a.start(auth));
@@ -394,7 +394,7 @@ TEST(EciesHandshakeTest, FlippedByteFailsTheMac) {
     const node na = fresh_node(), nb = fresh_node();
     for (bool legacy : {false, true}) {
         auto oa = initiator_options(na, nb.pub);
-        oa.legacy_for_testing_only = legacy;
+        oa.legacy_auth = legacy;
         ecies_handshake a(handshake_role::initiator, oa);
         bytes auth;
         ASSERT_FALSE(a.start(auth));

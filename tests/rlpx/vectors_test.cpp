@@ -4,7 +4,8 @@
 //
 // ECIES encryption is randomized, so an initiator cannot send the official
 // auth packet byte for byte. The tests that inject it
-// (send_auth_for_testing_only) check the initiator's reading of the
+// (send_auth_for_testing_only; the random source replays the official
+// ephemeral keys and nonces) check the initiator's reading of the
 // official acks and its MAC seeds; what the initiator BUILDS is checked by
 // InitiatorBuildsTheOfficialAuthBodies (the signature is deterministic,
 // RFC 6979 as libsecp256k1 computes it, so the whole decrypted body must
@@ -18,10 +19,13 @@
 #include <botan/pubkey.h>
 #include <gtest/gtest.h>
 
+#include "rlpx/config.hpp"  // before tests/support/pair.hpp, which needs the policies
 #include "rlpx/ecies.hpp"
 #include "rlpx/error.hpp"
 #include "rlpx/rlp.hpp"
 #include "tests/support/hex.hpp"
+#include "tests/support/pair.hpp"
+#include "tests/support/replay_random.hpp"
 #include "tests/support/vectors.hpp"
 
 namespace polywire::rlpx {
@@ -80,9 +84,7 @@ std::string digest_after_foo(crypto::keccak256 mac) {
 ecies_handshake recipient_b() {
     ecies_handshake::options o{};
     o.static_key = key("static_key_b");
-    o.ephemeral_key_for_testing_only = key("ephemeral_key_b");
-    o.nonce_for_testing_only = nonce("nonce_b");
-    return ecies_handshake(handshake_role::recipient, o);
+    return ecies_handshake(handshake_role::recipient, o, {.random = test::replay(test::cat(key("ephemeral_key_b").view(), nonce("nonce_b")))});
 }
 
 // Node A with the official keys and nonce, dialling B, whose auth "as sent"
@@ -92,9 +94,7 @@ ecies_handshake initiator_a(bytes auth) {
     ecies_handshake::options o{};
     o.static_key = key("static_key_a");
     o.remote_id = pub("static_pub_b");
-    o.ephemeral_key_for_testing_only = key("ephemeral_key_a");
-    o.nonce_for_testing_only = nonce("nonce_a");
-    ecies_handshake a(handshake_role::initiator, o);
+    ecies_handshake a(handshake_role::initiator, o, {.random = test::replay(test::cat(key("ephemeral_key_a").view(), nonce("nonce_a")))});
     a.send_auth_for_testing_only(std::move(auth));
     return a;
 }
@@ -146,6 +146,42 @@ TEST(OfficialVectorsTest, RecipientCompletesOnEveryOfficialAuthAndAnswersInKind)
         EXPECT_EQ(hx(s.mac_secret), str(official()["expected_secrets"]["mac_secret"]));
         EXPECT_EQ(digest_after_foo(s.ingress_mac), str(mac_pair(p, acks[0])["recipient_ingress_mac_foo"]));
     }
+}
+
+// Two sessions with the official static keys whose random sources replay
+// the official ephemeral keys and nonces: each session's key log is told
+// the official secrets under the documented labels (docs/architecture.md,
+// "Key log").
+TEST(OfficialVectorsTest, EachSessionsKeyLogIsToldTheOfficialSecrets) {
+    test::recorded_key_log log_a, log_b;
+    auto options = [](const char* self, const char* self_pub, const char* eph, const char* nonce_name,
+                      const test::recorded_key_log& log) {
+        rlpx::session::options o;
+        o.handshake.static_key = key(self);
+        o.protocol.capabilities = {{"test", 1, 4}};
+        o.protocol.node_id = pub(self_pub);
+        o.random = test::replay(test::cat(key(eph).view(), nonce(nonce_name)));
+        o.key_log = log.sink();
+        return o;
+    };
+    auto oa = options("static_key_a", "static_pub_a", "ephemeral_key_a", "nonce_a", log_a);
+    oa.handshake.remote_id = pub("static_pub_b");
+    test::session_pair<rlpx::session> p(oa, options("static_key_b", "static_pub_b", "ephemeral_key_b", "nonce_b", log_b));
+    p.start();
+    ASSERT_EQ(p.a.state(), transport::session_state::established);
+    ASSERT_EQ(p.b.state(), transport::session_state::established);
+    const auto& expected = official()["expected_secrets"];
+    for (const auto* log : {&log_a, &log_b}) {
+        EXPECT_EQ(hx(log->last("RLPX_AES_SECRET").value_or(bytes{})), str(expected["aes_secret"]));
+        EXPECT_EQ(hx(log->last("RLPX_MAC_SECRET").value_or(bytes{})), str(expected["mac_secret"]));
+        for (const auto& e : log->entries()) EXPECT_TRUE(e.label.starts_with("RLPX_")) << e.label;
+    }
+    // What the initiator holds after start(). The recipient reads the auth,
+    // answers and completes in one step, and wipes its ephemeral key and
+    // the nonces within it: they are never held between steps, so never told.
+    EXPECT_EQ(hx(log_a.last("RLPX_EPHEMERAL_PRIVATE_KEY").value_or(bytes{})), str(official()["ephemeral_key_a"]));
+    EXPECT_EQ(hx(log_a.last("RLPX_INITIATOR_NONCE").value_or(bytes{})), str(official()["nonce_a"]));
+    EXPECT_EQ(hx(log_a.last("RLPX_STATIC_PRIVATE_KEY").value_or(bytes{})), str(official()["static_key_a"]));
 }
 
 TEST(OfficialVectorsTest, RecipientReproducesTheExpectedSecretsOfAuth2Ack2) {
@@ -326,10 +362,8 @@ ecies_handshake initiator_a_building(bool legacy) {
     ecies_handshake::options o{};
     o.static_key = key("static_key_a");
     o.remote_id = pub("static_pub_b");
-    o.ephemeral_key_for_testing_only = key("ephemeral_key_a");
-    o.nonce_for_testing_only = nonce("nonce_a");
-    o.legacy_for_testing_only = legacy;
-    return ecies_handshake(handshake_role::initiator, o);
+    o.legacy_auth = legacy;
+    return ecies_handshake(handshake_role::initiator, o, {.random = test::replay(test::cat(key("ephemeral_key_a").view(), nonce("nonce_a")))});
 }
 
 TEST(OfficialVectorsTest, InitiatorBuildsTheOfficialAuthBodies) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # No secret in the tool's output: runs polywire (key_dump_polywire: the tool
-# with the test-only key-dump hook installed) as listen and dial for every
+# with a key log given to its sessions) as listen and dial for every
 # --variant the tool knows, with messages, a ping where the variant has one,
 # and a handshake that fails (a --remote naming another node), then looks in
 # every stdout and stderr for every secret the sessions dumped (hex in
@@ -103,7 +103,7 @@ for v in $variants; do
     fi
 done
 
-echo "secrets dumped: $(wc -l <"$POLYWIRE_KEY_DUMP_FILE") lines; labels: $(cut -f2 "$POLYWIRE_KEY_DUMP_FILE" | sort -u | tr '\n' ' ')"
+echo "secrets dumped: $(wc -l <"$POLYWIRE_KEY_DUMP_FILE") lines; labels: $(cut -f1 "$POLYWIRE_KEY_DUMP_FILE" | sort -u | tr '\n' ' ')"
 if "$find_secrets" "$POLYWIRE_KEY_DUMP_FILE" "$tmp"/out/*; then
     pass "no secret appears in any output or error stream"
 else

@@ -1,6 +1,6 @@
-// Secrets never outlive their session and never reach a message: with the
-// test-only key-dump hook (transport/session.hpp) recording every secret a
-// session's handshake made,
+// Secrets never outlive their session and never reach a message: with each
+// session's key log (transport/session.hpp, options.key_log) recording every
+// secret its handshake made,
 //   - the sessions' own bytes (placed in storage the test owns), of every
 //     configuration (x25519-xchacha over TCP and over UDP too), hold none
 //     of them once the session has closed (close(), a failed frame, the
@@ -9,6 +9,11 @@
 //   - no error message of any polywire category, and no log line of an
 //     RLPx server and its clients whose handshakes and sessions fail in
 //     several ways, contains any of them.
+// And the two seams of the session options themselves, for every
+// configuration: every random byte of a handshake comes from the random
+// source (the same source, the same bytes sent; none, fresh bytes), a
+// source that fails fails the handshake with its error, and the key log is
+// told the derived keys under the documented labels.
 #include "transport/session.hpp"
 
 #include <algorithm>
@@ -17,6 +22,7 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -31,6 +37,7 @@
 #include "rlpx/server.hpp"
 #include "tests/support/asio_harness.hpp"
 #include "tests/support/variants.hpp"
+#include "tests/support/replay_random.hpp"
 #include "variants/noise_xk/config.hpp"
 #include "variants/noise_xk/error.hpp"
 #include "variants/sha256_per_side/config.hpp"
@@ -45,36 +52,26 @@ namespace ed = crypto::ed25519;
 using namespace std::chrono_literals;
 using transport::session_state;
 
-// ---- what the hook saw ------------------------------------------------------
+// ---- what the key logs saw ----------------------------------------------------
 
-struct recorded_secret {
-    std::string label;
-    bytes value;
-};
+using recorded_secret = test::recorded_key_log::entry;
 
-std::mutex recorded_mutex;
-std::vector<recorded_secret> recorded;
+// The key log every session of the current test is given (placed_pair and
+// the RLPx nodes below set it in their options); a fresh one per test.
+test::recorded_key_log* current_log = nullptr;
 
-void record(std::string_view, std::span<const testing::dumped_secret> secrets) {
-    std::lock_guard lock(recorded_mutex);
-    for (const auto& s : secrets) recorded.push_back({std::string(s.label), bytes(s.bytes.begin(), s.bytes.end())});
-}
-
-// Installs the hook for one test and removes it afterwards.
 struct recording {
-    recording() {
-        std::lock_guard lock(recorded_mutex);
-        recorded.clear();
-        testing::set_key_dump_hook_for_testing_only(&record);
-    }
-    ~recording() { testing::set_key_dump_hook_for_testing_only(nullptr); }
-    std::vector<recorded_secret> secrets() const {
-        std::lock_guard lock(recorded_mutex);
-        return recorded;
-    }
+    test::recorded_key_log log;
+    recording() { current_log = &log; }
+    ~recording() { current_log = nullptr; }
+    std::vector<recorded_secret> secrets() const { return log.entries(); }
 };
 
-bool is_static(const recorded_secret& s) { return s.label == "static_private_key" || s.label == "identity_seed"; }
+transport::key_log session_key_log() { return current_log != nullptr ? current_log->sink() : transport::key_log{}; }
+
+bool is_static(const recorded_secret& s) {
+    return s.label.ends_with("_STATIC_PRIVATE_KEY") || s.label == "X25519_XCHACHA_IDENTITY_SEED";
+}
 
 bool contains(byte_view hay, byte_view needle) {
     return !needle.empty() && std::search(hay.begin(), hay.end(), needle.begin(), needle.end()) != hay.end();
@@ -111,6 +108,10 @@ struct secrets_traits;  // no primary definition: every variant of variants/all.
 // freed memory). retained: derived keys that stay until destruction.
 template <>
 struct secrets_traits<rlpx::variant> {
+    // Key log: every label's prefix, and derived keys the two sides share
+    // (the initiator's label, the recipient's).
+    static constexpr std::string_view label_prefix = "RLPX_";
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 2> shared_keys{{{"RLPX_AES_SECRET", "RLPX_AES_SECRET"}, {"RLPX_MAC_SECRET", "RLPX_MAC_SECRET"}}};
     using session = rlpx::session;
     static constexpr std::uint64_t app_code = 0x10;
     static constexpr bool keys_inline = false;  // AES-CTR and the Keccak MAC chain: Botan objects
@@ -129,6 +130,10 @@ using rlpx_config = secrets_traits<rlpx::variant>;
 
 template <>
 struct secrets_traits<variants::noise_xk::variant> {
+    // Key log: every label's prefix, and derived keys the two sides share
+    // (the initiator's label, the recipient's).
+    static constexpr std::string_view label_prefix = "NOISE_XK_";
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 3> shared_keys{{{"NOISE_XK_SK", "NOISE_XK_RK"}, {"NOISE_XK_RK", "NOISE_XK_SK"}, {"NOISE_XK_CK", "NOISE_XK_CK"}}};
     using session = variants::noise_xk::session;
     static constexpr std::uint64_t app_code = 0;
     static constexpr bool keys_inline = true;
@@ -145,6 +150,10 @@ using noise_xk_config = secrets_traits<variants::noise_xk::variant>;
 
 template <>
 struct secrets_traits<variants::sha256_per_side::variant> {
+    // Key log: every label's prefix, and derived keys the two sides share
+    // (the initiator's label, the recipient's).
+    static constexpr std::string_view label_prefix = "SHA256_PER_SIDE_";
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 4> shared_keys{{{"SHA256_PER_SIDE_EGRESS_AES_KEY", "SHA256_PER_SIDE_INGRESS_AES_KEY"}, {"SHA256_PER_SIDE_EGRESS_HMAC_KEY", "SHA256_PER_SIDE_INGRESS_HMAC_KEY"}, {"SHA256_PER_SIDE_EGRESS_IV", "SHA256_PER_SIDE_INGRESS_IV"}, {"SHA256_PER_SIDE_INGRESS_AES_KEY", "SHA256_PER_SIDE_EGRESS_AES_KEY"}}};
     using session = variants::sha256_per_side::session;
     static constexpr std::uint64_t app_code = 0;
     static constexpr bool keys_inline = false;  // AES-CTR and HMAC-SHA256: Botan objects
@@ -161,6 +170,10 @@ using sha256_per_side_config = secrets_traits<variants::sha256_per_side::variant
 
 template <>
 struct secrets_traits<variants::x25519_xchacha::variant> {
+    // Key log: every label's prefix, and derived keys the two sides share
+    // (the initiator's label, the recipient's).
+    static constexpr std::string_view label_prefix = "X25519_XCHACHA_";
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 3> shared_keys{{{"X25519_XCHACHA_INITIATOR_KEY", "X25519_XCHACHA_INITIATOR_KEY"}, {"X25519_XCHACHA_RESPONDER_KEY", "X25519_XCHACHA_RESPONDER_KEY"}, {"X25519_XCHACHA_CHAINING_KEY", "X25519_XCHACHA_CHAINING_KEY"}}};
     using session = variants::x25519_xchacha::session;
     static constexpr std::uint64_t app_code = 7;
     static constexpr bool keys_inline = true;
@@ -211,8 +224,12 @@ struct placed_pair {
     transport::time_point now = transport::time_point{} + 1h;
 
     placed_pair() {
-        a = ::new (storage_a) session(policies::handshake_role::initiator, cfg.make(cfg.a, cfg.b));
-        b = ::new (storage_b) session(policies::handshake_role::recipient, cfg.make(cfg.b, std::nullopt));
+        a = ::new (storage_a) session(policies::handshake_role::initiator, logged(cfg.make(cfg.a, cfg.b)));
+        b = ::new (storage_b) session(policies::handshake_role::recipient, logged(cfg.make(cfg.b, std::nullopt)));
+    }
+    static typename session::options logged(typename session::options o) {
+        o.key_log = session_key_log();
+        return o;
     }
     ~placed_pair() { destroy(); }
     void destroy() {
@@ -287,7 +304,7 @@ template <class Config, class Pair>
 void expect_keys_held_while_established(Pair& p, const std::vector<recorded_secret>& secrets) {
     ASSERT_EQ(p.a->state(), session_state::established);
     ASSERT_EQ(p.b->state(), session_state::established);
-    ASSERT_GT(secrets.size(), 2u) << "the hook recorded nothing";
+    ASSERT_GT(secrets.size(), 2u) << "the key log recorded nothing";
     std::vector<recorded_secret> derived;
     std::copy_if(secrets.begin(), secrets.end(), std::back_inserter(derived), [](const auto& s) { return !is_static(s); });
     if (Config::keys_inline) {
@@ -377,6 +394,164 @@ TYPED_TEST(SessionSecretsTest, AHandshakeCutShortLeavesNoEphemeralKey) {
     EXPECT_EQ(p.held_labels(p.storage_b, secrets, false), std::vector<std::string>{});
 }
 
+// ---- the random source and the key log (transport/session.hpp) -------------------
+
+// A handshake between two sessions of `Config` with these random sources and
+// key logs, then one message from the initiator: every datagram or piece of
+// stream each side sent, in order, and whether both ended established.
+template <class Config>
+struct exchange {
+    std::vector<bytes> sent;
+    bool established = false;
+};
+template <class Config>
+exchange<Config> run_exchange(Config& cfg, transport::random_source ra, transport::random_source rb,
+                              transport::key_log la = {}, transport::key_log lb = {}) {
+    using session = typename Config::session;
+    const transport::time_point now = transport::time_point{} + 1h;
+    auto oa = cfg.make(cfg.a, cfg.b);
+    auto ob = cfg.make(cfg.b, std::nullopt);
+    oa.random = std::move(ra);
+    ob.random = std::move(rb);
+    oa.key_log = std::move(la);
+    ob.key_log = std::move(lb);
+    session a(policies::handshake_role::initiator, std::move(oa)), b(policies::handshake_role::recipient, std::move(ob));
+    exchange<Config> x;
+    (void)a.start(now);
+    (void)b.start(now);
+    auto move = [&](session& from, session& to) {
+        std::size_t n = 0;
+        while (!from.pending_output().empty() && to.state() != session_state::closed) {
+            bytes copy(from.pending_output().begin(), from.pending_output().end());
+            from.consume_output(copy.size());
+            if constexpr (over_datagrams<Config>()) {
+                (void)to.receive_datagram(copy, now);
+            } else {
+                (void)to.receive(copy, now);
+            }
+            n += copy.size();
+            x.sent.push_back(std::move(copy));
+        }
+        return n;
+    };
+    auto pump = [&] {
+        while (move(a, b) + move(b, a) > 0) {
+        }
+        while (a.next_event()) {
+        }
+        while (b.next_event()) {
+        }
+    };
+    pump();
+    if (a.state() == session_state::established) (void)a.send(Config::app_code, as_bytes("hello"), now);
+    pump();
+    x.established = a.state() == session_state::established && b.state() == session_state::established;
+    return x;
+}
+
+// A source that replays a fixed pseudo-random stream and fails once it is
+// used up (nothing falls back to the kernel).
+transport::random_source deterministic(std::uint8_t seed) {
+    bytes stream(4096);
+    std::uint32_t x = 0x9e3779b9u * (seed + 1u);
+    for (auto& b : stream) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        b = static_cast<std::uint8_t>(x >> 24);
+    }
+    return test::replay(stream, /*then_os=*/false);
+}
+
+// Every random byte of a handshake comes from the session's random source:
+// two runs with the same sources send the same bytes.
+TYPED_TEST(SessionSecretsTest, EveryRandomByteComesFromTheRandomSource) {
+    TypeParam cfg;
+    const auto one = run_exchange(cfg, deterministic(1), deterministic(2));
+    const auto two = run_exchange(cfg, deterministic(1), deterministic(2));
+    ASSERT_TRUE(one.established);
+    ASSERT_TRUE(two.established);
+    EXPECT_EQ(one.sent, two.sent);
+}
+
+// Without a random source (the default) it is the kernel's: every
+// handshake is fresh.
+TYPED_TEST(SessionSecretsTest, WithoutARandomSourceEachHandshakeIsFresh) {
+    TypeParam cfg;
+    const auto one = run_exchange(cfg, {}, {});
+    const auto two = run_exchange(cfg, {}, {});
+    ASSERT_TRUE(one.established);
+    ASSERT_TRUE(two.established);
+    ASSERT_FALSE(one.sent.empty());
+    EXPECT_NE(one.sent.front(), two.sent.front());
+}
+
+// A random source that fails fails the handshake with its error, on
+// either side: the session is closed with that error and says so in an
+// error event, and the failing side sends nothing more.
+TYPED_TEST(SessionSecretsTest, ARandomSourceErrorFailsTheHandshakeWithIt) {
+    using session = typename TypeParam::session;
+    const std::error_code ec = std::make_error_code(std::errc::resource_unavailable_try_again);
+    const transport::time_point now = transport::time_point{} + 1h;
+    TypeParam cfg;
+    for (const bool initiator_fails : {true, false}) {
+        SCOPED_TRACE(initiator_fails ? "initiator" : "recipient");
+        auto oa = cfg.make(cfg.a, cfg.b);
+        auto ob = cfg.make(cfg.b, std::nullopt);
+        (initiator_fails ? oa : ob).random = test::failing(ec);
+        session a(policies::handshake_role::initiator, std::move(oa)), b(policies::handshake_role::recipient, std::move(ob));
+        session& failing = initiator_fails ? a : b;
+        (void)a.start(now);
+        (void)b.start(now);
+        for (int round = 0; round < 4 && failing.state() != session_state::closed; ++round) {
+            for (const auto& [from, to] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+                while (!from->pending_output().empty() && to->state() != session_state::closed) {
+                    bytes copy(from->pending_output().begin(), from->pending_output().end());
+                    from->consume_output(copy.size());
+                    if constexpr (over_datagrams<TypeParam>()) {
+                        (void)to->receive_datagram(copy, now);
+                    } else {
+                        (void)to->receive(copy, now);
+                    }
+                }
+            }
+        }
+        ASSERT_EQ(failing.state(), session_state::closed);
+        EXPECT_EQ(failing.error(), ec);
+        EXPECT_TRUE(failing.pending_output().empty());
+        EXPECT_EQ(failing.egress_codec(), nullptr);
+        bool error_event = false;
+        while (auto e = failing.next_event()) {
+            if (e->kind == transport::event_kind::error) error_event = e->error == ec;
+            EXPECT_NE(e->kind, transport::event_kind::handshake_complete);
+        }
+        EXPECT_TRUE(error_event);
+    }
+}
+
+// Each session's key log is told the derived keys under its variant's
+// labels, and what one side calls its sending key the other calls its
+// receiving key.
+TYPED_TEST(SessionSecretsTest, TheKeyLogIsToldTheDerivedKeysUnderTheDocumentedLabels) {
+    TypeParam cfg;
+    test::recorded_key_log la, lb;
+    const auto x = run_exchange(cfg, {}, {}, la.sink(), lb.sink());
+    ASSERT_TRUE(x.established);
+    for (const auto& [label_a, label_b] : TypeParam::shared_keys) {
+        const auto a = la.last(label_a), b = lb.last(label_b);
+        ASSERT_TRUE(a) << label_a;
+        ASSERT_TRUE(b) << label_b;
+        EXPECT_EQ(*a, *b) << label_a << " / " << label_b;
+        EXPECT_FALSE(std::all_of(a->begin(), a->end(), [](std::uint8_t c) { return c == 0; }));
+    }
+    for (const auto* log : {&la, &lb}) {
+        for (const auto& e : log->entries()) {
+            EXPECT_TRUE(e.label.starts_with(TypeParam::label_prefix)) << e.label;
+            EXPECT_FALSE(e.value.empty()) << e.label;
+        }
+    }
+}
+
 TEST(SecretTest, WipesItsBytesWhenDestroyed) {
     alignas(secret<32>) unsigned char storage[sizeof(secret<32>)];
     bytes value(32);
@@ -445,11 +620,13 @@ TEST(SecretsInMessagesTest, NoLogLineOfFailingHandshakesAndSessionsCarriesASecre
     server_cfg.capabilities = {{"test", 1, 4}};
     server_cfg.timeouts.handshake = 300ms;
     server_cfg.log = log;
+    server_cfg.key_log = session_key_log();
     auto client = [&] {
         rlpx::node_config c;
         c.key = k1::generate_private_key().value();
         c.capabilities = {{"test", 1, 4}};
         c.log = log;
+        c.key_log = session_key_log();
         return c;
     };
     test::run_coroutine([&]() -> awaitable<void> {
@@ -483,7 +660,7 @@ TEST(SecretsInMessagesTest, NoLogLineOfFailingHandshakesAndSessionsCarriesASecre
         srv.value().stop();
     });
     const auto secrets = rec.secrets();
-    ASSERT_GT(secrets.size(), 8u) << "the hook recorded nothing";
+    ASSERT_GT(secrets.size(), 8u) << "the key log recorded nothing";
     std::lock_guard lock(lines_mutex);
     ASSERT_GT(lines.size(), 5u);
     const auto has = [&](std::string_view what) {

@@ -195,5 +195,11 @@ std::string usage();
 /// The whole tool: parses argv, runs the command, returns the exit status.
 /// Never throws (usage errors print a hint and return exit_usage).
 int main(int argc, char** argv);
+/// The same, every session it makes telling `key_log` its secrets: for a
+/// test build of the tool only (tests/security/key_dump_polywire.cpp), never
+/// the shipped one, which has no way to set it.
+int main(int argc, char** argv, transport::key_log key_log);
+/// The key log main() was given (empty for the shipped tool).
+const transport::key_log& tool_key_log() noexcept;
 
 }  // namespace polywire::cli

@@ -150,6 +150,17 @@ void hide_key_arguments(int argc, char** argv) {
 
 namespace polywire::cli {
 
+namespace {
+transport::key_log the_key_log;  // set only by a test build's main(argc, argv, key_log)
+}  // namespace
+
+const transport::key_log& tool_key_log() noexcept { return the_key_log; }
+
+int main(int argc, char** argv, transport::key_log key_log) {
+    the_key_log = std::move(key_log);
+    return main(argc, argv);
+}
+
 int main(int argc, char** argv) {
     std::vector<std::string> words;
     int status = exit_failure;

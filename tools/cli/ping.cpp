@@ -52,6 +52,7 @@ int run_ping(std::span<const std::string> words) {
     if (!remote) throw usage_error("invalid enode " + shown(a.positional().front()) + ": " + remote.error().message());
 
     rlpx::node_config cfg;
+    cfg.key_log = tool_key_log();
     if (auto k = load_key(a)) {
         cfg.key = *k;
     } else {

@@ -47,6 +47,9 @@ struct node_settings {
     std::vector<rlpx::p2p::local_capability> caps;
     transport::timeouts timeouts = transport::timeouts::suggested();
     bool snappy = true;  ///< with capabilities (RLPx): offer snappy; false: devp2p version 4 (bench --snappy off)
+    /// The sessions' key log: cli::tool_key_log(), empty unless the tool is
+    /// a test build that asked for one (tests/security/key_dump_polywire).
+    transport::key_log key_log = tool_key_log();
 };
 
 /// A remote node as its URL names it (V: a descriptor or a cli_variant).
@@ -189,6 +192,7 @@ struct cli_defaults : D {
     /// (with capabilities: the --cap list, our client id and snappy).
     static typename D::node_config config(const node_settings<V>& s) {
         auto c = D::make_config(s.key, s.timeouts);
+        c.key_log = s.key_log;
         if constexpr (D::has_capabilities) D::set_application(c, s.caps, "polywire/" + std::string(version), s.snappy);
         return c;
     }

@@ -9,7 +9,7 @@
 //
 // The parts the session is made of, each tested on its own in
 // tests/transport/impl/: input_buffer.hpp, event_queue.hpp, timer_set.hpp,
-// datagram_flight.hpp (and key_dump.hpp, the test-only key-dump hook).
+// datagram_flight.hpp (and key_log.hpp, what tells the key log).
 #pragma once
 
 #include "transport/impl/session_start.hpp"

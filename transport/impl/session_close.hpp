@@ -56,7 +56,7 @@ void session<Config>::wipe_keys() noexcept {
     // A handshake cut short may still hold an ephemeral key or a chaining key
     // (check_config requires a KeyAgreement to be move-assignable).
     if constexpr (std::is_move_assignable_v<key_agreement>) {
-        ka_ = detail::make_key_agreement<key_agreement, datagrams>(role_, opts_.handshake);
+        ka_ = detail::make_key_agreement<key_agreement, datagrams>(role_, opts_.handshake, opts_.random, opts_.key_log);
     }
 }
 

@@ -1,5 +1,5 @@
 // transport::session<Config>: construction, start() and the handshake
-// (process(), on_keys()), and the key-dump hook. Read the contract at the
+// (process(), on_keys()), and telling the key log. Read the contract at the
 // top of transport/session.hpp first.
 #pragma once
 
@@ -7,14 +7,33 @@ namespace polywire::transport {
 
 namespace detail {
 /// The key agreement of a session: over datagrams built with
-/// policies::over_datagrams if it takes that (policies/key_agreement.hpp).
+/// policies::over_datagrams if it takes that, and given the session's random
+/// source and key log if it takes them (policies/key_agreement.hpp).
 template <class KeyAgreement, bool Datagrams, class Options>
-KeyAgreement make_key_agreement(policies::handshake_role role, const Options& o) {
-    if constexpr (Datagrams && std::is_constructible_v<KeyAgreement, policies::handshake_role, const Options&,
-                                                       policies::over_datagrams>) {
-        return KeyAgreement(role, o, policies::over_datagrams{});
+KeyAgreement make_key_agreement(policies::handshake_role role, const Options& o, const random_source& random,
+                                const key_log& log) {
+    using ctx = const key_agreement_context&;
+    using r = policies::handshake_role;
+    using od = policies::over_datagrams;
+    if constexpr (Datagrams && std::is_constructible_v<KeyAgreement, r, const Options&, od, ctx>) {
+        return KeyAgreement(role, o, od{}, key_agreement_context{random, log});
+    } else if constexpr (Datagrams && std::is_constructible_v<KeyAgreement, r, const Options&, od>) {
+        return KeyAgreement(role, o, od{});
+    } else if constexpr (std::is_constructible_v<KeyAgreement, r, const Options&, ctx>) {
+        return KeyAgreement(role, o, key_agreement_context{random, log});
     } else {
         return KeyAgreement(role, o);
+    }
+}
+
+/// The base protocol of a session, given the session's random source and
+/// key log if it takes them (a rekey draws ephemeral keys).
+template <class BaseProtocol, class Options>
+BaseProtocol make_base_protocol(const Options& o, const random_source& random, const key_log& log) {
+    if constexpr (std::is_constructible_v<BaseProtocol, const Options&, const key_agreement_context&>) {
+        return BaseProtocol(o, key_agreement_context{random, log});
+    } else {
+        return BaseProtocol(o);
     }
 }
 }  // namespace detail
@@ -23,8 +42,8 @@ template <class Config>
 session<Config>::session(policies::handshake_role role, options opts)
     : opts_(std::move(opts)),
       role_(role),
-      ka_(detail::make_key_agreement<key_agreement, datagrams>(role, opts_.handshake)),
-      base_(opts_.protocol) {}
+      ka_(detail::make_key_agreement<key_agreement, datagrams>(role, opts_.handshake, opts_.random, opts_.key_log)),
+      base_(detail::make_base_protocol<base_protocol>(opts_.protocol, opts_.random, opts_.key_log)) {}
 
 template <class Config>
 std::error_code session<Config>::start(time_point now) noexcept {
@@ -33,7 +52,7 @@ std::error_code session<Config>::start(time_point now) noexcept {
     timers_.start(now);
     const std::size_t before = out_.size();
     if (auto ec = ka_.start(out_)) return fail(ec);
-    dump_keys_for_testing_only(nullptr);
+    log_keys(nullptr);
     flight_.started(out_, before, now);
     return process(now);  // a key agreement may complete without input
 }
@@ -56,7 +75,7 @@ std::error_code session<Config>::process(time_point now) noexcept {
                 return fail(step.error());
             }
             in_.advance(step.value().consumed);
-            if (step.value().consumed > 0 && !step.value().done) dump_keys_for_testing_only(nullptr);
+            if (step.value().consumed > 0 && !step.value().done) log_keys(nullptr);
             flight_.handshake_step(out_, before, step.value(), unverified(), now);
             if (step.value().done) {
                 if (auto ec = on_keys(now)) return ec;
@@ -77,7 +96,7 @@ template <class Config>
 std::error_code session<Config>::on_keys(time_point now) noexcept {
     {
         secrets s = ka_.take_secrets();
-        dump_keys_for_testing_only(&s);
+        log_keys(&s);
         egress_.emplace(s, policies::direction::egress);
         ingress_.emplace(s, policies::direction::ingress);
         remote_id_ = s.remote_id;
@@ -94,17 +113,15 @@ std::error_code session<Config>::on_keys(time_point now) noexcept {
 }
 
 template <class Config>
-void session<Config>::dump_keys_for_testing_only(const secrets* s) const noexcept {
-    const testing::key_dump_hook hook = testing::detail::key_dump_hook_.load(std::memory_order_relaxed);
-    if (hook == nullptr) return;  // always so outside tests
-    testing::detail::secret_collector c;
+void session<Config>::log_keys(const secrets* s) const noexcept {
+    if (!opts_.key_log) return;  // always so in production
+    detail::key_log_forwarder c{opts_.key_log};
     if constexpr (requires { dump_secrets(ka_, c); }) dump_secrets(ka_, c);
     if constexpr (requires { dump_secrets(opts_.handshake, c); }) dump_secrets(opts_.handshake, c);
     if constexpr (requires { dump_secrets(opts_.protocol, c); }) dump_secrets(opts_.protocol, c);
     if (s != nullptr) {
         if constexpr (requires { dump_secrets(*s, c); }) dump_secrets(*s, c);
     }
-    hook(Config::name, std::span<const testing::dumped_secret>(c.items.data(), c.count));
 }
 
 }  // namespace polywire::transport

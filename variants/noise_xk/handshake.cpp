@@ -52,8 +52,9 @@ std::error_code ecdh(const k1::private_key& k, const k1::public_key& p, secret<3
 
 }  // namespace
 
-noise_xk_handshake::noise_xk_handshake(handshake_role role, const options& opts) noexcept
-    : role_(role), options_(opts) {}
+noise_xk_handshake::noise_xk_handshake(handshake_role role, const options& opts,
+                                       const transport::key_agreement_context& context) noexcept
+    : role_(role), options_(opts), random_(context.random) {}
 
 void noise_xk_handshake::mix_hash(byte_view data) noexcept { h_ = crypto::sha256(h_, data); }
 
@@ -78,13 +79,9 @@ result<k1::compressed_public_key> noise_xk_handshake::local_static_key() const n
 std::error_code noise_xk_handshake::begin(const k1::compressed_public_key& local_static,
                                           const k1::compressed_public_key& responder_static) {
     s_pub_ = local_static;
-    if (options_.ephemeral_key_for_testing_only) {
-        e_ = *options_.ephemeral_key_for_testing_only;
-    } else {
-        auto e = k1::generate_private_key();
-        if (!e) return e.error();
-        e_ = e.value();
-    }
+    auto e = k1::generate_private_key(random_);
+    if (!e) return e.error();
+    e_ = e.value();
     auto e_pub = k1::derive_compressed_public_key(e_);
     if (!e_pub) return transport::errc::bad_key;
     e_pub_ = e_pub.value();
@@ -290,7 +287,6 @@ void noise_xk_handshake::wipe() noexcept {
     temp_k2_ = secret<32>{};
     e_ = k1::private_key{};
     options_.static_key = k1::private_key{};
-    options_.ephemeral_key_for_testing_only.reset();
     h_.fill(0);
     secrets_ = secrets{};
 }

@@ -28,6 +28,7 @@
 #include "policies/crypto/secp256k1.hpp"
 #include "policies/key_agreement.hpp"
 #include "transport/bytes.hpp"
+#include "transport/random.hpp"
 #include "transport/result.hpp"
 
 namespace polywire::variants::noise_xk {
@@ -53,13 +54,13 @@ inline byte_view cipher_key(const secrets& s, policies::direction d) noexcept {
 }
 inline byte_view chaining_key(const secrets& s, policies::direction) noexcept { return s.ck.view(); }
 
-/// Test only: every key of `s`, for the key-dump hook of
-/// transport/session.hpp (polywire::testing).
+/// Every key of `s`, for the session's key log (transport/session.hpp;
+/// labels in docs/architecture.md).
 template <class F>
 void dump_secrets(const secrets& s, F& f) {
-    f("sk", s.sk.view());
-    f("rk", s.rk.view());
-    f("ck", s.ck.view());
+    f("NOISE_XK_SK", s.sk.view());
+    f("NOISE_XK_RK", s.rk.view());
+    f("NOISE_XK_CK", s.ck.view());
 }
 
 class noise_xk_handshake {
@@ -77,11 +78,13 @@ public:
         /// Required for the initiator: the static key of the node dialled.
         /// If set for a responder, the initiator's static key must equal it.
         std::optional<crypto::secp256k1::compressed_public_key> remote_static_key;
-        std::optional<crypto::secp256k1::private_key> ephemeral_key_for_testing_only;
     };
     using secrets = noise_xk::secrets;
 
-    noise_xk_handshake(policies::handshake_role role, const options& opts) noexcept;
+    /// `context.random`: the ephemeral key, drawn in start() by both roles
+    /// (32 bytes, again while not a valid key); nothing else is random.
+    noise_xk_handshake(policies::handshake_role role, const options& opts,
+                       const transport::key_agreement_context& context = {}) noexcept;
 
     /// Initiator: appends Act One to `out`. Responder: appends nothing.
     /// Errors: transport::errc::invalid_argument (initiator without
@@ -100,13 +103,13 @@ public:
     /// The transport keys, once, after done (all-zero otherwise).
     secrets take_secrets() noexcept;
 
-    /// Test only: the keys this handshake holds now (key-dump hook).
+    /// The keys this handshake holds now, for the session's key log.
     template <class F>
     friend void dump_secrets(const noise_xk_handshake& h, F& f) {
-        f("static_private_key", h.options_.static_key.view());
-        f("ephemeral_private_key", h.e_.view());
-        f("handshake_ck", h.ck_.view());
-        f("handshake_temp_k2", h.temp_k2_.view());
+        f("NOISE_XK_STATIC_PRIVATE_KEY", h.options_.static_key.view());
+        f("NOISE_XK_EPHEMERAL_PRIVATE_KEY", h.e_.view());
+        f("NOISE_XK_HANDSHAKE_CK", h.ck_.view());
+        f("NOISE_XK_HANDSHAKE_TEMP_K2", h.temp_k2_.view());
     }
 
 private:
@@ -129,6 +132,7 @@ private:
 
     policies::handshake_role role_;
     options options_;
+    transport::random_source random_;
     state state_ = state::initial;
     crypto::digest32 h_{};                        ///< handshake hash
     secret<32> ck_;                               ///< chaining key

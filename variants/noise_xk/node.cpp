@@ -11,6 +11,8 @@ session::options make_options(const node_config& cfg, std::optional<k1::compress
     o.handshake.remote_static_key = remote;
     o.timeouts = cfg.timeouts;
     o.limits = cfg.limits;
+    o.random = cfg.random;
+    o.key_log = cfg.key_log;
     return o;
 }
 

@@ -21,6 +21,10 @@ struct node_config {
     transport::timeouts timeouts = transport::timeouts::suggested();
     transport::limits limits{};
     transport::log_hook log{};
+    /// The sessions' random source and key log (transport/session.hpp);
+    /// empty by default. Never set the key log in production.
+    transport::random_source random{};
+    transport::key_log key_log{};
 };
 
 /// An established BOLT 8 connection over a blocking socket.

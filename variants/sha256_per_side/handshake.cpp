@@ -10,13 +10,13 @@ namespace polywire::variants::sha256_per_side {
 
 namespace k1 = crypto::secp256k1;
 
-session_key_exchange::session_key_exchange(policies::handshake_role, const options& o) : opts_(o) {}
+session_key_exchange::session_key_exchange(policies::handshake_role, const options&,
+                                           const transport::key_agreement_context& context)
+    : random_(context.random) {}
 
 std::error_code session_key_exchange::start(bytes& out) noexcept {
     if (started_) return transport::errc::invalid_argument;
-    auto key = opts_.session_key_for_testing_only ? k1::parse_private_key(opts_.session_key_for_testing_only->view())
-                                                  : k1::generate_private_key();
-    opts_.session_key_for_testing_only.reset();
+    auto key = k1::generate_private_key(random_);
     if (!key) return key.error();
     session_key_ = key.value();
     auto pub = k1::derive_compressed_public_key(session_key_);

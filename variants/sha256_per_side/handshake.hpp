@@ -18,6 +18,7 @@
 
 #include "policies/crypto/secp256k1.hpp"
 #include "policies/key_agreement.hpp"
+#include "transport/random.hpp"
 #include "transport/result.hpp"
 #include "variants/sha256_per_side/authenticate.hpp"
 #include "variants/sha256_per_side/key_schedule.hpp"
@@ -29,13 +30,15 @@ public:
     static constexpr std::string_view name = "secp256k1 session keys in clear, ECDH-SHA256";
     static constexpr std::size_t session_key_size = 33;
 
-    struct options {
-        /// A fixed session key instead of a fresh random one (tests only).
-        std::optional<crypto::secp256k1::private_key> session_key_for_testing_only;
-    };
+    /// Nothing to choose: the session key is fresh, drawn from the random
+    /// source (tests replay a vector's key through it).
+    struct options {};
     using secrets = sha256_per_side::secrets;
 
-    session_key_exchange(policies::handshake_role role, const options& o);
+    /// `context.random`: the session key, drawn in start() (32 bytes, again
+    /// while not a valid key); nothing else is random.
+    session_key_exchange(policies::handshake_role role, const options& o,
+                         const transport::key_agreement_context& context = {});
 
     /// Writes our 33-byte session key (both roles).
     std::error_code start(bytes& out) noexcept;
@@ -43,15 +46,15 @@ public:
     result<policies::handshake_step> consume(byte_view in, bytes& out) noexcept;
     secrets take_secrets() noexcept;
 
-    /// Test only: the keys this exchange holds now (key-dump hook of
-    /// transport/session.hpp, polywire::testing).
+    /// The keys this exchange holds now, for the session's key log
+    /// (transport/session.hpp; labels in docs/architecture.md).
     template <class F>
     friend void dump_secrets(const session_key_exchange& k, F& f) {
-        f("session_private_key", k.session_key_.view());
+        f("SHA256_PER_SIDE_SESSION_PRIVATE_KEY", k.session_key_.view());
     }
 
 private:
-    options opts_;
+    transport::random_source random_;
     crypto::secp256k1::private_key session_key_;
     compressed_key local_{};
     secrets secrets_;
@@ -62,19 +65,19 @@ private:
 /// Test only: every key of `s` (key-dump hook).
 template <class F>
 void dump_secrets(const secrets& s, F& f) {
-    f("egress_aes_key", s.egress.aes_key.view());
-    f("egress_hmac_key", s.egress.hmac_key.view());
-    f("egress_iv", s.egress.iv.view());
-    f("ingress_aes_key", s.ingress.aes_key.view());
-    f("ingress_hmac_key", s.ingress.hmac_key.view());
-    f("ingress_iv", s.ingress.iv.view());
+    f("SHA256_PER_SIDE_EGRESS_AES_KEY", s.egress.aes_key.view());
+    f("SHA256_PER_SIDE_EGRESS_HMAC_KEY", s.egress.hmac_key.view());
+    f("SHA256_PER_SIDE_EGRESS_IV", s.egress.iv.view());
+    f("SHA256_PER_SIDE_INGRESS_AES_KEY", s.ingress.aes_key.view());
+    f("SHA256_PER_SIDE_INGRESS_HMAC_KEY", s.ingress.hmac_key.view());
+    f("SHA256_PER_SIDE_INGRESS_IV", s.ingress.iv.view());
 }
 
-/// Test only: the node's static key, held by the Authenticate protocol's
-/// options (key-dump hook).
+/// The node's static key, held by the Authenticate protocol's options
+/// (the session's key log).
 template <class F>
 void dump_secrets(const authenticate_protocol::options& o, F& f) {
-    f("static_private_key", o.node_key.view());
+    f("SHA256_PER_SIDE_STATIC_PRIVATE_KEY", o.node_key.view());
 }
 
 }  // namespace polywire::variants::sha256_per_side

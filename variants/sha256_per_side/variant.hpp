@@ -17,6 +17,10 @@ struct node_config {
     transport::timeouts timeouts = transport::timeouts::suggested();
     transport::limits limits{};
     transport::log_hook log{};
+    /// The sessions' random source and key log (transport/session.hpp);
+    /// empty by default. Never set the key log in production.
+    transport::random_source random{};
+    transport::key_log key_log{};
 };
 
 inline constexpr char url_scheme[] = "sha256-per-side";
@@ -42,6 +46,8 @@ struct variant : secp256k1_keys, compressed_key_ids<url_scheme>, code_in_first_b
         o.protocol.expected_remote_id = remote;
         o.timeouts = c.timeouts;
         o.limits = c.limits;
+        o.random = c.random;
+        o.key_log = c.key_log;
         return o;
     }
 

@@ -114,12 +114,7 @@ std::optional<key_update> control_protocol::take_key_update() noexcept {
 }
 
 result<crypto::x25519::private_key> control_protocol::next_key() {
-    if (!test_keys_.empty()) {
-        x::private_key k = test_keys_.front();
-        test_keys_.pop_front();
-        return k;
-    }
-    return x::generate();
+    return x::generate(random_);
 }
 
 void control_protocol::send_key_message(std::uint64_t code, policies::frame_writer& w, bool reply) {

@@ -75,12 +75,13 @@ public:
         transport::duration rekey_interval{60000};
         /// Resend an unanswered rekey message after this long.
         transport::duration retransmit{1000};
-        /// Ephemeral keys for successive rekeys (tests); random once used up.
-        std::vector<crypto::x25519::private_key> rekey_keys_for_testing_only;
     };
     struct peer_info {};
 
-    explicit control_protocol(const options& opts) : options_(opts), test_keys_(opts.rekey_keys_for_testing_only.begin(), opts.rekey_keys_for_testing_only.end()) {}
+    /// `context.random`: each rekey's ephemeral X25519 key (32 bytes), drawn
+    /// from the session's random source after the handshake's draws.
+    explicit control_protocol(const options& opts, const transport::key_agreement_context& context = {})
+        : options_(opts), random_(context.random) {}
 
     std::error_code start(const secrets& s, policies::frame_writer& w);
     bool greeting_done() const noexcept { return true; }  // keys are confirmed by the handshake
@@ -106,7 +107,6 @@ public:
         next_i_key_ = {};
         next_r_key_ = {};
         updates_.clear();
-        test_keys_.clear();
         state_ = state::idle;
     }
 
@@ -139,7 +139,7 @@ private:
 
     options options_;
     peer_info info_;
-    std::deque<crypto::x25519::private_key> test_keys_;
+    transport::random_source random_;
     bool initiator_ = false;  ///< the handshake role: names the keys' directions, wins collisions
     secret<32> chain_;
     std::uint32_t epoch_ = 0;

@@ -44,10 +44,13 @@ crypto::digest32 confirmation(const secret<32>& key, std::string_view what, cons
 
 }  // namespace
 
-handshake::handshake(policies::handshake_role role, const options& opts) noexcept : role_(role), options_(opts) {}
+handshake::handshake(policies::handshake_role role, const options& opts,
+                     const transport::key_agreement_context& context) noexcept
+    : role_(role), options_(opts), random_(context.random) {}
 
-handshake::handshake(policies::handshake_role role, const options& opts, policies::over_datagrams) noexcept
-    : role_(role), options_(opts), datagrams_(true) {}
+handshake::handshake(policies::handshake_role role, const options& opts, policies::over_datagrams,
+                     const transport::key_agreement_context& context) noexcept
+    : role_(role), options_(opts), random_(context.random), datagrams_(true) {}
 
 std::error_code handshake::fail(std::error_code ec) noexcept {
     state_ = state::failed;
@@ -79,19 +82,11 @@ bool handshake::repeats(byte_view m) const noexcept {
 std::error_code handshake::start(bytes& out) noexcept {
     if (state_ != state::initial) return transport::errc::session_closed;
     h_ = crypto::sha256(as_bytes(protocol_label));
-    if (options_.ephemeral_key_for_testing_only) {
-        e_ = *options_.ephemeral_key_for_testing_only;
-    } else {
-        auto k = x::generate();
-        if (!k) return fail(k.error());
-        e_ = k.value();
-    }
+    auto k = x::generate(random_);
+    if (!k) return fail(k.error());
+    e_ = k.value();
     e_pub_ = x::public_key_of(e_);
-    if (options_.session_id_for_testing_only) {
-        sid_ = *options_.session_id_for_testing_only;
-    } else if (auto ec = crypto::random_bytes(sid_)) {
-        return fail(ec);
-    }
+    if (auto ec = crypto::random_bytes(random_, sid_)) return fail(ec);
     secrets_.initiator = role_ == policies::handshake_role::initiator;
     if (!secrets_.initiator) {
         state_ = state::awaiting_hello;

@@ -63,6 +63,7 @@
 #include "policies/crypto/x25519.hpp"
 #include "policies/key_agreement.hpp"
 #include "transport/bytes.hpp"
+#include "transport/random.hpp"
 #include "transport/result.hpp"
 
 namespace polywire::variants::x25519_xchacha {
@@ -116,13 +117,13 @@ inline byte_view nonce_prefix(const secrets& s, policies::direction d) noexcept 
     return initiators ? byte_view(s.initiator_sid) : byte_view(s.responder_sid);
 }
 
-/// Test only: every key of `s`, for the key-dump hook of
-/// transport/session.hpp (polywire::testing).
+/// Every key of `s`, for the session's key log (transport/session.hpp;
+/// labels in docs/architecture.md).
 template <class F>
 void dump_secrets(const secrets& s, F& f) {
-    f("initiator_key", s.initiator_key.view());
-    f("responder_key", s.responder_key.view());
-    f("chaining_key", s.chaining_key.view());
+    f("X25519_XCHACHA_INITIATOR_KEY", s.initiator_key.view());
+    f("X25519_XCHACHA_RESPONDER_KEY", s.responder_key.view());
+    f("X25519_XCHACHA_CHAINING_KEY", s.chaining_key.view());
 }
 
 class handshake {
@@ -138,16 +139,19 @@ public:
         /// An optional pre-shared key mixed into every key (both sides must
         /// hold the same one, or key confirmation fails).
         std::optional<secret<32>> psk;
-        std::optional<crypto::x25519::private_key> ephemeral_key_for_testing_only;
-        std::optional<session_id> session_id_for_testing_only;
     };
     using secrets = x25519_xchacha::secrets;
 
     /// Over datagrams: the HELLOs a responder answers at once.
     static constexpr std::size_t max_answered_hellos = 4;
 
-    handshake(policies::handshake_role role, const options& opts) noexcept;
-    handshake(policies::handshake_role role, const options& opts, policies::over_datagrams) noexcept;
+    /// `context.random`: drawn in start() by both roles, in this order:
+    /// the ephemeral X25519 key (32 bytes), then the session id (the
+    /// nonce prefix of this side's packets); nothing else is random.
+    handshake(policies::handshake_role role, const options& opts,
+              const transport::key_agreement_context& context = {}) noexcept;
+    handshake(policies::handshake_role role, const options& opts, policies::over_datagrams,
+              const transport::key_agreement_context& context = {}) noexcept;
 
     /// Initiator: appends HELLO. Responder: appends nothing.
     /// Errors: transport::errc::random_failure, transport::errc::session_closed (twice).
@@ -167,20 +171,21 @@ public:
     /// The transcript hash so far (for tests and the golden transcript).
     const crypto::digest32& transcript_hash() const noexcept { return h_; }
 
-    /// Test only: the keys this handshake holds now (key-dump hook).
+    /// The keys this handshake holds now, for the session's key log
+    /// (transport/session.hpp; labels in docs/architecture.md).
     template <class F>
     friend void dump_secrets(const handshake& k, F& f) {
-        f("identity_seed", k.options_.identity.seed());
-        if (k.options_.psk) f("psk", k.options_.psk->view());
-        f("ephemeral_private_key", k.e_.view());
-        f("confirm_r_key", k.confirm_r_key_.view());
-        f("confirm_i_key", k.confirm_i_key_.view());
+        f("X25519_XCHACHA_IDENTITY_SEED", k.options_.identity.seed());
+        if (k.options_.psk) f("X25519_XCHACHA_PSK", k.options_.psk->view());
+        f("X25519_XCHACHA_EPHEMERAL_PRIVATE_KEY", k.e_.view());
+        f("X25519_XCHACHA_CONFIRM_R_KEY", k.confirm_r_key_.view());
+        f("X25519_XCHACHA_CONFIRM_I_KEY", k.confirm_i_key_.view());
         for (const answered& a : k.answered_) {
-            f("confirm_r_key", a.keys.confirm_r.view());
-            f("confirm_i_key", a.keys.confirm_i.view());
-            f("initiator_key", a.keys.initiator_key.view());
-            f("responder_key", a.keys.responder_key.view());
-            f("chaining_key", a.keys.chaining_key.view());
+            f("X25519_XCHACHA_CONFIRM_R_KEY", a.keys.confirm_r.view());
+            f("X25519_XCHACHA_CONFIRM_I_KEY", a.keys.confirm_i.view());
+            f("X25519_XCHACHA_INITIATOR_KEY", a.keys.initiator_key.view());
+            f("X25519_XCHACHA_RESPONDER_KEY", a.keys.responder_key.view());
+            f("X25519_XCHACHA_CHAINING_KEY", a.keys.chaining_key.view());
         }
     }
 
@@ -215,6 +220,7 @@ private:
 
     policies::handshake_role role_;
     options options_;
+    transport::random_source random_;
     bool datagrams_ = false;
     state state_ = state::initial;
     crypto::digest32 h_{};  ///< responder: the transcript before HELLO until PROOF

@@ -15,6 +15,8 @@ session::options make_options(const node_config& cfg, std::optional<identity_pub
     o.protocol = cfg.protocol;
     o.timeouts = cfg.timeouts;
     o.limits = cfg.limits;
+    o.random = cfg.random;
+    o.key_log = cfg.key_log;
     return o;
 }
 
@@ -25,6 +27,8 @@ udp_session::options make_udp_options(const node_config& cfg, std::optional<iden
     o.protocol = s.protocol;
     o.timeouts = s.timeouts;
     o.limits = s.limits;
+    o.random = s.random;
+    o.key_log = s.key_log;
     return o;
 }
 

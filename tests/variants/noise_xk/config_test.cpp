@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/hex.hpp"
+#include "tests/support/replay_random.hpp"
 #include "tests/support/pair.hpp"
 
 namespace polywire::variants::noise_xk {
@@ -25,13 +26,13 @@ session::options initiator_options(std::optional<k1::compressed_public_key> remo
     session::options o;
     o.handshake.static_key = initiator_s;
     o.handshake.remote_static_key = remote ? *remote : k1::derive_compressed_public_key(responder_s).value();
-    o.handshake.ephemeral_key_for_testing_only = k1::private_key(h("1212121212121212121212121212121212121212121212121212121212121212"));
+    o.random = test::replay(h("1212121212121212121212121212121212121212121212121212121212121212"));
     return o;
 }
 session::options responder_options() {
     session::options o;
     o.handshake.static_key = responder_s;
-    o.handshake.ephemeral_key_for_testing_only = k1::private_key(h("2222222222222222222222222222222222222222222222222222222222222222"));
+    o.random = test::replay(h("2222222222222222222222222222222222222222222222222222222222222222"));
     return o;
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/hex.hpp"
+#include "tests/support/replay_random.hpp"
 #include "transport/error.hpp"
 #include "variants/noise_xk/error.hpp"
 
@@ -24,11 +25,14 @@ const k1::private_key responder_e(h("2222222222222222222222222222222222222222222
 k1::compressed_public_key pub(const k1::private_key& k) { return k1::derive_compressed_public_key(k).value(); }
 
 noise_xk_handshake::options initiator_options() {
-    return {.static_key = initiator_s, .static_public_key = std::nullopt, .remote_static_key = pub(responder_s), .ephemeral_key_for_testing_only = initiator_e};
+    return {.static_key = initiator_s, .static_public_key = std::nullopt, .remote_static_key = pub(responder_s)};
 }
 noise_xk_handshake::options responder_options() {
-    return {.static_key = responder_s, .static_public_key = std::nullopt, .remote_static_key = std::nullopt, .ephemeral_key_for_testing_only = responder_e};
+    return {.static_key = responder_s, .static_public_key = std::nullopt, .remote_static_key = std::nullopt};
 }
+// Appendix A's ephemeral keys, through the random source.
+transport::key_agreement_context ei() { return {.random = test::replay(test::cat(initiator_e.view()))}; }
+transport::key_agreement_context er() { return {.random = test::replay(test::cat(responder_e.view()))}; }
 
 struct acts {
     bytes act1, act2, act3;
@@ -67,8 +71,8 @@ std::error_code run(noise_xk_handshake& i, noise_xk_handshake& r, acts* seen = n
 }
 
 TEST(NoiseXkHandshakeTest, ProducesAppendixAActsAndKeys) {
-    noise_xk_handshake i(handshake_role::initiator, initiator_options());
-    noise_xk_handshake r(handshake_role::recipient, responder_options());
+    noise_xk_handshake i(handshake_role::initiator, initiator_options(), ei());
+    noise_xk_handshake r(handshake_role::recipient, responder_options(), er());
     acts a;
     ASSERT_FALSE(run(i, r, &a));
     EXPECT_EQ(hx(a.act1), "00036360e856310ce5d294e8be33fc807077dc56ac80d95d9cd4ddbd21325eff73f70df6086551151f58b8afe6c195782c6a");
@@ -91,8 +95,6 @@ TEST(NoiseXkHandshakeTest, ProducesAppendixAActsAndKeys) {
 
 TEST(NoiseXkHandshakeTest, FreshEphemeralKeysGiveFreshSessionKeys) {
     auto io = initiator_options(), ro = responder_options();
-    io.ephemeral_key_for_testing_only.reset();
-    ro.ephemeral_key_for_testing_only.reset();
     noise_xk_handshake i1(handshake_role::initiator, io), r1(handshake_role::recipient, ro);
     noise_xk_handshake i2(handshake_role::initiator, io), r2(handshake_role::recipient, ro);
     ASSERT_FALSE(run(i1, r1));
@@ -103,8 +105,8 @@ TEST(NoiseXkHandshakeTest, FreshEphemeralKeysGiveFreshSessionKeys) {
 }
 
 TEST(NoiseXkHandshakeTest, AnActArrivingInPiecesIsNeedMore) {
-    noise_xk_handshake i(handshake_role::initiator, initiator_options());
-    noise_xk_handshake r(handshake_role::recipient, responder_options());
+    noise_xk_handshake i(handshake_role::initiator, initiator_options(), ei());
+    noise_xk_handshake r(handshake_role::recipient, responder_options(), er());
     bytes a1, a2;
     ASSERT_FALSE(i.start(a1));
     ASSERT_FALSE(r.start(a2));
@@ -128,8 +130,8 @@ TEST(NoiseXkHandshakeTest, AnyTamperedActByteFailsTheHandshake) {
     const std::size_t sizes[] = {act1_size, act2_size, act3_size};
     for (int act = 1; act <= 3; ++act) {
         for (std::size_t at = 0; at < sizes[act - 1]; ++at) {
-            noise_xk_handshake i(handshake_role::initiator, initiator_options());
-            noise_xk_handshake r(handshake_role::recipient, responder_options());
+            noise_xk_handshake i(handshake_role::initiator, initiator_options(), ei());
+            noise_xk_handshake r(handshake_role::recipient, responder_options(), er());
             auto ec = run(i, r, [&](int which, bytes& m) {
                 if (which == act) m[at] ^= 0x01;
             });
@@ -158,8 +160,8 @@ TEST(NoiseXkHandshakeTest, AnyTamperedActByteFailsTheHandshake) {
 TEST(NoiseXkHandshakeTest, DiallingTheWrongResponderKeyFailsActOne) {
     auto io = initiator_options();
     io.remote_static_key = pub(k1::private_key(h("3131313131313131313131313131313131313131313131313131313131313131")));
-    noise_xk_handshake i(handshake_role::initiator, io);
-    noise_xk_handshake r(handshake_role::recipient, responder_options());
+    noise_xk_handshake i(handshake_role::initiator, io, ei());
+    noise_xk_handshake r(handshake_role::recipient, responder_options(), er());
     auto ec = run(i, r);
     EXPECT_EQ(ec, errc::act1_bad_tag);
     EXPECT_EQ(ec, transport::condition::handshake_failed);
@@ -169,11 +171,11 @@ TEST(NoiseXkHandshakeTest, ResponderMayInsistOnTheInitiatorsKey) {
     auto ro = responder_options();
     ro.remote_static_key = pub(initiator_s);
     {
-        noise_xk_handshake i(handshake_role::initiator, initiator_options()), r(handshake_role::recipient, ro);
+        noise_xk_handshake i(handshake_role::initiator, initiator_options(), ei()), r(handshake_role::recipient, ro, er());
         EXPECT_FALSE(run(i, r));
     }
     ro.remote_static_key = pub(initiator_e);
-    noise_xk_handshake i(handshake_role::initiator, initiator_options()), r(handshake_role::recipient, ro);
+    noise_xk_handshake i(handshake_role::initiator, initiator_options(), ei()), r(handshake_role::recipient, ro, er());
     auto ec = run(i, r);
     EXPECT_EQ(ec, errc::wrong_remote_identity);
     EXPECT_EQ(ec, transport::condition::handshake_failed);
@@ -183,8 +185,8 @@ TEST(NoiseXkHandshakeTest, GivenStaticPublicKeysGiveTheSameActs) {
     auto io = initiator_options(), ro = responder_options();
     io.static_public_key = pub(initiator_s);
     ro.static_public_key = pub(responder_s);
-    noise_xk_handshake i(handshake_role::initiator, io), r(handshake_role::recipient, ro);
-    noise_xk_handshake i0(handshake_role::initiator, initiator_options()), r0(handshake_role::recipient, responder_options());
+    noise_xk_handshake i(handshake_role::initiator, io, ei()), r(handshake_role::recipient, ro, er());
+    noise_xk_handshake i0(handshake_role::initiator, initiator_options(), ei()), r0(handshake_role::recipient, responder_options(), er());
     acts given, derived;
     ASSERT_FALSE(run(i, r, &given));
     ASSERT_FALSE(run(i0, r0, &derived));
@@ -202,7 +204,7 @@ TEST(NoiseXkHandshakeTest, AStaticPublicKeyThatIsNotTheStaticKeysFails) {
         // tag fails.
         auto io = initiator_options();
         io.static_public_key = other;
-        noise_xk_handshake i(handshake_role::initiator, io), r(handshake_role::recipient, responder_options());
+        noise_xk_handshake i(handshake_role::initiator, io, ei()), r(handshake_role::recipient, responder_options(), er());
         auto ec = run(i, r);
         EXPECT_EQ(ec, errc::act3_bad_tag);
         EXPECT_EQ(ec, transport::condition::handshake_failed);
@@ -211,7 +213,7 @@ TEST(NoiseXkHandshakeTest, AStaticPublicKeyThatIsNotTheStaticKeysFails) {
         // A responder with another public key hashes another identity: Act One fails.
         auto ro = responder_options();
         ro.static_public_key = other;
-        noise_xk_handshake i(handshake_role::initiator, initiator_options()), r(handshake_role::recipient, ro);
+        noise_xk_handshake i(handshake_role::initiator, initiator_options(), ei()), r(handshake_role::recipient, ro, er());
         auto ec = run(i, r);
         EXPECT_EQ(ec, errc::act1_bad_tag);
     }
@@ -221,15 +223,15 @@ TEST(NoiseXkHandshakeTest, ReportsMisuse) {
     bytes out;
     auto io = initiator_options();
     io.remote_static_key.reset();
-    EXPECT_EQ(noise_xk_handshake(handshake_role::initiator, io).start(out), transport::errc::invalid_argument);
+    EXPECT_EQ(noise_xk_handshake(handshake_role::initiator, io, ei()).start(out), transport::errc::invalid_argument);
     io.remote_static_key = k1::compressed_public_key{};  // not a point
-    EXPECT_EQ(noise_xk_handshake(handshake_role::initiator, io).start(out), transport::errc::bad_key);
+    EXPECT_EQ(noise_xk_handshake(handshake_role::initiator, io, ei()).start(out), transport::errc::bad_key);
     auto ro = responder_options();
     ro.static_key = k1::private_key{};  // zero is not a private key
-    EXPECT_EQ(noise_xk_handshake(handshake_role::recipient, ro).start(out), transport::errc::bad_key);
+    EXPECT_EQ(noise_xk_handshake(handshake_role::recipient, ro, er()).start(out), transport::errc::bad_key);
     EXPECT_TRUE(out.empty());
 
-    noise_xk_handshake i(handshake_role::initiator, initiator_options());
+    noise_xk_handshake i(handshake_role::initiator, initiator_options(), ei());
     ASSERT_FALSE(i.start(out));
     EXPECT_EQ(i.start(out), transport::errc::session_closed);
     // After a failure nothing more is read.

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/hex.hpp"
+#include "tests/support/replay_random.hpp"
 #include "tests/support/preset_key_agreement.hpp"
 #include "tests/support/vectors.hpp"
 
@@ -35,10 +36,11 @@ k1::compressed_public_key pub(const std::string& hex) {
     return k;
 }
 
-session make_session(policies::handshake_role role, const json& params) {
+session make_session(policies::handshake_role role, const json& params, transport::key_log key_log = {}) {
     session::options o;
+    o.key_log = std::move(key_log);
     o.handshake.static_key = priv(params["ls.priv"]);
-    o.handshake.ephemeral_key_for_testing_only = priv(params["e.priv"]);
+    o.random = test::replay(h(params["e.priv"].get<std::string>()));
     if (params.contains("rs.pub")) o.handshake.remote_static_key = pub(params["rs.pub"]);
     return session(role, std::move(o));
 }
@@ -72,9 +74,10 @@ std::error_code expected_code(std::string name) {
 
 // Runs one Appendix A test through a session: inputs are received, outputs
 // compared byte for byte, expected errors checked. Returns the session.
-session run_case(const json& tc, policies::handshake_role role, bool byte_at_a_time = false) {
+session run_case(const json& tc, policies::handshake_role role, bool byte_at_a_time = false,
+                 transport::key_log key_log = {}) {
     SCOPED_TRACE(tc["name"].get<std::string>());
-    session s = make_session(role, tc["params"]);
+    session s = make_session(role, tc["params"], std::move(key_log));
     EXPECT_FALSE(s.start(t0));
     for (const json& step : tc["steps"]) {
         SCOPED_TRACE(step["act"].get<std::string>());
@@ -123,6 +126,28 @@ TEST(Bolt8VectorsTest, InitiatorSucceedsByteForByte) {
     auto evs = events(s);
     ASSERT_EQ(evs.size(), 1u);
     EXPECT_EQ(evs[0].kind, event_kind::handshake_complete);
+}
+
+// The session's key log is told Appendix A's keys under the documented
+// labels (docs/architecture.md, "Key log"); the ephemeral key it used is
+// the one the random source replayed.
+TEST(Bolt8VectorsTest, TheKeyLogIsToldAppendixAKeys) {
+    for (const char* which : {"initiator_tests", "responder_tests"}) {
+        SCOPED_TRACE(which);
+        const json& tc = vectors()[which][0];
+        test::recorded_key_log log;
+        const auto role = std::string(which) == "initiator_tests" ? policies::handshake_role::initiator
+                                                                  : policies::handshake_role::recipient;
+        session s = run_case(tc, role, false, log.sink());
+        ASSERT_EQ(s.state(), session_state::established);
+        const json& keys = tc["steps"].back()["final_keys"];
+        EXPECT_EQ(hx(log.last("NOISE_XK_SK").value_or(bytes{})), keys["sk"].get<std::string>());
+        EXPECT_EQ(hx(log.last("NOISE_XK_RK").value_or(bytes{})), keys["rk"].get<std::string>());
+        EXPECT_TRUE(log.last("NOISE_XK_CK"));
+        EXPECT_EQ(hx(log.last("NOISE_XK_EPHEMERAL_PRIVATE_KEY").value_or(bytes{})), tc["params"]["e.priv"].get<std::string>());
+        EXPECT_EQ(hx(log.last("NOISE_XK_STATIC_PRIVATE_KEY").value_or(bytes{})), tc["params"]["ls.priv"].get<std::string>());
+        for (const auto& e : log.entries()) EXPECT_TRUE(e.label.starts_with("NOISE_XK_")) << e.label;
+    }
 }
 
 TEST(Bolt8VectorsTest, ResponderSucceedsByteForByte) {

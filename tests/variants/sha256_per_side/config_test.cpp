@@ -267,9 +267,9 @@ TEST(Sha256PerSideConfigTest, SendRefusesCodesAndSizesTheWireCannotCarry) {
 
 TEST(Sha256PerSideConfigTest, FreshKeysEachConnection) {
     auto o = node_options('a');
-    o.handshake.session_key_for_testing_only.reset();
+    o.random = nullptr;  // the kernel's
     auto ob = node_options('b');
-    ob.handshake.session_key_for_testing_only.reset();
+    ob.random = nullptr;
     session_pair<session> p1(o, ob), p2(o, ob);
     p1.start();
     p2.start();
@@ -356,7 +356,7 @@ TEST(Sha256PerSideConfigTest, APeerThatEchoesEveryByteIsRefused) {
     for (bool fixed_key : {true, false}) {
         auto o = node_options('b');
         o.protocol.expected_remote_id.reset();  // a listener expects no one
-        if (!fixed_key) o.handshake.session_key_for_testing_only.reset();
+        if (!fixed_key) o.random = nullptr;
         session b(handshake_role::recipient, std::move(o));
         ASSERT_FALSE(b.start(t0));
         std::error_code ec;

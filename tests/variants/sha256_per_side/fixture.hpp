@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tests/support/hex.hpp"
+#include "tests/support/replay_random.hpp"
 #include "tests/support/vectors.hpp"
 #include "variants/sha256_per_side/config.hpp"
 
@@ -39,7 +40,7 @@ template <class Session = session>
 typename Session::options node_options(char who) {
     typename Session::options o;
     const bool a = who == 'a';
-    o.handshake.session_key_for_testing_only = key(a ? "a_session_priv" : "b_session_priv");
+    o.random = polywire::test::replay(key(a ? "a_session_priv" : "b_session_priv").view());  // the vector's session key
     if constexpr (requires { o.protocol.node_key; }) {
         o.protocol.node_key = key(a ? "a_node_priv" : "b_node_priv");
         o.protocol.expected_remote_id = compressed(input(a ? "b_node_id" : "a_node_id"));

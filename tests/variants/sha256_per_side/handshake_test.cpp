@@ -12,9 +12,7 @@ using policies::handshake_role;
 static_assert(policies::KeyAgreement<session_key_exchange>);
 
 session_key_exchange with_key(const char* priv, handshake_role role = handshake_role::initiator) {
-    session_key_exchange::options o;
-    o.session_key_for_testing_only = key(priv);
-    return session_key_exchange(role, o);
+    return session_key_exchange(role, {}, {.random = polywire::test::replay(key(priv).view())});
 }
 
 TEST(Sha256PerSideHandshakeTest, BothRolesSendTheirCompressedSessionKeyAtOnce) {

@@ -21,7 +21,7 @@ using policies::handshake_role;
 
 session::options fresh(char who) {
     auto o = node_options(who);
-    o.handshake.session_key_for_testing_only.reset();
+    o.random = nullptr;  // fresh session keys
     return o;
 }
 transport::time_point in(std::chrono::seconds s) { return transport::clock::now() + s; }

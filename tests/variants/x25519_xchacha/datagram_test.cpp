@@ -227,16 +227,16 @@ std::vector<bytes> handshake_datagrams(const udp_session::options& ao, const udp
 bytes foreign(std::size_t k, const std::vector<bytes>& genuine) {
     handshake::options m;
     m.identity = mallory();
-    m.ephemeral_key_for_testing_only = x_key(0x61);
-    m.session_id_for_testing_only = sid(0x65);
+    // Mallory's fixed ephemeral key and session id (a fresh source each time).
+    const auto mallory_random = [] { return transport::key_agreement_context{.random = fixed_random(0x61, 0x65)}; };
     bytes out, none;
     if (k == 0) {
-        handshake mh(policies::handshake_role::initiator, m);
+        handshake mh(policies::handshake_role::initiator, m, mallory_random());
         EXPECT_FALSE(mh.start(out));
         return out;
     }
     if (k == 1) {
-        handshake mr(policies::handshake_role::recipient, m);
+        handshake mr(policies::handshake_role::recipient, m, mallory_random());
         EXPECT_FALSE(mr.start(none));
         EXPECT_TRUE(mr.consume(genuine[0], out));
         return out;

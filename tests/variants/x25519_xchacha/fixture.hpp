@@ -11,6 +11,7 @@
 
 #include "variants/x25519_xchacha/config.hpp"  // first: tests/support/pair.hpp needs the policies
 #include "tests/support/hex.hpp"
+#include "tests/support/replay_random.hpp"
 #include "tests/support/pair.hpp"
 
 namespace polywire::variants::x25519_xchacha::test {
@@ -42,6 +43,13 @@ inline session_id sid(std::uint8_t fill) {
     return s;
 }
 
+/// A random source giving an ephemeral key and a session id of these fills
+/// (the handshake's draws, in order), then `after` (a rekey's keys), then
+/// the kernel's bytes.
+inline transport::random_source fixed_random(std::uint8_t ephemeral_fill, std::uint8_t sid_fill, byte_view after = {}) {
+    return polywire::test::replay(polywire::test::cat(x_key(ephemeral_fill).view(), sid(sid_fill), after));
+}
+
 /// Options of a session with fixed identity, ephemeral key and session id.
 /// `remote`: the identity expected of the peer (none: any).
 template <class Session>
@@ -50,8 +58,7 @@ typename Session::options options(const crypto::ed25519::private_key& me, std::o
     typename Session::options o;
     o.handshake.identity = me;
     o.handshake.expected_remote = remote;
-    o.handshake.ephemeral_key_for_testing_only = x_key(ephemeral_fill);
-    o.handshake.session_id_for_testing_only = sid(sid_fill);
+    o.random = fixed_random(ephemeral_fill, sid_fill);
     o.protocol.rekey_interval = transport::duration{0};  // tests start rekeys themselves
     // Tests move the clock by minutes: keep idle sessions alive meanwhile
     // (tests of the keepalive set these back).

@@ -27,9 +27,10 @@ using transport::outgoing_message;
 template <class Session>
 typename Session::options golden_options(bool initiator, bool with_psk) {
     auto o = initiator ? alice_options<Session>() : bob_options<Session>();
+    // The fixture's ephemeral keys and session ids, then the rekey's key.
+    o.random = initiator ? fixed_random(0xa1, 0xa5, x_key(0xc1).view()) : fixed_random(0xb1, 0xb5, x_key(0xd1).view());
     if (with_psk) o.handshake.psk = secret<32>(bytes(32, 0x5c));
     o.protocol.rekey_interval = initiator ? std::chrono::seconds(60) : std::chrono::seconds(0);
-    o.protocol.rekey_keys_for_testing_only = {x_key(initiator ? 0xc1 : 0xd1)};
     return o;
 }
 

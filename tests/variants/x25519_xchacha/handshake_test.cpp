@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/replay_random.hpp"
 #include "tests/variants/x25519_xchacha/fixture.hpp"
 #include "transport/error.hpp"
 #include "variants/x25519_xchacha/error.hpp"
@@ -19,17 +20,31 @@ namespace {
 using namespace test;
 using polywire::policies::handshake_role;
 
-handshake::options opts(const crypto::ed25519::private_key& me, std::optional<identity_public_key> remote,
-                        std::uint8_t e, std::uint8_t s) {
-    handshake::options o;
+// A handshake's options and the fills of the ephemeral key and session id
+// its random source replays (test_handshake).
+struct ka : handshake::options {
+    std::uint8_t e = 0, s = 0;
+};
+ka opts(const crypto::ed25519::private_key& me, std::optional<identity_public_key> remote, std::uint8_t e,
+        std::uint8_t s) {
+    ka o;
     o.identity = me;
     o.expected_remote = remote;
-    o.ephemeral_key_for_testing_only = x_key(e);
-    o.session_id_for_testing_only = sid(s);
+    o.e = e;
+    o.s = s;
     return o;
 }
-handshake::options alice_ka() { return opts(alice(), bob().public_key(), 0xa1, 0xa5); }
-handshake::options bob_ka() { return opts(bob(), alice().public_key(), 0xb1, 0xb5); }
+ka alice_ka() { return opts(alice(), bob().public_key(), 0xa1, 0xa5); }
+ka bob_ka() { return opts(bob(), alice().public_key(), 0xb1, 0xb5); }
+
+transport::key_agreement_context fixed(const ka& o) {
+    return {.random = polywire::test::replay(polywire::test::cat(x_key(o.e).view(), sid(o.s)))};
+}
+class test_handshake : public handshake {
+public:
+    test_handshake(handshake_role r, const ka& o) : handshake(r, o, fixed(o)) {}
+    test_handshake(handshake_role r, const ka& o, policies::over_datagrams d) : handshake(r, o, d, fixed(o)) {}
+};
 
 // The four messages of a handshake between `i` and `r`.
 struct transcript {
@@ -38,9 +53,9 @@ struct transcript {
     std::error_code error;
 };
 
-transcript run(handshake::options io, handshake::options ro) {
+transcript run(ka io, ka ro) {
     transcript t;
-    handshake i(handshake_role::initiator, io), r(handshake_role::recipient, ro);
+    test_handshake i(handshake_role::initiator, io), r(handshake_role::recipient, ro);
     EXPECT_FALSE(i.start(t.hello));
     bytes none;
     EXPECT_FALSE(r.start(none));
@@ -126,7 +141,7 @@ TEST(HandshakeTest, PreSharedKeysMustMatch) {
 // Feeds `m` with byte `i` flipped to a side in the right state.
 std::error_code tampered(int which, std::size_t i) {
     transcript good = run(alice_ka(), bob_ka());
-    handshake ia(handshake_role::initiator, alice_ka()), rb(handshake_role::recipient, bob_ka());
+    test_handshake ia(handshake_role::initiator, alice_ka()), rb(handshake_role::recipient, bob_ka());
     bytes out, none;
     (void)ia.start(out);
     (void)rb.start(none);
@@ -168,7 +183,7 @@ TEST(HandshakeTest, ATamperedHelloFailsTheHandshakeLater) {
     // confirmation cover it, so the initiator refuses the REPLY.
     for (std::size_t i = 1; i < hello_size; ++i) {
         transcript good = run(alice_ka(), bob_ka());
-        handshake ia(handshake_role::initiator, alice_ka()), rb(handshake_role::recipient, opts(bob(), std::nullopt, 0xb1, 0xb5));
+        test_handshake ia(handshake_role::initiator, alice_ka()), rb(handshake_role::recipient, opts(bob(), std::nullopt, 0xb1, 0xb5));
         bytes hello, none, reply, proof;
         (void)ia.start(hello);
         (void)rb.start(none);
@@ -187,12 +202,12 @@ TEST(HandshakeTest, ATamperedHelloFailsTheHandshakeLater) {
 TEST(HandshakeTest, MessagesOfOneSessionDoNotVerifyInAnother) {
     transcript one = run(alice_ka(), bob_ka());
     // A REPLY recorded in session one, replayed to an initiator with a fresh HELLO.
-    handshake i2(handshake_role::initiator, opts(alice(), bob().public_key(), 0xa2, 0xa6));
+    test_handshake i2(handshake_role::initiator, opts(alice(), bob().public_key(), 0xa2, 0xa6));
     bytes hello2, proof2;
     (void)i2.start(hello2);
     EXPECT_EQ(i2.consume(one.reply, proof2).error(), errc::bad_signature);
     // A PROOF recorded in session one, replayed to a recipient that answered a replayed HELLO.
-    handshake r2(handshake_role::recipient, opts(bob(), alice().public_key(), 0xb2, 0xb6));
+    test_handshake r2(handshake_role::recipient, opts(bob(), alice().public_key(), 0xb2, 0xb6));
     bytes none, reply2, fin2;
     (void)r2.start(none);
     ASSERT_TRUE(r2.consume(one.hello, reply2));  // a replayed HELLO gets a fresh REPLY...
@@ -203,7 +218,7 @@ TEST(HandshakeTest, AnAllZeroX25519ResultIsRefused) {
     transcript good = run(alice_ka(), bob_ka());
     bytes hello = good.hello;
     std::fill(hello.begin() + 17, hello.begin() + 49, 0);  // e_i = 0
-    handshake r(handshake_role::recipient, opts(bob(), std::nullopt, 0xb1, 0xb5));
+    test_handshake r(handshake_role::recipient, opts(bob(), std::nullopt, 0xb1, 0xb5));
     bytes none, reply;
     (void)r.start(none);
     auto s = r.consume(hello, reply);
@@ -214,7 +229,7 @@ TEST(HandshakeTest, AnAllZeroX25519ResultIsRefused) {
 
 TEST(HandshakeTest, RepeatsAreStaleAndPartialMessagesWait) {
     transcript good = run(alice_ka(), bob_ka());
-    handshake i(handshake_role::initiator, alice_ka()), r(handshake_role::recipient, bob_ka());
+    test_handshake i(handshake_role::initiator, alice_ka()), r(handshake_role::recipient, bob_ka());
     bytes hello, none, reply, proof, fin, sink;
     (void)i.start(hello);
     (void)r.start(none);
@@ -242,11 +257,11 @@ TEST(HandshakeTest, RepeatsAreStaleAndPartialMessagesWait) {
 
 TEST(HandshakeTest, OutOfOrderMessagesAreRefused) {
     transcript good = run(alice_ka(), bob_ka());
-    handshake r(handshake_role::recipient, bob_ka());
+    test_handshake r(handshake_role::recipient, bob_ka());
     bytes none, out;
     (void)r.start(none);
     EXPECT_EQ(r.consume(good.proof, out).error(), errc::malformed_handshake);
-    handshake i(handshake_role::initiator, alice_ka());
+    test_handshake i(handshake_role::initiator, alice_ka());
     (void)i.start(out);
     EXPECT_EQ(i.consume(good.finished, out).error(), errc::malformed_handshake);
 }
@@ -258,7 +273,7 @@ TEST(HandshakeTest, OverDatagramsARefusedMessageChangesNothing) {
     const transcript good = run(alice_ka(), bob_ka());
     ASSERT_FALSE(good.error);
     const polywire::policies::over_datagrams dgram{};
-    handshake i(handshake_role::initiator, alice_ka(), dgram), r(handshake_role::recipient, bob_ka(), dgram);
+    test_handshake i(handshake_role::initiator, alice_ka(), dgram), r(handshake_role::recipient, bob_ka(), dgram);
     bytes hello, none, reply, proof, fin, sink;
     ASSERT_FALSE(i.start(hello));
     ASSERT_FALSE(r.start(none));
@@ -298,7 +313,7 @@ TEST(HandshakeTest, OverDatagramsARefusedMessageChangesNothing) {
 
 TEST(HandshakeTest, OverAStreamARefusedMessageEndsTheHandshake) {
     const transcript good = run(alice_ka(), bob_ka());
-    handshake i(handshake_role::initiator, alice_ka());
+    test_handshake i(handshake_role::initiator, alice_ka());
     bytes hello, proof;
     (void)i.start(hello);
     bytes bad = good.reply;
@@ -307,7 +322,7 @@ TEST(HandshakeTest, OverAStreamARefusedMessageEndsTheHandshake) {
     EXPECT_EQ(i.consume(good.reply, proof).error(), transport::errc::session_closed);
     EXPECT_TRUE(proof.empty());
     // And a second, different HELLO is out of order (over datagrams it is answered).
-    handshake r(handshake_role::recipient, opts(bob(), std::nullopt, 0xb1, 0xb5));
+    test_handshake r(handshake_role::recipient, opts(bob(), std::nullopt, 0xb1, 0xb5));
     bytes none, reply;
     (void)r.start(none);
     ASSERT_TRUE(r.consume(good.hello, reply));
@@ -318,15 +333,15 @@ TEST(HandshakeTest, OverAStreamARefusedMessageEndsTheHandshake) {
 
 TEST(HandshakeTest, OverDatagramsTheResponderAnswersSeveralHellosAndKeepsTheNewest) {
     const polywire::policies::over_datagrams dgram{};
-    handshake r(handshake_role::recipient, opts(bob(), std::nullopt, 0xb1, 0xb5), dgram);
+    test_handshake r(handshake_role::recipient, opts(bob(), std::nullopt, 0xb1, 0xb5), dgram);
     bytes none;
     ASSERT_FALSE(r.start(none));
     // One more initiator than the responder keeps answers for.
     constexpr std::size_t n = handshake::max_answered_hellos + 1;
-    std::vector<std::unique_ptr<handshake>> is;
+    std::vector<std::unique_ptr<test_handshake>> is;
     std::vector<bytes> hellos(n), replies(n);
     for (std::size_t k = 0; k < n; ++k) {
-        is.push_back(std::make_unique<handshake>(handshake_role::initiator,
+        is.push_back(std::make_unique<test_handshake>(handshake_role::initiator,
                                                  opts(alice(), bob().public_key(), static_cast<std::uint8_t>(0x30 + k),
                                                       static_cast<std::uint8_t>(0x40 + k)),
                                                  dgram));

@@ -7,6 +7,7 @@
 // delivers nothing.
 #include <gtest/gtest.h>
 
+#include "tests/support/replay_random.hpp"
 #include "tests/support/vectors.hpp"
 #include "tests/variants/x25519_xchacha/fixture.hpp"
 #include "transport/error.hpp"
@@ -29,14 +30,13 @@ typename Session::options golden_options(bool initiator, bool with_psk) {
     const json& in = golden()["inputs"][initiator ? "initiator" : "responder"];
     typename Session::options o;
     o.handshake.identity = crypto::ed25519::private_key::from_seed(h(in["identity_seed"].get<std::string>())).value();
-    o.handshake.ephemeral_key_for_testing_only = crypto::x25519::private_key(h(in["ephemeral_private"].get<std::string>()));
-    session_id s{};
-    const bytes sb = h(in["session_id"].get<std::string>());
-    std::copy(sb.begin(), sb.end(), s.begin());
-    o.handshake.session_id_for_testing_only = s;
+    // The random source gives the handshake's ephemeral key and session id,
+    // then the rekey's ephemeral key, in this order.
+    o.random = polywire::test::replay(polywire::test::cat(h(in["ephemeral_private"].get<std::string>()),
+                                                          h(in["session_id"].get<std::string>()),
+                                                          h(in["rekey_private"].get<std::string>())));
     if (with_psk) o.handshake.psk = secret<32>(h(golden()["inputs"]["psk"].get<std::string>()));
     o.protocol.rekey_interval = initiator ? std::chrono::seconds(60) : std::chrono::seconds(0);
-    o.protocol.rekey_keys_for_testing_only = {crypto::x25519::private_key(h(in["rekey_private"].get<std::string>()))};
     o.timeouts.read = std::chrono::minutes(10);
     o.timeouts.ping_interval = std::chrono::minutes(4);
     return o;
@@ -69,7 +69,10 @@ class VectorsTest : public ::testing::TestWithParam<bool> {};  // with a pre-sha
 
 TEST_P(VectorsTest, TheInitiatorEmitsTheRecordedHandshake) {
     const char* section = GetParam() ? "handshake_with_psk" : "handshake";
-    session a(polywire::policies::handshake_role::initiator, golden_options<session>(true, GetParam()));
+    polywire::test::recorded_key_log log;
+    auto o = golden_options<session>(true, GetParam());
+    o.key_log = log.sink();
+    session a(polywire::policies::handshake_role::initiator, std::move(o));
     ASSERT_FALSE(a.start(t0));
     EXPECT_EQ(hx(take_output(a)), hs(section, "hello"));
     ASSERT_FALSE(a.receive(h(hs(section, "reply")), t0));
@@ -78,6 +81,14 @@ TEST_P(VectorsTest, TheInitiatorEmitsTheRecordedHandshake) {
     EXPECT_EQ(a.state(), session_state::established);
     EXPECT_TRUE(a.pending_output().empty());
     EXPECT_EQ(hx(a.remote_id()), golden()["inputs"]["responder"]["identity_public"]);
+    // The key log is told the recorded keys (docs/architecture.md, "Key log").
+    for (const auto& [label, field] : {std::pair{"X25519_XCHACHA_INITIATOR_KEY", "initiator_key"},
+                                       std::pair{"X25519_XCHACHA_RESPONDER_KEY", "responder_key"},
+                                       std::pair{"X25519_XCHACHA_CHAINING_KEY", "chaining_key"}}) {
+        EXPECT_EQ(hx(log.last(label).value_or(bytes{})), hs(section, field)) << label;
+    }
+    EXPECT_EQ(hx(log.last("X25519_XCHACHA_EPHEMERAL_PRIVATE_KEY").value_or(bytes{})),
+              golden()["inputs"]["initiator"]["ephemeral_private"].get<std::string>());
 }
 
 TEST_P(VectorsTest, TheResponderEmitsTheRecordedHandshakeReadingAByteAtATime) {

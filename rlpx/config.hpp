@@ -29,7 +29,7 @@ struct config {
     static constexpr std::string_view name =
         "rlpx/5: secp256k1-ECIES, AES-256-CTR, Keccak-MAC, rlpx-frame, snappy, p2p/5";
     static constexpr auto policies = hana::make_map(
-        hana::make_pair(hana::type_c<role::key_agreement>, hana::type_c<ecies_handshake>),
+        hana::make_pair(hana::type_c<role::key_agreement>, hana::type_c<handshake>),
         hana::make_pair(hana::type_c<role::cipher>, hana::type_c<polywire::policies::aes_ctr<32>>),
         hana::make_pair(hana::type_c<role::mac_state>, hana::type_c<keccak_mac_chain>),
         hana::make_pair(hana::type_c<role::frame_layout>, hana::type_c<frame_layout>),

@@ -4,9 +4,9 @@
 #include <exception>
 #include <new>
 
-#include "policies/crypto/aes.hpp"
-#include "policies/crypto/hash.hpp"
-#include "policies/crypto/random.hpp"
+#include "crypto/aes.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/random.hpp"
 #include "rlpx/error.hpp"
 #include "transport/error.hpp"
 

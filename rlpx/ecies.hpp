@@ -17,7 +17,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "policies/crypto/secp256k1.hpp"
+#include "crypto/secp256k1.hpp"
 #include "transport/bytes.hpp"
 #include "transport/random.hpp"
 #include "transport/result.hpp"

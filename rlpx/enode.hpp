@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "policies/crypto/secp256k1.hpp"
+#include "crypto/secp256k1.hpp"
 #include "transport/result.hpp"
 
 namespace polywire::rlpx {

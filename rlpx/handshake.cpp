@@ -5,8 +5,8 @@
 #include <new>
 #include <utility>
 
-#include "policies/crypto/hash.hpp"
-#include "policies/crypto/random.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/random.hpp"
 #include "rlpx/ecies.hpp"
 #include "rlpx/error.hpp"
 #include "rlpx/rlp.hpp"
@@ -124,19 +124,19 @@ result<std::size_t> random_padding_length(const transport::random_source& random
 }  // namespace
 
 // A whole handshake packet found at the front of the input.
-struct ecies_handshake::received {
+struct handshake::received {
     byte_view wire;  // as sent, including the EIP-8 size prefix
     secure_bytes plaintext;
     bool eip8;
 };
 
-ecies_handshake::ecies_handshake(handshake_role role, const options& opts,
+handshake::handshake(handshake_role role, const options& opts,
                                  const transport::key_agreement_context& context) noexcept
     : role_(role), options_(opts), random_(context.random) {}
 
-void ecies_handshake::send_auth_for_testing_only(bytes auth) noexcept { injected_auth_ = std::move(auth); }
+void handshake::send_auth_for_testing_only(bytes auth) noexcept { injected_auth_ = std::move(auth); }
 
-std::error_code ecies_handshake::start(bytes& out) noexcept {
+std::error_code handshake::start(bytes& out) noexcept {
     if (state_ != state::initial) return fail(transport::errc::session_closed);
     if (role_ == handshake_role::recipient) {
         state_ = state::awaiting_auth;
@@ -159,7 +159,7 @@ std::error_code ecies_handshake::start(bytes& out) noexcept {
     return {};
 }
 
-result<void> ecies_handshake::start_initiator(bytes& out) {
+result<void> handshake::start_initiator(bytes& out) {
     if (!options_.remote_id) return fail(transport::errc::invalid_argument);
     const secp::public_key& remote = *options_.remote_id;
     if (!secp::parse_public_key(remote)) return fail(transport::errc::bad_key);
@@ -211,7 +211,7 @@ result<void> ecies_handshake::start_initiator(bytes& out) {
     return success();
 }
 
-result<handshake_step> ecies_handshake::consume(byte_view in, bytes& out) noexcept {
+result<handshake_step> handshake::consume(byte_view in, bytes& out) noexcept {
     if (state_ == state::initial && role_ == handshake_role::recipient) state_ = state::awaiting_auth;
     if (state_ == state::initial) return fail(transport::errc::invalid_argument);  // initiator before start()
     if (state_ != state::awaiting_auth && state_ != state::awaiting_ack) return fail(transport::errc::session_closed);
@@ -236,7 +236,7 @@ result<handshake_step> ecies_handshake::consume(byte_view in, bytes& out) noexce
     return step;
 }
 
-ecies_handshake::secrets ecies_handshake::take_secrets() noexcept {
+handshake::secrets handshake::take_secrets() noexcept {
     if (state_ != state::done || !secrets_) return secrets{};
     secrets s = std::move(*secrets_);
     secrets_.reset();
@@ -250,7 +250,7 @@ ecies_handshake::secrets ecies_handshake::take_secrets() noexcept {
 // EIP-8 packet. A pre-EIP-8 packet starts with R's 0x04, so any other first
 // byte rules it out at once, and an oversized prefix (first byte >= 0x08) is
 // rejected as soon as two bytes have arrived.
-result<std::optional<ecies_handshake::received>> ecies_handshake::read_packet(byte_view in, std::size_t legacy_size) {
+result<std::optional<handshake::received>> handshake::read_packet(byte_view in, std::size_t legacy_size) {
     if (in.size() < 2) return std::optional<received>{};
     if (in[0] != 0x04) legacy_ruled_out_ = true;
     if (!legacy_ruled_out_) {
@@ -268,7 +268,7 @@ result<std::optional<ecies_handshake::received>> ecies_handshake::read_packet(by
     return std::optional<received>{received{in.first(2 + size), std::move(plain), true}};
 }
 
-result<handshake_step> ecies_handshake::consume_auth(byte_view in, bytes& out) {
+result<handshake_step> handshake::consume_auth(byte_view in, bytes& out) {
     POLYWIRE_TRY(packet, read_packet(in, legacy_auth_size));
     if (!packet) return handshake_step{};
     const std::optional<auth_fields> auth =
@@ -316,7 +316,7 @@ result<handshake_step> ecies_handshake::consume_auth(byte_view in, bytes& out) {
     return handshake_step{packet->wire.size(), true};
 }
 
-result<handshake_step> ecies_handshake::consume_ack(byte_view in) {
+result<handshake_step> handshake::consume_ack(byte_view in) {
     POLYWIRE_TRY(packet, read_packet(in, legacy_ack_size));
     if (!packet) return handshake_step{};
     const std::optional<ack_fields> ack =
@@ -336,7 +336,7 @@ result<handshake_step> ecies_handshake::consume_ack(byte_view in) {
     return handshake_step{packet->wire.size(), true};
 }
 
-result<void> ecies_handshake::choose_ephemeral(secret<32>& nonce) {
+result<void> handshake::choose_ephemeral(secret<32>& nonce) {
     POLYWIRE_TRY(k, secp::generate_private_key(random_));
     ephemeral_key_ = k;
     if (auto ec = crypto::random_bytes(random_, nonce.mutable_view())) return ec;
@@ -344,7 +344,7 @@ result<void> ecies_handshake::choose_ephemeral(secret<32>& nonce) {
 }
 
 // be16(size) || ECIES(remote, body || padding, s2 = be16(size)).
-result<bytes> ecies_handshake::seal_eip8(const secp::public_key& remote, bytes body) {
+result<bytes> handshake::seal_eip8(const secp::public_key& remote, bytes body) {
     std::size_t padding = 0;
     if (options_.padding_for_testing_only) {
         padding = *options_.padding_for_testing_only;
@@ -375,7 +375,7 @@ result<bytes> ecies_handshake::seal_eip8(const secp::public_key& remote, bytes b
 //   mac-secret    = keccak256(ephemeral-key || aes-secret)
 //   egress-mac    = keccak256.init((mac-secret ^ remote nonce) || packet sent)
 //   ingress-mac   = keccak256.init((mac-secret ^ own nonce) || packet received)
-std::error_code ecies_handshake::derive(const secp::public_key& remote_ephemeral, byte_view received_packet,
+std::error_code handshake::derive(const secp::public_key& remote_ephemeral, byte_view received_packet,
                                         const secp::public_key& remote_id, bool remote_eip8) {
     auto ephemeral_shared = secp::ecdh_x(ephemeral_key_, remote_ephemeral);
     if (!ephemeral_shared) return fail(errc::invalid_curve_point);
@@ -402,7 +402,7 @@ std::error_code ecies_handshake::derive(const secp::public_key& remote_ephemeral
     return {};
 }
 
-void ecies_handshake::wipe() noexcept {
+void handshake::wipe() noexcept {
     ephemeral_key_ = {};
     initiator_nonce_ = {};
     recipient_nonce_ = {};

@@ -21,7 +21,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "policies/crypto/secp256k1.hpp"
+#include "crypto/secp256k1.hpp"
 #include "policies/key_agreement.hpp"
 #include "rlpx/secrets.hpp"
 #include "transport/bytes.hpp"
@@ -36,7 +36,7 @@ inline constexpr std::size_t max_handshake_size = 2048;
 inline constexpr std::size_t legacy_auth_size = 307;
 inline constexpr std::size_t legacy_ack_size = 210;
 
-class ecies_handshake {
+class handshake {
 public:
     static constexpr std::string_view name = "secp256k1-ECIES (EIP-8)";
 
@@ -73,13 +73,13 @@ public:
     /// then ECIES's ephemeral key (32, again while invalid) and IV (16).
     /// `context.log` is not used here: the session reports what
     /// dump_secrets lists.
-    ecies_handshake(policies::handshake_role role, const options& opts,
+    handshake(policies::handshake_role role, const options& opts,
                     const transport::key_agreement_context& context = {}) noexcept;
-    ecies_handshake(const ecies_handshake&) = delete;
-    ecies_handshake& operator=(const ecies_handshake&) = delete;
-    ecies_handshake(ecies_handshake&&) noexcept = default;
-    ecies_handshake& operator=(ecies_handshake&&) noexcept = default;
-    ~ecies_handshake() = default;
+    handshake(const handshake&) = delete;
+    handshake& operator=(const handshake&) = delete;
+    handshake(handshake&&) noexcept = default;
+    handshake& operator=(handshake&&) noexcept = default;
+    ~handshake() = default;
 
     /// Initiator: appends the auth packet to `out`. Recipient: appends
     /// nothing. Errors: transport::errc::invalid_argument (initiator without
@@ -113,7 +113,7 @@ public:
     /// The keys this handshake holds now, for the session's key log
     /// (transport/session.hpp; labels in docs/architecture.md).
     template <class F>
-    friend void dump_secrets(const ecies_handshake& h, F& f) {
+    friend void dump_secrets(const handshake& h, F& f) {
         f("RLPX_STATIC_PRIVATE_KEY", h.options_.static_key.view());
         f("RLPX_EPHEMERAL_PRIVATE_KEY", h.ephemeral_key_.view());
         f("RLPX_INITIATOR_NONCE", h.initiator_nonce_.view());
@@ -147,6 +147,6 @@ private:
     std::optional<secrets> secrets_;
 };
 
-static_assert(policies::KeyAgreement<ecies_handshake>);
+static_assert(policies::KeyAgreement<handshake>);
 
 }  // namespace polywire::rlpx

@@ -16,8 +16,8 @@
 #include <array>
 #include <string_view>
 
-#include "policies/crypto/aes.hpp"
-#include "policies/crypto/hash.hpp"
+#include "crypto/aes.hpp"
+#include "crypto/hash.hpp"
 #include "policies/key_agreement.hpp"
 #include "rlpx/error.hpp"
 #include "rlpx/secrets.hpp"

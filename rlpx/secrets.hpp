@@ -3,8 +3,8 @@
 // states, already seeded with (mac-secret ^ nonce) || packet.
 #pragma once
 
-#include "policies/crypto/hash.hpp"
-#include "policies/crypto/secp256k1.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/secp256k1.hpp"
 #include "transport/bytes.hpp"
 
 namespace polywire::rlpx {

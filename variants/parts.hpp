@@ -12,7 +12,7 @@
 #include <string_view>
 #include <utility>
 
-#include "policies/crypto/secp256k1.hpp"
+#include "crypto/secp256k1.hpp"
 #include "transport/node_url.hpp"
 #include "transport/variant.hpp"
 

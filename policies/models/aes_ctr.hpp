@@ -1,7 +1,7 @@
 // aes_ctr<KeyBytes, Backend>: a Cipher model — AES-CTR as a stream cipher,
 // one continuous keystream per direction, no tag (integrity comes from the
 // configuration's MacState). RLPx uses aes_ctr<32>; the 2016 c-lightning
-// transport aes_ctr<16>. `Backend` picks the library (policies/crypto/
+// transport aes_ctr<16>. `Backend` picks the library (crypto/
 // backend.hpp); the default is the measured fastest.
 //
 // The key and IV come from the configuration's secrets through two free
@@ -14,7 +14,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "policies/crypto/backend.hpp"
+#include "crypto/backend.hpp"
 #include "policies/key_agreement.hpp"
 
 namespace polywire::policies {

@@ -14,7 +14,7 @@
 //     byte_view cipher_key(const Secrets&, direction);    // 32 bytes
 //     byte_view chaining_key(const Secrets&, direction);  // 32 bytes, only
 //                                                         // when RekeyInterval > 0
-// `Backend` picks the AEAD's library (policies/crypto/backend.hpp; the
+// `Backend` picks the AEAD's library (crypto/backend.hpp; the
 // default is the measured fastest). The counter never wraps: n = 2^64 - 1 is
 // never used (Noise reserves it); once n reaches it, `open` returns
 // crypto::aead_errc::nonce_exhausted (condition limit_exceeded) and `seal`
@@ -31,8 +31,8 @@
 #include <string_view>
 #include <system_error>
 
-#include "policies/crypto/backend.hpp"
-#include "policies/crypto/hkdf.hpp"
+#include "crypto/backend.hpp"
+#include "crypto/hkdf.hpp"
 #include "policies/key_agreement.hpp"
 #include "transport/bytes.hpp"
 

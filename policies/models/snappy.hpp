@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include "policies/crypto/snappy.hpp"
+#include "crypto/snappy.hpp"
 
 namespace polywire::policies {
 

@@ -2,7 +2,7 @@
 // XChaCha20-Poly1305 AEAD (draft-irtf-cfrg-xchacha) with a 24-byte nonce
 // built from a per-direction 16-byte prefix and a 64-bit number:
 //     nonce = prefix (16) || LE64(n)
-// `Backend` picks the AEAD's library (policies/crypto/backend.hpp);
+// `Backend` picks the AEAD's library (crypto/backend.hpp);
 // `xchacha20_poly1305` is the model on the default (measured fastest) one.
 //
 // Two ways to use it:
@@ -34,7 +34,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "policies/crypto/backend.hpp"
+#include "crypto/backend.hpp"
 #include "policies/key_agreement.hpp"
 #include "transport/bytes.hpp"
 

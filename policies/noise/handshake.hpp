@@ -42,7 +42,7 @@
 #include <tuple>
 #include <vector>
 
-#include "policies/crypto/random.hpp"
+#include "crypto/random.hpp"
 #include "policies/key_agreement.hpp"
 #include "policies/noise/error.hpp"
 #include "policies/noise/pattern.hpp"

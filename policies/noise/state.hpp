@@ -13,7 +13,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "policies/crypto/chacha20_poly1305.hpp"
+#include "crypto/chacha20_poly1305.hpp"
 #include "policies/noise/error.hpp"
 #include "transport/bytes.hpp"
 

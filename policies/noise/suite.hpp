@@ -20,11 +20,11 @@
 #include <string_view>
 #include <system_error>
 
-#include "policies/crypto/openssl_aes_gcm.hpp"
-#include "policies/crypto/openssl_digest.hpp"
-#include "policies/crypto/sodium_aead.hpp"
-#include "policies/crypto/x25519.hpp"
-#include "policies/crypto/x448.hpp"
+#include "crypto/openssl_aes_gcm.hpp"
+#include "crypto/openssl_digest.hpp"
+#include "crypto/sodium_aead.hpp"
+#include "crypto/x25519.hpp"
+#include "crypto/x448.hpp"
 #include "transport/bytes.hpp"
 #include "transport/result.hpp"
 

@@ -3,7 +3,7 @@
 #include <array>
 #include <charconv>
 
-#include "policies/crypto/snappy.hpp"
+#include "crypto/snappy.hpp"
 #include "rlpx/error.hpp"
 #include "rlpx/rlp.hpp"
 

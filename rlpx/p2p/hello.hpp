@@ -8,7 +8,7 @@
 #include <system_error>
 #include <vector>
 
-#include "policies/crypto/secp256k1.hpp"
+#include "crypto/secp256k1.hpp"
 #include "rlpx/p2p/messages.hpp"
 #include "transport/bytes.hpp"
 #include "transport/result.hpp"

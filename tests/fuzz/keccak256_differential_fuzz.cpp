@@ -4,8 +4,8 @@
 // piece (the RLPx MAC chain's use). Any difference aborts.
 #include <cstdlib>
 
-#include "policies/crypto/hash.hpp"
-#include "policies/crypto/keccak.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/keccak.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace polywire;

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "policies/crypto/snappy.hpp"
+#include "crypto/snappy.hpp"
 #include "rlpx/handshake.hpp"
 #include "tests/fuzz/rlpx_harness.hpp"
 #include "tests/fuzz/sha256_per_side_harness.hpp"
@@ -60,24 +60,24 @@ int main(int argc, char** argv) {
 
     // Valid handshakes addressed to the harness keys, EIP-8 and legacy.
     for (bool legacy : {false, true}) {
-        rlpx::ecies_handshake::options io;
+        rlpx::handshake::options io;
         io.static_key = fuzz::peer_key();
         io.remote_id = crypto::secp256k1::derive_public_key(fuzz::local_key()).value();
         io.legacy_auth = legacy;
-        rlpx::ecies_handshake init(policies::handshake_role::initiator, io);
+        rlpx::handshake init(policies::handshake_role::initiator, io);
         bytes auth;
         (void)init.start(auth);
         put("rlpx_auth_fuzz", legacy ? "valid_legacy" : "valid_eip8", auth);
-        rlpx::ecies_handshake::options ro;
+        rlpx::handshake::options ro;
         ro.static_key = fuzz::peer_key();
-        rlpx::ecies_handshake resp(policies::handshake_role::recipient, ro);
+        rlpx::handshake resp(policies::handshake_role::recipient, ro);
         // An ack to the harness's initiator (static local_key): answer an
         // auth from it.
-        rlpx::ecies_handshake::options lo;
+        rlpx::handshake::options lo;
         lo.static_key = fuzz::local_key();
         lo.remote_id = crypto::secp256k1::derive_public_key(fuzz::peer_key()).value();
         lo.legacy_auth = legacy;
-        rlpx::ecies_handshake local(policies::handshake_role::initiator, lo);
+        rlpx::handshake local(policies::handshake_role::initiator, lo);
         bytes local_auth, ack;
         (void)local.start(local_auth);
         (void)resp.start(ack);

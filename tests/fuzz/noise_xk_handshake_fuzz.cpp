@@ -13,11 +13,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static const auto e_i = k1::parse_private_key(bytes(32, 0x12)).value();
     static const auto ls_r = k1::parse_private_key(bytes(32, 0x21)).value();
     static const auto e_r = k1::parse_private_key(bytes(32, 0x22)).value();
-    variants::noise_xk::noise_xk_handshake::options o;
+    variants::noise_xk::handshake::options o;
     const bool initiator = data[0] & 1;
     o.static_key = initiator ? ls_i : ls_r;
     if (initiator) o.remote_static_key = k1::derive_compressed_public_key(ls_r).value();
-    variants::noise_xk::noise_xk_handshake h(initiator ? policies::handshake_role::initiator : policies::handshake_role::recipient, o,
+    variants::noise_xk::handshake h(initiator ? policies::handshake_role::initiator : policies::handshake_role::recipient, o,
                                              {.random = test::replay((initiator ? e_i : e_r).view())});
     bytes out;
     (void)h.start(out);

@@ -4,10 +4,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace polywire;
-    rlpx::ecies_handshake::options o;
+    rlpx::handshake::options o;
     o.static_key = fuzz::local_key();
     o.remote_id = crypto::secp256k1::derive_public_key(fuzz::peer_key()).value();
-    rlpx::ecies_handshake h(policies::handshake_role::initiator, o);
+    rlpx::handshake h(policies::handshake_role::initiator, o);
     bytes out;
     (void)h.start(out);
     (void)h.consume(byte_view(data, size), out);

@@ -4,9 +4,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace polywire;
-    rlpx::ecies_handshake::options o;
+    rlpx::handshake::options o;
     o.static_key = fuzz::local_key();
-    rlpx::ecies_handshake h(policies::handshake_role::recipient, o);
+    rlpx::handshake h(policies::handshake_role::recipient, o);
     bytes out;
     (void)h.start(out);
     byte_view in(data, size);

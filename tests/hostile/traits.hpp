@@ -19,7 +19,7 @@
 #include <system_error>
 #include <vector>
 
-#include "policies/crypto/chacha20_poly1305.hpp"
+#include "crypto/chacha20_poly1305.hpp"
 #include "rlpx/config.hpp"
 #include "variants/noise_xk/config.hpp"
 #include "variants/sha256_per_side/config.hpp"

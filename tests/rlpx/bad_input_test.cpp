@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "policies/crypto/snappy.hpp"
+#include "crypto/snappy.hpp"
 #include "tests/support/hex.hpp"
 #include "tests/support/pair.hpp"
 

@@ -110,10 +110,10 @@ std::pair<secrets, secrets> auth2_ack2_secrets() {
     const bytes auth = h(off["auth"]["auth2_eip8_v4"]["hex"].get<std::string>());
     const bytes ack = h(off["ack"]["ack2_eip8_v4"]["hex"].get<std::string>());
 
-    ecies_handshake::options ao{};
+    handshake::options ao{};
     ao.static_key = key("static_key_a");
     ao.remote_id = crypto::secp256k1::parse_public_key(h(der["static_pub_b"].get<std::string>())).value();
-    ecies_handshake a(policies::handshake_role::initiator, ao,
+    handshake a(policies::handshake_role::initiator, ao,
                       {.random = test::replay(test::cat(key("ephemeral_key_a").view(), nonce("nonce_a")))});
     a.send_auth_for_testing_only(auth);
     bytes out;

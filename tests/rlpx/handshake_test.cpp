@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "policies/crypto/hash.hpp"
+#include "crypto/hash.hpp"
 #include "rlpx/ecies.hpp"
 #include "rlpx/error.hpp"
 #include "rlpx/rlp.hpp"
@@ -27,15 +27,15 @@ node fresh_node() {
     return n;
 }
 
-ecies_handshake::options initiator_options(const node& self, const secp::public_key& dial) {
-    ecies_handshake::options o{};
+handshake::options initiator_options(const node& self, const secp::public_key& dial) {
+    handshake::options o{};
     o.static_key = self.priv;
     o.remote_id = dial;
     return o;
 }
 
-ecies_handshake::options recipient_options(const node& self) {
-    ecies_handshake::options o{};
+handshake::options recipient_options(const node& self) {
+    handshake::options o{};
     o.static_key = self.priv;
     return o;
 }
@@ -48,7 +48,7 @@ struct pair_result {
     bytes auth, ack;
 };
 
-pair_result run(ecies_handshake& a, ecies_handshake& b) {
+pair_result run(handshake& a, handshake& b) {
     pair_result r;
     EXPECT_FALSE(a.start(r.auth));
     bytes nothing;
@@ -119,7 +119,7 @@ bytes valid_auth_body(const node& a, const node& b, const secp::private_key& eph
 }
 
 std::error_code recipient_error(const node& b, const bytes& auth) {
-    ecies_handshake hb(handshake_role::recipient, recipient_options(b));
+    handshake hb(handshake_role::recipient, recipient_options(b));
     bytes out;
     auto r = hb.consume(auth, out);
     EXPECT_TRUE(out.empty());
@@ -127,14 +127,14 @@ std::error_code recipient_error(const node& b, const bytes& auth) {
 }
 
 TEST(EciesHandshakeTest, SatisfiesTheKeyAgreementConcept) {
-    static_assert(policies::KeyAgreement<ecies_handshake>);
-    EXPECT_EQ(ecies_handshake::name, "secp256k1-ECIES (EIP-8)");
+    static_assert(policies::KeyAgreement<handshake>);
+    EXPECT_EQ(handshake::name, "secp256k1-ECIES (EIP-8)");
 }
 
 TEST(EciesHandshakeTest, Eip8HandshakeYieldsMatchingSecretsCrosswise) {
     const node na = fresh_node(), nb = fresh_node();
-    ecies_handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
-    ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+    handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
+    handshake b(handshake_role::recipient, recipient_options(nb));
     pair_result r = run(a, b);
     EXPECT_EQ(prefix_size(r.auth) + 2, r.auth.size());
     EXPECT_EQ(prefix_size(r.ack) + 2, r.ack.size());
@@ -149,8 +149,8 @@ TEST(EciesHandshakeTest, InitiatorSendsTheStaticPublicKeyItIsGiven) {
     const node na = fresh_node(), nb = fresh_node();
     auto oa = initiator_options(na, nb.pub);
     oa.static_public_key = na.pub;
-    ecies_handshake a(handshake_role::initiator, oa);
-    ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+    handshake a(handshake_role::initiator, oa);
+    handshake b(handshake_role::recipient, recipient_options(nb));
     pair_result r = run(a, b);
     EXPECT_EQ(r.b.remote_id, na.pub);
     EXPECT_EQ(r.a.remote_id, nb.pub);
@@ -161,8 +161,8 @@ TEST(EciesHandshakeTest, AStaticPublicKeyNotOfTheStaticKeyFailsTheInitiatorsHand
     const node na = fresh_node(), nb = fresh_node(), nc = fresh_node();
     auto oa = initiator_options(na, nb.pub);
     oa.static_public_key = nc.pub;  // claims nc's identity with na's key
-    ecies_handshake a(handshake_role::initiator, oa);
-    ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+    handshake a(handshake_role::initiator, oa);
+    handshake b(handshake_role::recipient, recipient_options(nb));
     bytes auth, ack, none;
     ASSERT_FALSE(a.start(auth));
     auto sb = b.consume(auth, ack);
@@ -175,8 +175,8 @@ TEST(EciesHandshakeTest, AStaticPublicKeyNotOfTheStaticKeyFailsTheInitiatorsHand
     // A recipient that expects the claimed node still cannot be reached.
     auto ob = recipient_options(nb);
     ob.remote_id = na.pub;
-    ecies_handshake b2(handshake_role::recipient, ob);
-    ecies_handshake a2(handshake_role::initiator, oa);
+    handshake b2(handshake_role::recipient, ob);
+    handshake a2(handshake_role::initiator, oa);
     bytes auth2, ack2;
     ASSERT_FALSE(a2.start(auth2));
     EXPECT_EQ(b2.consume(auth2, ack2).error(), errc::wrong_remote_identity);
@@ -186,8 +186,8 @@ TEST(EciesHandshakeTest, LegacyHandshakeIsAnsweredWithALegacyAck) {
     const node na = fresh_node(), nb = fresh_node();
     auto oa = initiator_options(na, nb.pub);
     oa.legacy_auth = true;
-    ecies_handshake a(handshake_role::initiator, oa);
-    ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+    handshake a(handshake_role::initiator, oa);
+    handshake b(handshake_role::recipient, recipient_options(nb));
     pair_result r = run(a, b);
     EXPECT_EQ(r.auth.size(), legacy_auth_size);
     EXPECT_EQ(r.ack.size(), legacy_ack_size);
@@ -201,8 +201,8 @@ TEST(EciesHandshakeTest, AuthAndAckSizesStayWithinTheLimits) {
     const node nb = fresh_node();
     for (int i = 0; i < 40; ++i) {
         const node na = fresh_node();
-        ecies_handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
-        ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+        handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
+        handshake b(handshake_role::recipient, recipient_options(nb));
         pair_result r = run(a, b);
         EXPECT_GE(r.auth.size(), legacy_auth_size);
         EXPECT_LE(prefix_size(r.auth), max_handshake_size);
@@ -221,8 +221,8 @@ TEST(EciesHandshakeTest, ByteByByteDeliveryCompletesOnlyOnTheLastByte) {
         const node na = fresh_node(), nb = fresh_node();
         auto oa = initiator_options(na, nb.pub);
         oa.legacy_auth = legacy;
-        ecies_handshake a(handshake_role::initiator, oa);
-        ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+        handshake a(handshake_role::initiator, oa);
+        handshake b(handshake_role::recipient, recipient_options(nb));
         bytes auth, ack;
         ASSERT_FALSE(a.start(auth));
         for (std::size_t n = 0; n < auth.size(); ++n) {
@@ -255,8 +255,8 @@ TEST(EciesHandshakeTest, ConsumesOnlyTheHandshakePacketWhenMoreBytesFollow) {
         const node na = fresh_node(), nb = fresh_node();
         auto oa = initiator_options(na, nb.pub);
         oa.legacy_auth = legacy;
-        ecies_handshake a(handshake_role::initiator, oa);
-        ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+        handshake a(handshake_role::initiator, oa);
+        handshake b(handshake_role::recipient, recipient_options(nb));
         bytes auth, ack;
         ASSERT_FALSE(a.start(auth));
         const std::size_t auth_size = auth.size();
@@ -277,15 +277,15 @@ TEST(EciesHandshakeTest, ConsumesOnlyTheHandshakePacketWhenMoreBytesFollow) {
 
 TEST(EciesHandshakeTest, ConsumeAfterDoneOrAfterAnErrorReportsSessionClosed) {
     const node na = fresh_node(), nb = fresh_node();
-    ecies_handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
-    ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+    handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
+    handshake b(handshake_role::recipient, recipient_options(nb));
     pair_result r = run(a, b);
     bytes out;
     EXPECT_EQ(b.consume(r.auth, out).error(), transport::errc::session_closed);
     EXPECT_EQ(a.consume(r.ack, out).error(), transport::errc::session_closed);
     EXPECT_EQ(a.start(out), transport::errc::session_closed);
 
-    ecies_handshake c(handshake_role::recipient, recipient_options(nb));
+    handshake c(handshake_role::recipient, recipient_options(nb));
     bytes bad = r.auth;
     bad[100] ^= 0xff;
     EXPECT_EQ(c.consume(bad, out).error(), errc::bad_auth_mac);
@@ -295,7 +295,7 @@ TEST(EciesHandshakeTest, ConsumeAfterDoneOrAfterAnErrorReportsSessionClosed) {
 
 TEST(EciesHandshakeTest, InitiatorNeedsARemoteIdAndAStartedHandshake) {
     const node na = fresh_node();
-    ecies_handshake a(handshake_role::initiator, recipient_options(na));
+    handshake a(handshake_role::initiator, recipient_options(na));
     bytes out;
     EXPECT_EQ(a.consume(h("00"), out).error(), transport::errc::invalid_argument);
     EXPECT_EQ(a.start(out), transport::errc::invalid_argument);
@@ -304,7 +304,7 @@ TEST(EciesHandshakeTest, InitiatorNeedsARemoteIdAndAStartedHandshake) {
 
 TEST(EciesHandshakeTest, DiallingTheWrongNodeFailsTheRecipientsMac) {
     const node na = fresh_node(), nb = fresh_node(), nc = fresh_node();
-    ecies_handshake a(handshake_role::initiator, initiator_options(na, nc.pub));
+    handshake a(handshake_role::initiator, initiator_options(na, nc.pub));
     bytes auth;
     ASSERT_FALSE(a.start(auth));
     EXPECT_EQ(recipient_error(nb, auth), errc::bad_auth_mac);
@@ -314,7 +314,7 @@ TEST(EciesHandshakeTest, DiallingTheWrongNodeFailsTheRecipientsMac) {
 // of an EIP-8 packet whose prefix (0x04, X[0]) claims 1024..1279 bytes: the
 // recipient waits for them, then rejects the packet.
 void expect_broken_legacy_auth_rejected(const node& b, bytes auth) {
-    ecies_handshake hb(handshake_role::recipient, recipient_options(b));
+    handshake hb(handshake_role::recipient, recipient_options(b));
     bytes out;
     auto waiting = hb.consume(auth, out);
     ASSERT_TRUE(waiting) << waiting.error().message();
@@ -329,7 +329,7 @@ TEST(EciesHandshakeTest, DiallingTheWrongNodeWithALegacyAuthIsRejected) {
     const node na = fresh_node(), nb = fresh_node(), nc = fresh_node();
     auto oa = initiator_options(na, nc.pub);
     oa.legacy_auth = true;
-    ecies_handshake a(handshake_role::initiator, oa);
+    handshake a(handshake_role::initiator, oa);
     bytes auth;
     ASSERT_FALSE(a.start(auth));
     expect_broken_legacy_auth_rejected(nb, auth);
@@ -337,8 +337,8 @@ TEST(EciesHandshakeTest, DiallingTheWrongNodeWithALegacyAuthIsRejected) {
 
 TEST(EciesHandshakeTest, TruncatedAuthNeverCompletes) {
     const node na = fresh_node(), nb = fresh_node();
-    ecies_handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
-    ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+    handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
+    handshake b(handshake_role::recipient, recipient_options(nb));
     bytes auth, out;
     ASSERT_FALSE(a.start(auth));
     for (int i = 0; i < 3; ++i) {
@@ -356,7 +356,7 @@ TEST(EciesHandshakeTest, OversizedSizePrefixIsRejectedAtOnce) {
         EXPECT_EQ(recipient_error(nb, h(prefix)), errc::handshake_too_large) << prefix;
     }
     // 2048 itself is allowed: B waits for the rest.
-    ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+    handshake b(handshake_role::recipient, recipient_options(nb));
     bytes out;
     auto s = b.consume(h("0800"), out);
     ASSERT_TRUE(s);
@@ -364,7 +364,7 @@ TEST(EciesHandshakeTest, OversizedSizePrefixIsRejectedAtOnce) {
 
     // The initiator applies the same limit to the ack.
     const node na = fresh_node();
-    ecies_handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
+    handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
     ASSERT_FALSE(a.start(out));
     EXPECT_EQ(a.consume(h("0fff"), out).error(), errc::handshake_too_large);
 }
@@ -373,7 +373,7 @@ TEST(EciesHandshakeTest, SizePrefixBelowTheLegacySizeIsRejected) {
     const node na = fresh_node(), nb = fresh_node();
     auto oa = initiator_options(na, nb.pub);
     oa.padding_for_testing_only = 0;  // 2 + 169 + 113 = 284 < 307
-    ecies_handshake a(handshake_role::initiator, oa);
+    handshake a(handshake_role::initiator, oa);
     bytes auth;
     ASSERT_FALSE(a.start(auth));
     ASSERT_LT(auth.size(), legacy_auth_size);
@@ -384,7 +384,7 @@ TEST(EciesHandshakeTest, PaddingOverrideBeyondTheLimitIsRefused) {
     const node na = fresh_node(), nb = fresh_node();
     auto oa = initiator_options(na, nb.pub);
     oa.padding_for_testing_only = 2000;
-    ecies_handshake a(handshake_role::initiator, oa);
+    handshake a(handshake_role::initiator, oa);
     bytes auth;
     EXPECT_EQ(a.start(auth), transport::errc::invalid_argument);
     EXPECT_TRUE(auth.empty());
@@ -395,7 +395,7 @@ TEST(EciesHandshakeTest, FlippedByteFailsTheMac) {
     for (bool legacy : {false, true}) {
         auto oa = initiator_options(na, nb.pub);
         oa.legacy_auth = legacy;
-        ecies_handshake a(handshake_role::initiator, oa);
+        handshake a(handshake_role::initiator, oa);
         bytes auth;
         ASSERT_FALSE(a.start(auth));
         for (std::size_t i : {std::size_t{90}, std::size_t{200}, auth.size() - 1}) {
@@ -412,8 +412,8 @@ TEST(EciesHandshakeTest, FlippedByteFailsTheMac) {
 
 TEST(EciesHandshakeTest, FlippedByteInTheAckFailsTheInitiatorsMac) {
     const node na = fresh_node(), nb = fresh_node();
-    ecies_handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
-    ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+    handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
+    handshake b(handshake_role::recipient, recipient_options(nb));
     bytes auth, ack, none;
     ASSERT_FALSE(a.start(auth));
     ASSERT_TRUE(b.consume(auth, ack));
@@ -423,10 +423,10 @@ TEST(EciesHandshakeTest, FlippedByteInTheAckFailsTheInitiatorsMac) {
 
 TEST(EciesHandshakeTest, RecipientExpectingAnotherNodeReportsWrongRemoteIdentity) {
     const node na = fresh_node(), nb = fresh_node(), nc = fresh_node();
-    ecies_handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
+    handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
     auto ob = recipient_options(nb);
     ob.remote_id = nc.pub;
-    ecies_handshake b(handshake_role::recipient, ob);
+    handshake b(handshake_role::recipient, ob);
     bytes auth, out;
     ASSERT_FALSE(a.start(auth));
     EXPECT_EQ(b.consume(auth, out).error(), errc::wrong_remote_identity);
@@ -434,7 +434,7 @@ TEST(EciesHandshakeTest, RecipientExpectingAnotherNodeReportsWrongRemoteIdentity
 
     // The same recipient expecting A accepts it.
     ob.remote_id = na.pub;
-    ecies_handshake b2(handshake_role::recipient, ob);
+    handshake b2(handshake_role::recipient, ob);
     auto s = b2.consume(auth, out);
     ASSERT_TRUE(s);
     EXPECT_TRUE(s.value().done);
@@ -456,7 +456,7 @@ TEST(EciesHandshakeTest, InitiatorKeyOffTheCurveIsRejected) {
 
 TEST(EciesHandshakeTest, AckEphemeralKeyOffTheCurveIsRejected) {
     const node na = fresh_node(), nb = fresh_node();
-    ecies_handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
+    handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
     bytes auth, none;
     ASSERT_FALSE(a.start(auth));
     std::array<std::uint8_t, 64> bad{};
@@ -487,7 +487,7 @@ TEST(EciesHandshakeTest, CraftedValidAuthIsAccepted) {
     const node na = fresh_node(), nb = fresh_node();
     const auto eph = secp::generate_private_key().value();
     const std::array<std::uint8_t, 32> nonce{1, 2, 3};
-    ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+    handshake b(handshake_role::recipient, recipient_options(nb));
     bytes out;
     auto s = b.consume(seal(nb.pub, valid_auth_body(na, nb, eph, nonce)), out);
     ASSERT_TRUE(s) << s.error().message();
@@ -537,7 +537,7 @@ TEST(EciesHandshakeTest, AuthWithLaterVersionExtraElementsAndTrailingDataIsAccep
     bytes body;
     rlp::encode_list(body, items);
     body.insert(body.end(), 40, 0xee);  // non-zero trailing junk
-    ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+    handshake b(handshake_role::recipient, recipient_options(nb));
     bytes out;
     auto s = b.consume(seal(nb.pub, body), out);
     ASSERT_TRUE(s) << s.error().message();
@@ -546,8 +546,8 @@ TEST(EciesHandshakeTest, AuthWithLaterVersionExtraElementsAndTrailingDataIsAccep
 
 TEST(EciesHandshakeTest, TakeSecretsHandsThemOverOnce) {
     const node na = fresh_node(), nb = fresh_node();
-    ecies_handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
-    ecies_handshake b(handshake_role::recipient, recipient_options(nb));
+    handshake a(handshake_role::initiator, initiator_options(na, nb.pub));
+    handshake b(handshake_role::recipient, recipient_options(nb));
     pair_result r = run(a, b);
     const secrets again = a.take_secrets();
     EXPECT_EQ(hx(again.aes_secret), std::string(64, '0'));

@@ -82,10 +82,10 @@ TEST(HostilePeerTest, EveryFlipOfAckFails) {
     // Each flip needs an initiator whose auth b answered: the auth is fixed
     // by a test hook, so every initiator is the same one.
     for (std::size_t i = 2; i < ack.size(); ++i) {
-        ecies_handshake::options o;
+        handshake::options o;
         o.static_key = k.a;
         o.remote_id = k.b_id;
-        ecies_handshake a(policies::handshake_role::initiator, o);
+        handshake a(policies::handshake_role::initiator, o);
         a.send_auth_for_testing_only(auth);
         bytes out;
         ASSERT_FALSE(a.start(out));

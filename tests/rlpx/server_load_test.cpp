@@ -20,7 +20,7 @@
 
 #include <boost/asio/detached.hpp>
 
-#include "policies/crypto/hash.hpp"
+#include "crypto/hash.hpp"
 #include "rlpx/server.hpp"
 #include "tests/support/asio_harness.hpp"
 

@@ -32,7 +32,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
-#include "policies/crypto/hash.hpp"
+#include "crypto/hash.hpp"
 #include "rlpx/server.hpp"
 #include "tests/support/asio_harness.hpp"
 

@@ -17,7 +17,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/write.hpp>
 
-#include "policies/crypto/random.hpp"
+#include "crypto/random.hpp"
 #include "tests/support/asio_harness.hpp"
 
 namespace polywire::rlpx {

@@ -1,5 +1,5 @@
 // The official RLPx handshake vectors (EIP-8 "Test Vectors"; geth
-// p2p/rlpx/rlpx_test.go) replayed through ecies_handshake, plus the MAC
+// p2p/rlpx/rlpx_test.go) replayed through handshake, plus the MAC
 // states the vector collector derived for every auth/ack pair.
 //
 // ECIES encryption is randomized, so an initiator cannot send the official
@@ -81,20 +81,20 @@ std::string digest_after_foo(crypto::keccak256 mac) {
 }
 
 // Node B with the official static key, ephemeral key and nonce.
-ecies_handshake recipient_b() {
-    ecies_handshake::options o{};
+handshake recipient_b() {
+    handshake::options o{};
     o.static_key = key("static_key_b");
-    return ecies_handshake(handshake_role::recipient, o, {.random = test::replay(test::cat(key("ephemeral_key_b").view(), nonce("nonce_b")))});
+    return handshake(handshake_role::recipient, o, {.random = test::replay(test::cat(key("ephemeral_key_b").view(), nonce("nonce_b")))});
 }
 
 // Node A with the official keys and nonce, dialling B, whose auth "as sent"
 // is the official packet `auth` (injected: that "sent == auth" then holds
 // by construction; these tests check what A does with the acks).
-ecies_handshake initiator_a(bytes auth) {
-    ecies_handshake::options o{};
+handshake initiator_a(bytes auth) {
+    handshake::options o{};
     o.static_key = key("static_key_a");
     o.remote_id = pub("static_pub_b");
-    ecies_handshake a(handshake_role::initiator, o, {.random = test::replay(test::cat(key("ephemeral_key_a").view(), nonce("nonce_a")))});
+    handshake a(handshake_role::initiator, o, {.random = test::replay(test::cat(key("ephemeral_key_a").view(), nonce("nonce_a")))});
     a.send_auth_for_testing_only(std::move(auth));
     return a;
 }
@@ -110,7 +110,7 @@ TEST(OfficialVectorsTest, RecipientCompletesOnEveryOfficialAuthAndAnswersInKind)
     for (const packet& p : auths) {
         SCOPED_TRACE(p.name);
         const bytes auth = auth_bytes(p);
-        ecies_handshake b = recipient_b();
+        handshake b = recipient_b();
         bytes ack;
         auto step = b.consume(auth, ack);
         ASSERT_TRUE(step) << step.error().message();
@@ -185,7 +185,7 @@ TEST(OfficialVectorsTest, EachSessionsKeyLogIsToldTheOfficialSecrets) {
 }
 
 TEST(OfficialVectorsTest, RecipientReproducesTheExpectedSecretsOfAuth2Ack2) {
-    ecies_handshake b = recipient_b();
+    handshake b = recipient_b();
     bytes ack;
     ASSERT_TRUE(b.consume(auth_bytes(auths[1]), ack));
     secrets s = b.take_secrets();
@@ -201,7 +201,7 @@ TEST(OfficialVectorsTest, InitiatorCompletesOnEveryOfficialAckWithEveryAuth) {
         for (const packet& ack : acks) {
             SCOPED_TRACE(std::string(auth.name) + " + " + ack.name);
             const bytes auth_packet = auth_bytes(auth);
-            ecies_handshake a = initiator_a(auth_packet);
+            handshake a = initiator_a(auth_packet);
             bytes sent;
             ASSERT_FALSE(a.start(sent));
             EXPECT_EQ(sent, auth_packet);
@@ -231,10 +231,10 @@ TEST(OfficialVectorsTest, InitiatorAndRecipientAgreeOnTheOfficialAuths) {
     // official one, reads it: all four MAC states pair up.
     for (const packet& auth : auths) {
         SCOPED_TRACE(auth.name);
-        ecies_handshake b = recipient_b();
+        handshake b = recipient_b();
         bytes ack;
         ASSERT_TRUE(b.consume(auth_bytes(auth), ack));
-        ecies_handshake a = initiator_a(auth_bytes(auth));
+        handshake a = initiator_a(auth_bytes(auth));
         bytes sent, none;
         ASSERT_FALSE(a.start(sent));
         auto step = a.consume(ack, none);
@@ -282,7 +282,7 @@ TEST(OfficialVectorsTest, OfficialPacketsDeliveredByteByByte) {
     for (const packet& p : auths) {
         SCOPED_TRACE(p.name);
         const bytes auth = auth_bytes(p);
-        ecies_handshake b = recipient_b();
+        handshake b = recipient_b();
         bytes ack;
         for (std::size_t n = 0; n < auth.size(); ++n) {
             auto step = b.consume(byte_view(auth).first(n), ack);
@@ -296,7 +296,7 @@ TEST(OfficialVectorsTest, OfficialPacketsDeliveredByteByByte) {
     for (const packet& p : acks) {
         SCOPED_TRACE(p.name);
         const bytes ack = ack_bytes(p);
-        ecies_handshake a = initiator_a(auth_bytes(auths[1]));
+        handshake a = initiator_a(auth_bytes(auths[1]));
         bytes sent, none;
         ASSERT_FALSE(a.start(sent));
         for (std::size_t n = 0; n < ack.size(); ++n) {
@@ -358,12 +358,12 @@ std::string body_list(const secure_bytes& plain) {
 }
 
 // Node A with the official keys and nonce, building its own auth.
-ecies_handshake initiator_a_building(bool legacy) {
-    ecies_handshake::options o{};
+handshake initiator_a_building(bool legacy) {
+    handshake::options o{};
     o.static_key = key("static_key_a");
     o.remote_id = pub("static_pub_b");
     o.legacy_auth = legacy;
-    return ecies_handshake(handshake_role::initiator, o, {.random = test::replay(test::cat(key("ephemeral_key_a").view(), nonce("nonce_a")))});
+    return handshake(handshake_role::initiator, o, {.random = test::replay(test::cat(key("ephemeral_key_a").view(), nonce("nonce_a")))});
 }
 
 TEST(OfficialVectorsTest, InitiatorBuildsTheOfficialAuthBodies) {
@@ -371,7 +371,7 @@ TEST(OfficialVectorsTest, InitiatorBuildsTheOfficialAuthBodies) {
     for (const bool legacy : {false, true}) {
         SCOPED_TRACE(legacy ? "legacy" : "EIP-8");
         const packet& official_auth = legacy ? auths[0] : auths[1];
-        ecies_handshake a = initiator_a_building(legacy);
+        handshake a = initiator_a_building(legacy);
         bytes sent;
         ASSERT_FALSE(a.start(sent));
         EXPECT_NE(sent, auth_bytes(official_auth));  // ECIES is randomized: a packet of its own
@@ -408,7 +408,7 @@ TEST(OfficialVectorsTest, InitiatorBuildsTheOfficialAuthBodies) {
         }
 
         // B completes on it, and both ends derive the official secrets.
-        ecies_handshake b = recipient_b();
+        handshake b = recipient_b();
         bytes ack, none;
         auto got = b.consume(sent, ack);
         ASSERT_TRUE(got) << got.error().message();
@@ -432,7 +432,7 @@ TEST(OfficialVectorsTest, RecipientBuildsTheOfficialAckBodies) {
     const secp::private_key ka = key("static_key_a");
     for (const auto& [auth, official_ack] : {std::pair{auths[0], acks[0]}, std::pair{auths[1], acks[1]}}) {
         SCOPED_TRACE(auth.name);
-        ecies_handshake b = recipient_b();
+        handshake b = recipient_b();
         bytes ack;
         ASSERT_TRUE(b.consume(auth_bytes(auth), ack));
         const secure_bytes ours = open_packet(ka, ack, auth.eip8);
@@ -479,10 +479,10 @@ TEST(OfficialVectorsTest, TheForwardCompatiblePacketsCarryWhatGethWants) {
 }
 
 TEST(OfficialVectorsTest, RecipientExpectingAnotherNodeRejectsTheOfficialAuth) {
-    ecies_handshake::options o{};
+    handshake::options o{};
     o.static_key = key("static_key_b");
     o.remote_id = pub("static_pub_b");  // anyone but A
-    ecies_handshake b(handshake_role::recipient, o);
+    handshake b(handshake_role::recipient, o);
     bytes ack;
     EXPECT_EQ(b.consume(auth_bytes(auths[1]), ack).error(), errc::wrong_remote_identity);
     EXPECT_TRUE(ack.empty());

@@ -30,8 +30,8 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/write.hpp>
 
-#include "policies/crypto/ed25519.hpp"
-#include "policies/crypto/secp256k1.hpp"
+#include "crypto/ed25519.hpp"
+#include "crypto/secp256k1.hpp"
 #include "rlpx/config.hpp"
 #include "rlpx/error.hpp"
 #include "rlpx/server.hpp"

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "policies/crypto/random.hpp"
+#include "crypto/random.hpp"
 #include "transport/bytes.hpp"
 #include "transport/error.hpp"
 #include "transport/random.hpp"

@@ -29,14 +29,14 @@
 #include <thread>
 #include <vector>
 
-#include "policies/crypto/backend.hpp"
-#include "policies/crypto/ed25519.hpp"
-#include "policies/crypto/hash.hpp"
-#include "policies/crypto/keccak.hpp"
-#include "policies/crypto/random.hpp"
-#include "policies/crypto/secp256k1.hpp"
-#include "policies/crypto/snappy.hpp"
-#include "policies/crypto/x25519.hpp"
+#include "crypto/backend.hpp"
+#include "crypto/ed25519.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/keccak.hpp"
+#include "crypto/random.hpp"
+#include "crypto/secp256k1.hpp"
+#include "crypto/snappy.hpp"
+#include "crypto/x25519.hpp"
 #include "policies/models/hmac_sha256.hpp"
 #include "rlpx/node.hpp"
 #include "tools/bench/alloc_counter.hpp"

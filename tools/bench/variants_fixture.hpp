@@ -3,7 +3,7 @@
 // backend swapped (transport::with_policy), and the options of two peers.
 #pragma once
 
-#include "policies/crypto/backend.hpp"
+#include "crypto/backend.hpp"
 #include "tools/bench/rlpx_fixture.hpp"
 #include "variants/noise_xk/config.hpp"
 #include "variants/sha256_per_side/config.hpp"

@@ -19,7 +19,7 @@
 #include <atomic>
 #include <thread>
 
-#include "policies/crypto/random.hpp"
+#include "crypto/random.hpp"
 #include "tools/bench/rlpx_fixture.hpp"
 #include "tools/cli/common.hpp"
 #include "tools/cli/variant.hpp"

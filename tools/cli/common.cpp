@@ -18,7 +18,7 @@
 #include <sstream>
 #include <thread>
 
-#include "policies/crypto/hash.hpp"
+#include "crypto/hash.hpp"
 #include "rlpx/p2p/capabilities.hpp"
 #include "rlpx/p2p/disconnect.hpp"
 #include "transport/error.hpp"

@@ -19,7 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "policies/crypto/secp256k1.hpp"
+#include "crypto/secp256k1.hpp"
 #include "rlpx/node.hpp"
 
 namespace polywire::cli {

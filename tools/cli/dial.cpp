@@ -8,8 +8,8 @@
 #include <exception>
 #include <thread>
 
-#include "policies/crypto/hash.hpp"
-#include "policies/crypto/random.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/random.hpp"
 #include "tools/cli/variant.hpp"
 
 namespace polywire::cli {

@@ -33,7 +33,7 @@ inline constexpr std::uint64_t rekey_interval = 1000;
 struct config {
     static constexpr std::string_view name = "noise-xk (BOLT 8): Noise_XK_secp256k1_ChaChaPoly_SHA256";
     static constexpr auto policies = hana::make_map(
-        hana::make_pair(hana::type_c<role::key_agreement>, hana::type_c<noise_xk_handshake>),
+        hana::make_pair(hana::type_c<role::key_agreement>, hana::type_c<handshake>),
         hana::make_pair(hana::type_c<role::cipher>, hana::type_c<polywire::policies::chacha20_poly1305<rekey_interval>>),
         hana::make_pair(hana::type_c<role::mac_state>, hana::type_c<polywire::policies::no_mac>),
         hana::make_pair(hana::type_c<role::frame_layout>, hana::type_c<frame_layout>),

@@ -4,8 +4,8 @@
 #include <exception>
 #include <new>
 
-#include "policies/crypto/chacha20_poly1305.hpp"
-#include "policies/crypto/hkdf.hpp"
+#include "crypto/chacha20_poly1305.hpp"
+#include "crypto/hkdf.hpp"
 #include "policies/models/chacha20_poly1305.hpp"
 #include "transport/error.hpp"
 #include "variants/noise_xk/error.hpp"
@@ -52,14 +52,14 @@ std::error_code ecdh(const k1::private_key& k, const k1::public_key& p, secret<3
 
 }  // namespace
 
-noise_xk_handshake::noise_xk_handshake(handshake_role role, const options& opts,
+handshake::handshake(handshake_role role, const options& opts,
                                        const transport::key_agreement_context& context) noexcept
     : role_(role), options_(opts), random_(context.random) {}
 
-void noise_xk_handshake::mix_hash(byte_view data) noexcept { h_ = crypto::sha256(h_, data); }
+void handshake::mix_hash(byte_view data) noexcept { h_ = crypto::sha256(h_, data); }
 
 // ck, temp_k = HKDF(ck, ikm)
-std::error_code noise_xk_handshake::mix_key(byte_view ikm, secret<32>& temp_k) {
+std::error_code handshake::mix_key(byte_view ikm, secret<32>& temp_k) {
     secret<64> okm;
     if (auto ec = crypto::hkdf_sha256(okm.mutable_view(), ikm, ck_)) return ec;
     ck_.assign(okm.view().first(32));
@@ -69,14 +69,14 @@ std::error_code noise_xk_handshake::mix_key(byte_view ikm, secret<32>& temp_k) {
 
 // Handshake state initialization: h = SHA256(protocol name), ck = h,
 // h = SHA256(h || prologue), h = SHA256(h || responder's static key).
-result<k1::compressed_public_key> noise_xk_handshake::local_static_key() const noexcept {
+result<k1::compressed_public_key> handshake::local_static_key() const noexcept {
     if (options_.static_public_key) return *options_.static_public_key;
     auto s = k1::derive_compressed_public_key(options_.static_key);
     if (!s) return make_error_code(transport::errc::bad_key);
     return s.value();
 }
 
-std::error_code noise_xk_handshake::begin(const k1::compressed_public_key& local_static,
+std::error_code handshake::begin(const k1::compressed_public_key& local_static,
                                           const k1::compressed_public_key& responder_static) {
     s_pub_ = local_static;
     auto e = k1::generate_private_key(random_);
@@ -92,7 +92,7 @@ std::error_code noise_xk_handshake::begin(const k1::compressed_public_key& local
     return {};
 }
 
-std::error_code noise_xk_handshake::start(bytes& out) noexcept {
+std::error_code handshake::start(bytes& out) noexcept {
     if (state_ != state::initial) return transport::errc::session_closed;
     std::error_code ec;
     try {
@@ -120,7 +120,7 @@ std::error_code noise_xk_handshake::start(bytes& out) noexcept {
 
 // Act One, initiator: h = SHA256(h || e.pub); es = ECDH(e, rs);
 // ck, temp_k1 = HKDF(ck, es); c = encryptWithAD(temp_k1, 0, h, ""); h = SHA256(h || c).
-std::error_code noise_xk_handshake::write_act1(bytes& out) {
+std::error_code handshake::write_act1(bytes& out) {
     auto rs = k1::parse_public_key(*options_.remote_static_key);
     if (!rs) return transport::errc::bad_key;
     mix_hash(e_pub_);
@@ -137,7 +137,7 @@ std::error_code noise_xk_handshake::write_act1(bytes& out) {
 }
 
 // Act One, responder: the mirror of write_act1 with es = ECDH(s, re).
-std::error_code noise_xk_handshake::read_act1(byte_view m) {
+std::error_code handshake::read_act1(byte_view m) {
     if (m[0] != handshake_version) return errc::act1_bad_version;
     const byte_view re = m.subspan(1, key_size), c = m.subspan(1 + key_size, tag_size);
     auto p = k1::parse_public_key(re);
@@ -154,7 +154,7 @@ std::error_code noise_xk_handshake::read_act1(byte_view m) {
 
 // Act Two, responder: h = SHA256(h || e.pub); ee = ECDH(e, re);
 // ck, temp_k2 = HKDF(ck, ee); c = encryptWithAD(temp_k2, 0, h, ""); h = SHA256(h || c).
-std::error_code noise_xk_handshake::write_act2(bytes& out) {
+std::error_code handshake::write_act2(bytes& out) {
     mix_hash(e_pub_);
     secret<32> ee;
     if (auto ec = ecdh(e_, re_, ee)) return ec;
@@ -168,7 +168,7 @@ std::error_code noise_xk_handshake::write_act2(bytes& out) {
     return {};
 }
 
-std::error_code noise_xk_handshake::read_act2(byte_view m) {
+std::error_code handshake::read_act2(byte_view m) {
     if (m[0] != handshake_version) return errc::act2_bad_version;
     const byte_view re = m.subspan(1, key_size), c = m.subspan(1 + key_size, tag_size);
     auto p = k1::parse_public_key(re);
@@ -185,7 +185,7 @@ std::error_code noise_xk_handshake::read_act2(byte_view m) {
 
 // Act Three, initiator: c = encryptWithAD(temp_k2, 1, h, s.pub); h = SHA256(h || c);
 // se = ECDH(s, re); ck, temp_k3 = HKDF(ck, se); t = encryptWithAD(temp_k3, 0, h, "").
-std::error_code noise_xk_handshake::write_act3(bytes& out) {
+std::error_code handshake::write_act3(bytes& out) {
     bytes c;
     if (auto ec = encrypt_with_ad(temp_k2_, 1, h_, s_pub_, c)) return ec;
     mix_hash(c);
@@ -202,7 +202,7 @@ std::error_code noise_xk_handshake::write_act3(bytes& out) {
     return {};
 }
 
-std::error_code noise_xk_handshake::read_act3(byte_view m) {
+std::error_code handshake::read_act3(byte_view m) {
     if (m[0] != handshake_version) return errc::act3_bad_version;
     const byte_view c = m.subspan(1, key_size + tag_size), t = m.subspan(1 + key_size + tag_size, tag_size);
     k1::compressed_public_key rs{};
@@ -221,7 +221,7 @@ std::error_code noise_xk_handshake::read_act3(byte_view m) {
 }
 
 // sk, rk = HKDF(ck, "") for the initiator; rk, sk for the responder.
-std::error_code noise_xk_handshake::split(bool initiator) {
+std::error_code handshake::split(bool initiator) {
     secret<64> okm;
     if (auto ec = crypto::hkdf_sha256(okm.mutable_view(), {}, ck_)) return ec;
     secrets_.sk.assign(okm.view().subspan(initiator ? 0 : 32, 32));
@@ -231,7 +231,7 @@ std::error_code noise_xk_handshake::split(bool initiator) {
     return {};
 }
 
-result<handshake_step> noise_xk_handshake::consume(byte_view in, bytes& out) noexcept {
+result<handshake_step> handshake::consume(byte_view in, bytes& out) noexcept {
     std::size_t need = 0;
     switch (state_) {
         case state::awaiting_act1: need = act1_size; break;
@@ -274,7 +274,7 @@ result<handshake_step> noise_xk_handshake::consume(byte_view in, bytes& out) noe
     return handshake_step{need, done};
 }
 
-noise_xk_handshake::secrets noise_xk_handshake::take_secrets() noexcept {
+handshake::secrets handshake::take_secrets() noexcept {
     if (state_ != state::done) return {};
     state_ = state::taken;
     secrets s = secrets_;
@@ -282,7 +282,7 @@ noise_xk_handshake::secrets noise_xk_handshake::take_secrets() noexcept {
     return s;
 }
 
-void noise_xk_handshake::wipe() noexcept {
+void handshake::wipe() noexcept {
     ck_ = secret<32>{};
     temp_k2_ = secret<32>{};
     e_ = k1::private_key{};

@@ -24,8 +24,8 @@
 #include <string_view>
 #include <system_error>
 
-#include "policies/crypto/hash.hpp"
-#include "policies/crypto/secp256k1.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/secp256k1.hpp"
 #include "policies/key_agreement.hpp"
 #include "transport/bytes.hpp"
 #include "transport/random.hpp"
@@ -63,7 +63,7 @@ void dump_secrets(const secrets& s, F& f) {
     f("NOISE_XK_CK", s.ck.view());
 }
 
-class noise_xk_handshake {
+class handshake {
 public:
     static constexpr std::string_view name = "Noise_XK_secp256k1_ChaChaPoly_SHA256 (BOLT 8 acts)";
 
@@ -83,7 +83,7 @@ public:
 
     /// `context.random`: the ephemeral key, drawn in start() by both roles
     /// (32 bytes, again while not a valid key); nothing else is random.
-    noise_xk_handshake(policies::handshake_role role, const options& opts,
+    handshake(policies::handshake_role role, const options& opts,
                        const transport::key_agreement_context& context = {}) noexcept;
 
     /// Initiator: appends Act One to `out`. Responder: appends nothing.
@@ -105,7 +105,7 @@ public:
 
     /// The keys this handshake holds now, for the session's key log.
     template <class F>
-    friend void dump_secrets(const noise_xk_handshake& h, F& f) {
+    friend void dump_secrets(const handshake& h, F& f) {
         f("NOISE_XK_STATIC_PRIVATE_KEY", h.options_.static_key.view());
         f("NOISE_XK_EPHEMERAL_PRIVATE_KEY", h.e_.view());
         f("NOISE_XK_HANDSHAKE_CK", h.ck_.view());
@@ -145,6 +145,6 @@ private:
     secrets secrets_;
 };
 
-static_assert(policies::KeyAgreement<noise_xk_handshake>);
+static_assert(policies::KeyAgreement<handshake>);
 
 }  // namespace polywire::variants::noise_xk

@@ -29,8 +29,8 @@
 #include <string_view>
 
 #include "policies/base_protocol.hpp"
-#include "policies/crypto/hash.hpp"
-#include "policies/crypto/secp256k1.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/secp256k1.hpp"
 #include "transport/result.hpp"
 #include "variants/sha256_per_side/key_schedule.hpp"
 

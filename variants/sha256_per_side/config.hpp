@@ -34,7 +34,7 @@ struct config {
         "sha256-per-side (c-lightning 2016 v3): secp256k1 session keys, AES-128-CTR, HMAC-SHA256, "
         "le64 totlen, Authenticate";
     static constexpr auto policies = hana::make_map(
-        hana::make_pair(hana::type_c<role::key_agreement>, hana::type_c<session_key_exchange>),
+        hana::make_pair(hana::type_c<role::key_agreement>, hana::type_c<handshake>),
         hana::make_pair(hana::type_c<role::cipher>, hana::type_c<polywire::policies::aes_ctr<16>>),
         hana::make_pair(hana::type_c<role::mac_state>, hana::type_c<polywire::policies::hmac_sha256<errc::bad_mac>>),
         hana::make_pair(hana::type_c<role::frame_layout>, hana::type_c<totlen_framing>),

@@ -10,11 +10,11 @@ namespace polywire::variants::sha256_per_side {
 
 namespace k1 = crypto::secp256k1;
 
-session_key_exchange::session_key_exchange(policies::handshake_role, const options&,
+handshake::handshake(policies::handshake_role, const options&,
                                            const transport::key_agreement_context& context)
     : random_(context.random) {}
 
-std::error_code session_key_exchange::start(bytes& out) noexcept {
+std::error_code handshake::start(bytes& out) noexcept {
     if (started_) return transport::errc::invalid_argument;
     auto key = k1::generate_private_key(random_);
     if (!key) return key.error();
@@ -27,7 +27,7 @@ std::error_code session_key_exchange::start(bytes& out) noexcept {
     return {};
 }
 
-result<policies::handshake_step> session_key_exchange::consume(byte_view in, bytes&) noexcept {
+result<policies::handshake_step> handshake::consume(byte_view in, bytes&) noexcept {
     if (!started_ || done_) return make_error_code(transport::errc::invalid_argument);
     if (in.size() < session_key_size) return policies::handshake_step{0, false};
     const byte_view raw = in.first(session_key_size);
@@ -48,7 +48,7 @@ result<policies::handshake_step> session_key_exchange::consume(byte_view in, byt
     return policies::handshake_step{session_key_size, true};
 }
 
-session_key_exchange::secrets session_key_exchange::take_secrets() noexcept {
+handshake::secrets handshake::take_secrets() noexcept {
     secrets s = secrets_;
     secrets_ = secrets{};
     return s;

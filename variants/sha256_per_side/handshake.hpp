@@ -1,4 +1,4 @@
-// session_key_exchange: the KeyAgreement of c-lightning's 2016 transport
+// handshake: the KeyAgreement of c-lightning's 2016 transport
 // (facts.md §C, commit 74f294e3 "1) First, each side sends a 33-byte
 // session pubkey").
 //
@@ -16,7 +16,7 @@
 #include <optional>
 #include <string_view>
 
-#include "policies/crypto/secp256k1.hpp"
+#include "crypto/secp256k1.hpp"
 #include "policies/key_agreement.hpp"
 #include "transport/random.hpp"
 #include "transport/result.hpp"
@@ -25,7 +25,7 @@
 
 namespace polywire::variants::sha256_per_side {
 
-class session_key_exchange {
+class handshake {
 public:
     static constexpr std::string_view name = "secp256k1 session keys in clear, ECDH-SHA256";
     static constexpr std::size_t session_key_size = 33;
@@ -37,7 +37,7 @@ public:
 
     /// `context.random`: the session key, drawn in start() (32 bytes, again
     /// while not a valid key); nothing else is random.
-    session_key_exchange(policies::handshake_role role, const options& o,
+    handshake(policies::handshake_role role, const options& o,
                          const transport::key_agreement_context& context = {});
 
     /// Writes our 33-byte session key (both roles).
@@ -49,7 +49,7 @@ public:
     /// The keys this exchange holds now, for the session's key log
     /// (transport/session.hpp; labels in docs/architecture.md).
     template <class F>
-    friend void dump_secrets(const session_key_exchange& k, F& f) {
+    friend void dump_secrets(const handshake& k, F& f) {
         f("SHA256_PER_SIDE_SESSION_PRIVATE_KEY", k.session_key_.view());
     }
 

@@ -9,8 +9,8 @@
 // so egress uses our session key and ingress the peer's.
 #pragma once
 
-#include "policies/crypto/hash.hpp"
-#include "policies/crypto/secp256k1.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/secp256k1.hpp"
 #include "policies/key_agreement.hpp"
 #include "transport/bytes.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "policies/crypto/hkdf.hpp"
+#include "crypto/hkdf.hpp"
 #include "transport/error.hpp"
 #include "variants/x25519_xchacha/error.hpp"
 

@@ -34,7 +34,7 @@
 #include <vector>
 
 #include "policies/base_protocol.hpp"
-#include "policies/crypto/x25519.hpp"
+#include "crypto/x25519.hpp"
 #include "transport/bytes.hpp"
 #include "transport/options.hpp"
 #include "transport/result.hpp"

@@ -4,8 +4,8 @@
 #include <new>
 #include <string_view>
 
-#include "policies/crypto/hash.hpp"
-#include "policies/crypto/random.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/random.hpp"
 #include "variants/x25519_xchacha/handshake.hpp"
 
 namespace polywire::variants::x25519_xchacha {

@@ -4,8 +4,8 @@
 #include <exception>
 #include <new>
 
-#include "policies/crypto/hkdf.hpp"
-#include "policies/crypto/random.hpp"
+#include "crypto/hkdf.hpp"
+#include "crypto/random.hpp"
 #include "transport/error.hpp"
 #include "variants/x25519_xchacha/error.hpp"
 

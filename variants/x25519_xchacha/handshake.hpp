@@ -58,9 +58,9 @@
 #include <system_error>
 #include <vector>
 
-#include "policies/crypto/ed25519.hpp"
-#include "policies/crypto/hash.hpp"
-#include "policies/crypto/x25519.hpp"
+#include "crypto/ed25519.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/x25519.hpp"
 #include "policies/key_agreement.hpp"
 #include "transport/bytes.hpp"
 #include "transport/random.hpp"

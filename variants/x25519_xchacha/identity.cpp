@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "policies/crypto/aes.hpp"
-#include "policies/crypto/bcrypt_pbkdf.hpp"
-#include "policies/crypto/random.hpp"
+#include "crypto/aes.hpp"
+#include "crypto/bcrypt_pbkdf.hpp"
+#include "crypto/random.hpp"
 #include "transport/error.hpp"
 #include "variants/x25519_xchacha/error.hpp"
 

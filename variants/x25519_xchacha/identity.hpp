@@ -27,7 +27,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "policies/crypto/ed25519.hpp"
+#include "crypto/ed25519.hpp"
 #include "transport/bytes.hpp"
 #include "transport/result.hpp"
 

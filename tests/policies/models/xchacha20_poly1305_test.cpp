@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "policies/cipher.hpp"
-#include "policies/crypto/xchacha20_poly1305.hpp"
+#include "crypto/xchacha20_poly1305.hpp"
 #include "tests/support/hex.hpp"
 
 namespace polywire::policies {

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "policies/crypto/hash.hpp"
+#include "crypto/hash.hpp"
 #include "rlpx/node.hpp"
 #include "tests/support/subprocess.hpp"
 

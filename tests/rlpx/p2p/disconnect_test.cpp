@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "policies/crypto/snappy.hpp"
+#include "crypto/snappy.hpp"
 #include "rlpx/error.hpp"
 #include "tests/support/hex.hpp"
 #include "tests/support/vectors.hpp"

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "policies/crypto/random.hpp"
+#include "crypto/random.hpp"
 #include "tests/support/pair.hpp"
 
 namespace polywire::noise {

@@ -50,7 +50,7 @@ std::vector<bytes> messages(const std::vector<test::recorded_event>& evs) {
 }
 
 TEST(NoiseXkConfigTest, NamesItsPoliciesOnOneScreen) {
-    static_assert(std::is_same_v<session::key_agreement, noise_xk_handshake>);
+    static_assert(std::is_same_v<session::key_agreement, handshake>);
     static_assert(std::is_same_v<session::cipher, polywire::policies::chacha20_poly1305<1000>>);
     static_assert(std::is_same_v<session::mac_state, polywire::policies::no_mac>);
     static_assert(std::is_same_v<session::frame_layout, frame_layout>);

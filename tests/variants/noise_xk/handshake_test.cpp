@@ -1,4 +1,4 @@
-// noise_xk_handshake on its own (no session): Appendix A's final keys and
+// handshake on its own (no session): Appendix A's final keys and
 // chaining key, every byte of every act tampered, wrong keys, misuse.
 #include "variants/noise_xk/handshake.hpp"
 
@@ -24,10 +24,10 @@ const k1::private_key responder_e(h("2222222222222222222222222222222222222222222
 
 k1::compressed_public_key pub(const k1::private_key& k) { return k1::derive_compressed_public_key(k).value(); }
 
-noise_xk_handshake::options initiator_options() {
+handshake::options initiator_options() {
     return {.static_key = initiator_s, .static_public_key = std::nullopt, .remote_static_key = pub(responder_s)};
 }
-noise_xk_handshake::options responder_options() {
+handshake::options responder_options() {
     return {.static_key = responder_s, .static_public_key = std::nullopt, .remote_static_key = std::nullopt};
 }
 // Appendix A's ephemeral keys, through the random source.
@@ -41,7 +41,7 @@ struct acts {
 // Runs the three acts; `tamper(act, bytes)` may change each act in flight.
 // Returns the first error, or {} with both sides done.
 template <class Tamper>
-std::error_code run(noise_xk_handshake& i, noise_xk_handshake& r, Tamper tamper, acts* seen = nullptr) {
+std::error_code run(handshake& i, handshake& r, Tamper tamper, acts* seen = nullptr) {
     bytes a1, a2, a3;
     if (auto ec = i.start(a1)) return ec;
     if (auto ec = r.start(a2)) return ec;
@@ -66,13 +66,13 @@ std::error_code run(noise_xk_handshake& i, noise_xk_handshake& r, Tamper tamper,
     if (seen) *seen = {a1, a2, a3};
     return {};
 }
-std::error_code run(noise_xk_handshake& i, noise_xk_handshake& r, acts* seen = nullptr) {
+std::error_code run(handshake& i, handshake& r, acts* seen = nullptr) {
     return run(i, r, [](int, bytes&) {}, seen);
 }
 
 TEST(NoiseXkHandshakeTest, ProducesAppendixAActsAndKeys) {
-    noise_xk_handshake i(handshake_role::initiator, initiator_options(), ei());
-    noise_xk_handshake r(handshake_role::recipient, responder_options(), er());
+    handshake i(handshake_role::initiator, initiator_options(), ei());
+    handshake r(handshake_role::recipient, responder_options(), er());
     acts a;
     ASSERT_FALSE(run(i, r, &a));
     EXPECT_EQ(hx(a.act1), "00036360e856310ce5d294e8be33fc807077dc56ac80d95d9cd4ddbd21325eff73f70df6086551151f58b8afe6c195782c6a");
@@ -95,8 +95,8 @@ TEST(NoiseXkHandshakeTest, ProducesAppendixAActsAndKeys) {
 
 TEST(NoiseXkHandshakeTest, FreshEphemeralKeysGiveFreshSessionKeys) {
     auto io = initiator_options(), ro = responder_options();
-    noise_xk_handshake i1(handshake_role::initiator, io), r1(handshake_role::recipient, ro);
-    noise_xk_handshake i2(handshake_role::initiator, io), r2(handshake_role::recipient, ro);
+    handshake i1(handshake_role::initiator, io), r1(handshake_role::recipient, ro);
+    handshake i2(handshake_role::initiator, io), r2(handshake_role::recipient, ro);
     ASSERT_FALSE(run(i1, r1));
     ASSERT_FALSE(run(i2, r2));
     const secrets a = i1.take_secrets(), b = i2.take_secrets();
@@ -105,8 +105,8 @@ TEST(NoiseXkHandshakeTest, FreshEphemeralKeysGiveFreshSessionKeys) {
 }
 
 TEST(NoiseXkHandshakeTest, AnActArrivingInPiecesIsNeedMore) {
-    noise_xk_handshake i(handshake_role::initiator, initiator_options(), ei());
-    noise_xk_handshake r(handshake_role::recipient, responder_options(), er());
+    handshake i(handshake_role::initiator, initiator_options(), ei());
+    handshake r(handshake_role::recipient, responder_options(), er());
     bytes a1, a2;
     ASSERT_FALSE(i.start(a1));
     ASSERT_FALSE(r.start(a2));
@@ -130,8 +130,8 @@ TEST(NoiseXkHandshakeTest, AnyTamperedActByteFailsTheHandshake) {
     const std::size_t sizes[] = {act1_size, act2_size, act3_size};
     for (int act = 1; act <= 3; ++act) {
         for (std::size_t at = 0; at < sizes[act - 1]; ++at) {
-            noise_xk_handshake i(handshake_role::initiator, initiator_options(), ei());
-            noise_xk_handshake r(handshake_role::recipient, responder_options(), er());
+            handshake i(handshake_role::initiator, initiator_options(), ei());
+            handshake r(handshake_role::recipient, responder_options(), er());
             auto ec = run(i, r, [&](int which, bytes& m) {
                 if (which == act) m[at] ^= 0x01;
             });
@@ -160,8 +160,8 @@ TEST(NoiseXkHandshakeTest, AnyTamperedActByteFailsTheHandshake) {
 TEST(NoiseXkHandshakeTest, DiallingTheWrongResponderKeyFailsActOne) {
     auto io = initiator_options();
     io.remote_static_key = pub(k1::private_key(h("3131313131313131313131313131313131313131313131313131313131313131")));
-    noise_xk_handshake i(handshake_role::initiator, io, ei());
-    noise_xk_handshake r(handshake_role::recipient, responder_options(), er());
+    handshake i(handshake_role::initiator, io, ei());
+    handshake r(handshake_role::recipient, responder_options(), er());
     auto ec = run(i, r);
     EXPECT_EQ(ec, errc::act1_bad_tag);
     EXPECT_EQ(ec, transport::condition::handshake_failed);
@@ -171,11 +171,11 @@ TEST(NoiseXkHandshakeTest, ResponderMayInsistOnTheInitiatorsKey) {
     auto ro = responder_options();
     ro.remote_static_key = pub(initiator_s);
     {
-        noise_xk_handshake i(handshake_role::initiator, initiator_options(), ei()), r(handshake_role::recipient, ro, er());
+        handshake i(handshake_role::initiator, initiator_options(), ei()), r(handshake_role::recipient, ro, er());
         EXPECT_FALSE(run(i, r));
     }
     ro.remote_static_key = pub(initiator_e);
-    noise_xk_handshake i(handshake_role::initiator, initiator_options(), ei()), r(handshake_role::recipient, ro, er());
+    handshake i(handshake_role::initiator, initiator_options(), ei()), r(handshake_role::recipient, ro, er());
     auto ec = run(i, r);
     EXPECT_EQ(ec, errc::wrong_remote_identity);
     EXPECT_EQ(ec, transport::condition::handshake_failed);
@@ -185,8 +185,8 @@ TEST(NoiseXkHandshakeTest, GivenStaticPublicKeysGiveTheSameActs) {
     auto io = initiator_options(), ro = responder_options();
     io.static_public_key = pub(initiator_s);
     ro.static_public_key = pub(responder_s);
-    noise_xk_handshake i(handshake_role::initiator, io, ei()), r(handshake_role::recipient, ro, er());
-    noise_xk_handshake i0(handshake_role::initiator, initiator_options(), ei()), r0(handshake_role::recipient, responder_options(), er());
+    handshake i(handshake_role::initiator, io, ei()), r(handshake_role::recipient, ro, er());
+    handshake i0(handshake_role::initiator, initiator_options(), ei()), r0(handshake_role::recipient, responder_options(), er());
     acts given, derived;
     ASSERT_FALSE(run(i, r, &given));
     ASSERT_FALSE(run(i0, r0, &derived));
@@ -204,7 +204,7 @@ TEST(NoiseXkHandshakeTest, AStaticPublicKeyThatIsNotTheStaticKeysFails) {
         // tag fails.
         auto io = initiator_options();
         io.static_public_key = other;
-        noise_xk_handshake i(handshake_role::initiator, io, ei()), r(handshake_role::recipient, responder_options(), er());
+        handshake i(handshake_role::initiator, io, ei()), r(handshake_role::recipient, responder_options(), er());
         auto ec = run(i, r);
         EXPECT_EQ(ec, errc::act3_bad_tag);
         EXPECT_EQ(ec, transport::condition::handshake_failed);
@@ -213,7 +213,7 @@ TEST(NoiseXkHandshakeTest, AStaticPublicKeyThatIsNotTheStaticKeysFails) {
         // A responder with another public key hashes another identity: Act One fails.
         auto ro = responder_options();
         ro.static_public_key = other;
-        noise_xk_handshake i(handshake_role::initiator, initiator_options(), ei()), r(handshake_role::recipient, ro, er());
+        handshake i(handshake_role::initiator, initiator_options(), ei()), r(handshake_role::recipient, ro, er());
         auto ec = run(i, r);
         EXPECT_EQ(ec, errc::act1_bad_tag);
     }
@@ -223,15 +223,15 @@ TEST(NoiseXkHandshakeTest, ReportsMisuse) {
     bytes out;
     auto io = initiator_options();
     io.remote_static_key.reset();
-    EXPECT_EQ(noise_xk_handshake(handshake_role::initiator, io, ei()).start(out), transport::errc::invalid_argument);
+    EXPECT_EQ(handshake(handshake_role::initiator, io, ei()).start(out), transport::errc::invalid_argument);
     io.remote_static_key = k1::compressed_public_key{};  // not a point
-    EXPECT_EQ(noise_xk_handshake(handshake_role::initiator, io, ei()).start(out), transport::errc::bad_key);
+    EXPECT_EQ(handshake(handshake_role::initiator, io, ei()).start(out), transport::errc::bad_key);
     auto ro = responder_options();
     ro.static_key = k1::private_key{};  // zero is not a private key
-    EXPECT_EQ(noise_xk_handshake(handshake_role::recipient, ro, er()).start(out), transport::errc::bad_key);
+    EXPECT_EQ(handshake(handshake_role::recipient, ro, er()).start(out), transport::errc::bad_key);
     EXPECT_TRUE(out.empty());
 
-    noise_xk_handshake i(handshake_role::initiator, initiator_options(), ei());
+    handshake i(handshake_role::initiator, initiator_options(), ei());
     ASSERT_FALSE(i.start(out));
     EXPECT_EQ(i.start(out), transport::errc::session_closed);
     // After a failure nothing more is read.

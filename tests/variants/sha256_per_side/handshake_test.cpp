@@ -9,10 +9,10 @@ namespace {
 using namespace test;
 using policies::handshake_role;
 
-static_assert(policies::KeyAgreement<session_key_exchange>);
+static_assert(policies::KeyAgreement<handshake>);
 
-session_key_exchange with_key(const char* priv, handshake_role role = handshake_role::initiator) {
-    return session_key_exchange(role, {}, {.random = polywire::test::replay(key(priv).view())});
+handshake with_key(const char* priv, handshake_role role = handshake_role::initiator) {
+    return handshake(role, {}, {.random = polywire::test::replay(key(priv).view())});
 }
 
 TEST(Sha256PerSideHandshakeTest, BothRolesSendTheirCompressedSessionKeyAtOnce) {
@@ -50,7 +50,7 @@ TEST(Sha256PerSideHandshakeTest, ReadsExactlyThePeers33BytesAndDerivesTheVectorK
 }
 
 TEST(Sha256PerSideHandshakeTest, FreshSessionKeysDifferAndAgree) {
-    session_key_exchange a(handshake_role::initiator, {}), b(handshake_role::recipient, {});
+    handshake a(handshake_role::initiator, {}), b(handshake_role::recipient, {});
     bytes ka, kb, out;
     ASSERT_FALSE(a.start(ka));
     ASSERT_FALSE(b.start(kb));
@@ -84,7 +84,7 @@ TEST(Sha256PerSideHandshakeTest, RejectsAKeyThatIsNotACompressedCurvePoint) {
 TEST(Sha256PerSideHandshakeTest, RefusesOurOwnSessionKeyEchoedBack) {
     for (auto role : {handshake_role::initiator, handshake_role::recipient}) {
         for (bool fixed : {true, false}) {
-            session_key_exchange a = fixed ? with_key("a_session_priv", role) : session_key_exchange(role, {});
+            handshake a = fixed ? with_key("a_session_priv", role) : handshake(role, {});
             bytes ours, out;
             ASSERT_FALSE(a.start(ours));
             auto step = a.consume(ours, out);

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "policies/crypto/xchacha20_poly1305.hpp"
+#include "crypto/xchacha20_poly1305.hpp"
 #include "tests/variants/x25519_xchacha/fixture.hpp"
 #include "transport/error.hpp"
 

@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "policies/crypto/hkdf.hpp"
+#include "crypto/hkdf.hpp"
 #include "tests/variants/x25519_xchacha/fixture.hpp"
 
 namespace polywire::variants::x25519_xchacha {

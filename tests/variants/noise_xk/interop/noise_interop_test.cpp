@@ -14,7 +14,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "policies/crypto/hash.hpp"
+#include "crypto/hash.hpp"
 #include "tests/support/subprocess.hpp"
 #include "variants/noise_xk/node.hpp"
 

@@ -724,13 +724,17 @@ public:
     void ReportRuns(const std::vector<Run>& runs) override {
         ConsoleReporter::ReportRuns(runs);
         for (const auto& r : runs) {
-            if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
+            // With --benchmark_repetitions the median of the repetitions
+            // (reported after them) is the figure.
+            const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+            if ((r.run_type != Run::RT_Iteration && !median) || r.error_occurred) continue;
             const double unit = r.time_unit == benchmark::kMicrosecond   ? 1e-6
                                 : r.time_unit == benchmark::kMillisecond ? 1e-3
                                 : r.time_unit == benchmark::kSecond      ? 1.0
                                                                          : 1e-9;
-            std::string name = r.benchmark_name();
+            std::string name = r.run_name.str();
             if (auto at = name.find("/iterations:"); at != std::string::npos) name.resize(at);
+            if (auto at = name.find("/repeats:"); at != std::string::npos) name.resize(at);
             // The thread's CPU time, so that other work on the machine does
             // not skew the ratios of one run; benchmarks timed by hand (over
             // threads) keep their wall-clock time.

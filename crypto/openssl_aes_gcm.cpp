@@ -22,6 +22,15 @@ std::error_code check(const void* ctx, byte_view nonce, std::size_t tag, std::si
     return {};
 }
 
+// AES-256-GCM fetched once per process: EVP_aes_256_gcm() makes OpenSSL 3
+// fetch it again (a locked lookup by name) at every key set, and a Noise
+// handshake sets a key per encrypted field. Null if the fetch failed (the
+// built-in is used then).
+const EVP_CIPHER* aes256_gcm() noexcept {
+    static EVP_CIPHER* const fetched = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+    return fetched != nullptr ? fetched : EVP_aes_256_gcm();
+}
+
 }  // namespace
 
 openssl_aes256_gcm::~openssl_aes256_gcm() { EVP_CIPHER_CTX_free(cast(ctx_)); }  // cleanses the key schedule
@@ -41,7 +50,7 @@ std::error_code openssl_aes256_gcm::set_key(byte_view key) noexcept {
     EVP_CIPHER_CTX* c = cast(ctx_);
     if (c == nullptr) return aead_errc::library_failure;
     // Key once (the schedule stays in the context); the nonce per message.
-    if (EVP_CipherInit_ex(c, EVP_aes_256_gcm(), nullptr, key.data(), nullptr, 1) != 1) {
+    if (EVP_CipherInit_ex(c, aes256_gcm(), nullptr, key.data(), nullptr, 1) != 1) {
         EVP_CIPHER_CTX_free(c);
         ctx_ = nullptr;
         return aead_errc::library_failure;

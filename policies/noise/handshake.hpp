@@ -119,6 +119,11 @@ public:
         bytes prologue;
         /// Our static key, if the pattern has one for our side.
         std::optional<private_key> static_key;
+        /// Its public key, if the caller has it (a node makes it once); empty:
+        /// derived from static_key at every handshake (one scalar
+        /// multiplication). A key that is not static_key's makes the peer
+        /// refuse the handshake.
+        std::optional<public_key> static_public_key;
         /// The peer's static key, if a pre-message holds it (NK, XK, IK...).
         std::optional<public_key> remote_static;
         /// One 32-byte pre-shared key per psk token, in the pattern's order.
@@ -237,9 +242,13 @@ private:
         if (side_sends_s(initiator())) {
             if (!opts_.static_key) return errc::missing_static_key;
             s_ = *opts_.static_key;
-            auto pub = dh::public_key_of(s_);
-            if (!pub) return pub.error();
-            s_pub_ = pub.value();
+            if (opts_.static_public_key) {
+                s_pub_ = *opts_.static_public_key;
+            } else {
+                auto pub = dh::public_key_of(s_);
+                if (!pub) return pub.error();
+                s_pub_ = pub.value();
+            }
         }
         if (opts_.psks.size() < desc.psk_count()) return errc::missing_psk;
         if (auto ec = sym_.initialize(name)) return ec;

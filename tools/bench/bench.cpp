@@ -33,10 +33,12 @@
 #include "crypto/ed25519.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/keccak.hpp"
+#include "crypto/openssl_aes_gcm.hpp"
 #include "crypto/random.hpp"
 #include "crypto/secp256k1.hpp"
 #include "crypto/snappy.hpp"
 #include "crypto/x25519.hpp"
+#include "crypto/x448.hpp"
 #include "policies/models/hmac_sha256.hpp"
 #include "rlpx/node.hpp"
 #include "tools/bench/alloc_counter.hpp"
@@ -59,6 +61,7 @@ const std::vector<std::size_t> message_sizes = {64, 1024, 16 * 1024, 1024 * 1024
 const std::vector<std::size_t> primitive_sizes = {16, 64, 1024, 16 * 1024, 64 * 1024, 1024 * 1024};
 // Each protocol's largest message: sizes above it are capped to it.
 constexpr std::size_t noise_xk_max = 65535;   // BOLT 8: 16-bit length
+constexpr std::size_t noise_max = 65519;      // Noise: a 65,535-byte ciphertext holds 65,519 bytes and the tag
 constexpr std::size_t datagram_max = 1392;    // x25519-xchacha over UDP: one packet per datagram
 constexpr std::size_t packet_header = 14;     // x25519-xchacha stream packet header (the AEAD's associated data)
 constexpr std::size_t message_header = 8;     // x25519-xchacha channel | length in front of each message
@@ -203,6 +206,7 @@ void register_primitives() {
                                                                              packet_header);
     register_aead<crypto::backend_traits<sodium_backend>::xchacha20_poly1305>("primitive/xchacha20_poly1305@sodium",
                                                                             packet_header);
+    register_aead<crypto::openssl_aes256_gcm>("primitive/aes256_gcm@openssl", 0);  // Noise's AESGCM
 
     for (std::size_t n : primitive_sizes) {
         register_keccak_absorb(n);
@@ -303,6 +307,20 @@ void register_primitives() {
         auto p = crypto::x25519::public_key_of(crypto::x25519::generate().value());
         for (auto _ : st) benchmark::DoNotOptimize(crypto::x25519::shared_secret(k, p));
     });
+    add("primitive/x448_keygen", [](benchmark::State& st) {
+        for (auto _ : st) {
+            crypto::x448::private_key k;
+            (void)crypto::random_bytes(k.mutable_view());
+            benchmark::DoNotOptimize(crypto::x448::public_key_of(k));
+        }
+    });
+    add("primitive/x448_dh", [](benchmark::State& st) {
+        crypto::x448::private_key k, o;
+        (void)crypto::random_bytes(k.mutable_view());
+        (void)crypto::random_bytes(o.mutable_view());
+        const auto p = crypto::x448::public_key_of(o).value();
+        for (auto _ : st) benchmark::DoNotOptimize(crypto::x448::shared_secret(k, p));
+    });
     add("primitive/ed25519_sign", [](benchmark::State& st) {
         auto k = crypto::ed25519::private_key::generate().value();
         for (auto _ : st) benchmark::DoNotOptimize(k.sign(as_bytes("a transcript hash of 32 bytes...")));
@@ -388,6 +406,36 @@ std::string at() {
     return backend_suffix(Backend::name);
 }
 
+// The DH operations of a Noise handshake, both sides, counted from its
+// pattern: every `e` token is one key generation (a fresh private key and
+// its public key) by the side that sends it, and every ee, es, se or ss
+// token one DH on each side. The static public keys are made once per node
+// (options.static_public_key), not per handshake.
+struct noise_dh_ops {
+    std::string dh;  // "x25519" or "x448": the primitives' names
+    int keygens = 0, dhs = 0;
+};
+std::map<std::string, noise_dh_ops>& noise_handshakes() {
+    static std::map<std::string, noise_dh_ops> m;
+    return m;
+}
+
+template <class Config>
+void register_noise(const std::string& name) {
+    using ka = typename transport::session<Config>::key_agreement;
+    constexpr auto desc = ka::pattern::desc;
+    noise_dh_ops ops{ka::suite::dh::dh_len == 32 ? "x25519" : "x448"};
+    for (std::size_t i = 0; i < desc.count; ++i)
+        for (std::size_t t = 0; t < desc.messages[i].count; ++t) {
+            const noise::token k = desc.messages[i].tokens[t];
+            if (k == noise::token::e) ops.keygens += 1;
+            if (k == noise::token::ee || k == noise::token::es || k == noise::token::se || k == noise::token::ss)
+                ops.dhs += 2;
+        }
+    noise_handshakes()[name.substr(0, name.find('@'))] = ops;
+    register_session<config_pair<Config, noise_peers>>(name, noise_max, true);
+}
+
 void register_sessions() {
     // RLPx: snappy on (as shipped) and off; AES-256-CTR from each backend.
     register_session<config_pair<rlpx_config<openssl_backend>, rlpx_peers>>("rlpx" + at<openssl_backend>(), SIZE_MAX, true);
@@ -427,6 +475,19 @@ void register_sessions() {
         "x25519_xchacha_udp" + at<openssl_backend>(), datagram_max, false);
     register_session<config_pair<x25519_xchacha_udp_config<botan_backend>, x25519_xchacha_peers>>(
         "x25519_xchacha_udp" + at<botan_backend>(), datagram_max, false);
+    // Noise configurations (policies/noise): the suite fixes the AEAD's
+    // library (ChaChaPoly: libsodium; AESGCM: OpenSSL). 65,519 B at most.
+    using n25519_chachapoly_sha256 = noise::suite<noise::dh25519, noise::chachapoly, noise::sha256>;
+    register_noise<noise::config<noise::pattern::XX, n25519_chachapoly_sha256>>(
+        "Noise_XX_25519_ChaChaPoly_SHA256" + at<sodium_backend>());
+    register_noise<noise::config<noise::pattern::XX, noise::suite<noise::dh25519, noise::aesgcm, noise::sha256>>>(
+        "Noise_XX_25519_AESGCM_SHA256" + at<openssl_backend>());
+    register_noise<noise::config<noise::pattern::XX, noise::suite<noise::dh448, noise::chachapoly, noise::blake2b>>>(
+        "Noise_XX_448_ChaChaPoly_BLAKE2b" + at<sodium_backend>());
+    register_noise<noise::config<noise::pattern::IK, n25519_chachapoly_sha256>>(
+        "Noise_IK_25519_ChaChaPoly_SHA256" + at<sodium_backend>());
+    register_noise<noise::config<noise::pattern::XK, n25519_chachapoly_sha256>>(
+        "Noise_XK_25519_ChaChaPoly_SHA256" + at<sodium_backend>());
 }
 
 // ---- loopback TCP -----------------------------------------------------------
@@ -663,13 +724,17 @@ public:
     void ReportRuns(const std::vector<Run>& runs) override {
         ConsoleReporter::ReportRuns(runs);
         for (const auto& r : runs) {
-            if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
+            // With --benchmark_repetitions the median of the repetitions
+            // (reported after them) is the figure.
+            const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+            if ((r.run_type != Run::RT_Iteration && !median) || r.error_occurred) continue;
             const double unit = r.time_unit == benchmark::kMicrosecond   ? 1e-6
                                 : r.time_unit == benchmark::kMillisecond ? 1e-3
                                 : r.time_unit == benchmark::kSecond      ? 1.0
                                                                          : 1e-9;
-            std::string name = r.benchmark_name();
+            std::string name = r.run_name.str();
             if (auto at = name.find("/iterations:"); at != std::string::npos) name.resize(at);
+            if (auto at = name.find("/repeats:"); at != std::string::npos) name.resize(at);
             // The thread's CPU time, so that other work on the machine does
             // not skew the ratios of one run; benchmarks timed by hand (over
             // threads) keep their wall-clock time.
@@ -767,6 +832,12 @@ private:
         }
         if (config == "x25519_xchacha" || config == "x25519_xchacha_udp")  // one packet: channel | length | payload
             return cost("primitive/xchacha20_poly1305" + backend, message_header + n);
+        // Noise: one AEAD seal+open of the payload (empty associated data);
+        // the 2-byte length travels in clear.
+        if (config.rfind("Noise_", 0) == 0 && config.find("_ChaChaPoly_") != std::string::npos)
+            return cost("primitive/chacha20_poly1305" + backend, n);
+        if (config.rfind("Noise_", 0) == 0 && config.find("_AESGCM_") != std::string::npos)
+            return cost("primitive/aes256_gcm" + backend, n);
         return NAN;
     }
 
@@ -836,11 +907,15 @@ private:
         };
         std::printf("\nComplete handshakes in memory (both sides, one thread) vs their public-key operations\n");
         std::printf("%-34s %12s %12s %8s\n", "configuration", "pairs/s", "limit/s", "ratio");
-        for (const auto& [config, lim] : pk) {
+        auto row = [&](const std::string& config, double lim) {
             const double hs = t(config + "/handshake_pair");
-            if (std::isnan(hs)) continue;
+            if (std::isnan(hs)) return;
             std::printf("%-34s %12.0f %12.0f %7.0f%%\n", config.c_str(), 1 / hs, 1 / lim, 100 * lim / hs);
-        }
+        };
+        for (const auto& [config, lim] : pk) row(config, lim);
+        // Noise: the key generations and DH its pattern does (register_noise).
+        for (const auto& [config, ops] : noise_handshakes())
+            row(config, ops.keygens * t("primitive/" + ops.dh + "_keygen") + ops.dhs * t("primitive/" + ops.dh + "_dh"));
     }
 
     void tcp_table() const {

@@ -5,6 +5,8 @@
 
 #include "crypto/backend.hpp"
 #include "tools/bench/rlpx_fixture.hpp"
+#include "crypto/random.hpp"
+#include "variants/noise/config.hpp"
 #include "variants/noise_xk/config.hpp"
 #include "variants/sha256_per_side/config.hpp"
 #include "variants/x25519_xchacha/config.hpp"
@@ -79,6 +81,29 @@ struct x25519_xchacha_peers {
         a.handshake.identity = crypto::ed25519::private_key::generate().value();
         b.handshake.identity = crypto::ed25519::private_key::generate().value();
         a.handshake.expected_remote = b.handshake.identity.public_key();
+        return {std::move(a), std::move(b)};
+    }
+};
+
+/// Noise configurations (policies/noise): both static keys fresh, the
+/// responder's static key given to the initiator when the pattern's
+/// pre-message holds it (XK, IK).
+template <class Session>
+struct noise_peers {
+    static constexpr std::uint64_t code = 0;  // no code on the wire
+    static std::pair<typename Session::options, typename Session::options> make() {
+        using ka = typename Session::key_agreement;
+        using dh = typename ka::suite::dh;
+        typename Session::options a, b;
+        typename ka::private_key ka_key, kb_key;
+        (void)crypto::random_bytes(ka_key.mutable_view());
+        (void)crypto::random_bytes(kb_key.mutable_view());
+        a.handshake.static_key = ka_key;
+        b.handshake.static_key = kb_key;
+        a.handshake.static_public_key = dh::public_key_of(ka_key).value();
+        b.handshake.static_public_key = dh::public_key_of(kb_key).value();
+        if constexpr (ka::pattern::desc.pre_responder.has(noise::token::s))
+            a.handshake.remote_static = b.handshake.static_public_key;
         return {std::move(a), std::move(b)};
     }
 };

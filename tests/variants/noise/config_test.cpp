@@ -177,6 +177,27 @@ TEST(NoiseConfigTest, OneWayPatternOnlyTheInitiatorSends) {
     EXPECT_EQ(pair.a.error(), errc::one_way_pattern);
 }
 
+TEST(NoiseConfigTest, StaticPublicKeyGivenIsTheOneSentAndAWrongOneIsRefused) {
+    xx_peers p;
+    const auto i_static = dh25519::public_key_of(*p.i.handshake.static_key).value();
+    p.i.handshake.static_public_key = i_static;
+    p.r.handshake.static_public_key = dh25519::public_key_of(*p.r.handshake.static_key).value();
+    {
+        test::session_pair<xx> pair(p.i, p.r);
+        pair.start();
+        ASSERT_EQ(pair.a.state(), session_state::established);
+        ASSERT_EQ(pair.b.state(), session_state::established);
+        EXPECT_EQ(pair.b.remote_id().remote_static, bytes(i_static.begin(), i_static.end()));
+    }
+    // A public key that is not the static key's: the handshake sends it, and
+    // the responder's se (DH with the claimed key) no longer matches.
+    p.i.handshake.static_public_key = dh25519::public_key_of(fresh_key<xx>()).value();
+    test::session_pair<xx> pair(p.i, p.r);
+    pair.start();
+    EXPECT_EQ(pair.b.state(), session_state::closed);
+    EXPECT_EQ(pair.b.error(), errc::decrypt_failed);
+}
+
 TEST(NoiseConfigTest, KeyLogIsToldTheTransportKeys) {
     xx_peers p;
     std::vector<std::string> labels;

@@ -42,7 +42,7 @@
 #include "tools/bench/alloc_counter.hpp"
 #include "tools/bench/variants_fixture.hpp"
 #include "transport/adapters/blocking_socket.hpp"
-#include "variants/x25519_xchacha/node.hpp"
+#include "variants/x25519_xchacha/variant.hpp"
 
 namespace polywire::bench {
 namespace {

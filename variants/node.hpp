@@ -11,7 +11,8 @@
 // and a session per connection. A descriptor whose transport is not a TCP
 // stream brings its own: a static `dial(node_config, host, port,
 // optional<remote_id>)` and a `listener` type with open(node_config, host,
-// port) and accept(deadline) (x25519_xchacha::udp_variant does). A
+// port) and accept(deadline, optional<remote_id> expected)
+// (x25519_xchacha::udp_variant does). A
 // descriptor may also map a handshake's error (`handshake_error(ec)`, e.g.
 // noise-xk's end of stream mid-handshake).
 #pragma once
@@ -99,11 +100,21 @@ struct node {
             l.socket_ = std::move(s.value());
             return l;
         }
-        /// Accepts one connection and runs its handshake.
-        result<std::unique_ptr<connection>> accept(transport::time_point deadline = transport::time_point::max()) {
+        /// Accepts one connection and runs its handshake. `expected`: the
+        /// id this connection's peer must have (its session's options are
+        /// then made for it by V::make_options, as dial's are), if any.
+        result<std::unique_ptr<connection>> accept(transport::time_point deadline = transport::time_point::max(),
+                                                   std::optional<remote_id> expected = std::nullopt) {
+            std::optional<typename session::options> own;
+            if (expected) {
+                auto o = V::make_options(cfg_, expected);
+                if (!o) return o.error();
+                own = std::move(o.value());
+            }
             auto fd = socket_.accept(deadline);
             if (!fd) return fd.error();
-            return establish(std::move(fd.value()), session(policies::handshake_role::recipient, options_), cfg_);
+            return establish(std::move(fd.value()),
+                             session(policies::handshake_role::recipient, own ? std::move(*own) : options_), cfg_);
         }
         std::uint16_t port() const noexcept { return socket_.port(); }
         const std::string& host() const noexcept { return socket_.host(); }

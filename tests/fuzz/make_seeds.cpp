@@ -1,8 +1,12 @@
 // Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/<target>/)
 // from the test vectors and from frames sealed with the harness's fixed
 // secrets. Run once when a harness changes:
-//   bazel run //tests/fuzz:make_seeds -- $PWD/tests/fuzz/corpus
+//   bazel build //tests/fuzz:make_seeds && (cd bazel-bin/tests/fuzz/make_seeds.runfiles &&
+//       ./polywire/tests/fuzz/make_seeds "$OLDPWD/tests/fuzz/corpus")
+// (the session targets' seeds come from session_harness.hpp, for every
+// variant of the list).
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -10,6 +14,7 @@
 #include "crypto/snappy.hpp"
 #include "rlpx/handshake.hpp"
 #include "tests/fuzz/rlpx_harness.hpp"
+#include "tests/fuzz/session_harness.hpp"
 #include "tests/fuzz/sha256_per_side_harness.hpp"
 #include "tests/support/hex.hpp"
 #include "tests/support/vectors.hpp"
@@ -32,12 +37,6 @@ static bytes snappy(byte_view in) {
     return out;
 }
 
-static bytes cat(std::initializer_list<bytes> parts) {
-    bytes out;
-    for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
-    return out;
-}
-
 static void length_record(bytes& out, byte_view data) {
     out.push_back(static_cast<std::uint8_t>(data.size() >> 8));
     out.push_back(static_cast<std::uint8_t>(data.size()));
@@ -54,45 +53,52 @@ static void record(bytes& out, std::uint8_t code, byte_view payload) {
 int main(int argc, char** argv) {
     if (argc != 2) return std::fprintf(stderr, "usage: make_seeds CORPUS_DIR\n"), 2;
     root = argv[1];
-    const auto v = test::load_vectors("rlpx-vectors.json");
-    for (const auto& [k, p] : v["handshake"]["official"]["auth"].items()) put("rlpx_auth_fuzz", k, test::h(p["hex"].get<std::string>()));
-    for (const auto& [k, p] : v["handshake"]["official"]["ack"].items()) put("rlpx_ack_fuzz", k, test::h(p["hex"].get<std::string>()));
+    // The session targets, one per variant of the list: what real peers
+    // send, in each mode of the harness.
+    variants::for_each_variant([](auto v) {
+        using V = decltype(v);
+        const auto seeds = fuzz::session_fuzz::harness<V>::seeds();
+        if (seeds.empty()) {
+            std::fprintf(stderr, "%s: the harness's handshake did not complete\n", std::string(V::name).c_str());
+            std::exit(1);
+        }
+        for (const auto& [name, data] : seeds) put(fuzz::session_fuzz::target_name(V::name), name, data);
+    });
 
-    // Valid handshakes addressed to the harness keys, EIP-8 and legacy.
-    for (bool legacy : {false, true}) {
+    // RLPx's handshake messages in every format, for the session target's
+    // modes 0 (a responder reading an auth) and 1 (an initiator reading an
+    // ack): the official vectors (addressed to other keys: they exercise
+    // the parsing up to the ECIES MAC) and legacy (pre-EIP-8) auths and acks
+    // addressed to the harness's keys.
+    const std::string rlpx_target = fuzz::session_fuzz::target_name(rlpx::variant::name);
+    auto as_mode = [](fuzz::session_fuzz::mode m, byte_view message) {
+        bytes b{static_cast<std::uint8_t>(m)};
+        fuzz::session_fuzz::record(b, message);
+        return b;
+    };
+    using fuzz::session_fuzz::mode;
+    const auto v = test::load_vectors("rlpx-vectors.json");
+    for (const auto& [k, p] : v["handshake"]["official"]["auth"].items())
+        put(rlpx_target, "official_auth_" + k, as_mode(mode::responder_handshake, test::h(p["hex"].get<std::string>())));
+    for (const auto& [k, p] : v["handshake"]["official"]["ack"].items())
+        put(rlpx_target, "official_ack_" + k, as_mode(mode::initiator_handshake, test::h(p["hex"].get<std::string>())));
+    {
+        using keys = fuzz::session_fuzz::setup<rlpx::variant>;
         rlpx::handshake::options io;
-        io.static_key = fuzz::peer_key();
-        io.remote_id = crypto::secp256k1::derive_public_key(fuzz::local_key()).value();
-        io.legacy_auth = legacy;
+        io.static_key = keys::key(true);
+        io.remote_id = rlpx::variant::node_id(keys::key(false)).value();
+        io.legacy_auth = true;
         rlpx::handshake init(policies::handshake_role::initiator, io);
         bytes auth;
         (void)init.start(auth);
-        put("rlpx_auth_fuzz", legacy ? "valid_legacy" : "valid_eip8", auth);
+        put(rlpx_target, "legacy_auth", as_mode(mode::responder_handshake, auth));
         rlpx::handshake::options ro;
-        ro.static_key = fuzz::peer_key();
+        ro.static_key = keys::key(false);
         rlpx::handshake resp(policies::handshake_role::recipient, ro);
-        // An ack to the harness's initiator (static local_key): answer an
-        // auth from it.
-        rlpx::handshake::options lo;
-        lo.static_key = fuzz::local_key();
-        lo.remote_id = crypto::secp256k1::derive_public_key(fuzz::peer_key()).value();
-        lo.legacy_auth = legacy;
-        rlpx::handshake local(policies::handshake_role::initiator, lo);
-        bytes local_auth, ack;
-        (void)local.start(local_auth);
+        bytes ack;
         (void)resp.start(ack);
-        (void)resp.consume(local_auth, ack);
-        put("rlpx_ack_fuzz", legacy ? "valid_legacy" : "valid_eip8", ack);
-    }
-
-    // Sealed frames for the raw frame reader.
-    {
-        auto w = fuzz::make_session<fuzz::writer_config>();
-        (void)w.send(0, fuzz::peer_hello(), {});
-        put("rlpx_frame_fuzz", "hello", w.pending_output());
-        (void)w.send(2, snappy(test::h("c0")), {});
-        (void)w.send(0x10, snappy(as_bytes("application data")), {});
-        put("rlpx_frame_fuzz", "hello_ping_message", w.pending_output());
+        (void)resp.consume(auth, ack);
+        put(rlpx_target, "legacy_ack", as_mode(mode::initiator_handshake, ack));
     }
 
     // Records for the sealed-frame harness.
@@ -130,9 +136,8 @@ int main(int argc, char** argv) {
     put("snappy_fuzz", "zeros", snappy(bytes(5000, 0)));
     put("snappy_fuzz", "text", snappy(as_bytes("polywire polywire polywire polywire")));
     put("snappy_fuzz", "empty_list", snappy(test::h("c0")));
-    // sha256-per-side, from the derived vectors: what B reads from A (the
-    // recipient's view, role byte 0x00) and A from B (0x01); the A->B packets
-    // for the packet reader; their plaintexts as records for the sealed one.
+    // sha256-per-side, from the derived vectors: the plaintexts of the A->B
+    // packets as records for the sealed-packet target.
     {
         const auto c = test::load_vectors("clightning-v3-derived-vectors.json")["vectors"];
         auto pkt = [&](const char* dir, const char* which, const char* field) {
@@ -140,15 +145,6 @@ int main(int argc, char** argv) {
                 if (p["direction"] == dir) return test::h(p[which][field].get<std::string>());
             throw std::runtime_error("no packets");
         };
-        const auto in = [&](const char* k) { return test::h(c["inputs"][k].get<std::string>()); };
-        put("sha256_per_side_handshake_fuzz", "recipient_key_only", cat({{0x00}, in("a_session_pub")}));
-        put("sha256_per_side_handshake_fuzz", "recipient_success",
-            cat({{0x00}, in("a_session_pub"), pkt("A->B", "authenticate", "wire"), pkt("A->B", "error_hello", "wire")}));
-        put("sha256_per_side_handshake_fuzz", "initiator_success",
-            cat({{0x01}, in("b_session_pub"), pkt("B->A", "authenticate", "wire"), pkt("B->A", "error_hello", "wire")}));
-        put("sha256_per_side_packet_fuzz", "authenticate", pkt("A->B", "authenticate", "wire"));
-        put("sha256_per_side_packet_fuzz", "authenticate_error_hello",
-            cat({pkt("A->B", "authenticate", "wire"), pkt("A->B", "error_hello", "wire")}));
         bytes r;
         length_record(r, pkt("A->B", "authenticate", "pkt_protobuf"));
         put("sha256_per_side_sealed_packet_fuzz", "authenticate", r);

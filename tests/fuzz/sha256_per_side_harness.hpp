@@ -7,7 +7,6 @@
 
 #include "policies/base_protocol.hpp"
 #include "tests/support/hex.hpp"
-#include "tests/support/replay_random.hpp"
 #include "tests/support/preset_key_agreement.hpp"
 #include "variants/sha256_per_side/config.hpp"
 
@@ -44,17 +43,6 @@ inline sps::direction_keys b_to_a() {
     return {secret<16>(test::h("495b9dc882b76e1a053e7489991d932a")),
             secret<32>(test::h("2c3f4801f8d571ef71a9851d36a2e3be90ffa19cfcbdb7f1facf0279094a8874")),
             secret<16>(test::h("cc81dff6975b572e598628d911a0b3d5"))};
-}
-
-/// The full session of node A (initiator) or B (recipient), expecting the
-/// other's node id.
-inline sps::session::options node_options(bool a) {
-    sps::session::options o;
-    o.random = test::replay(test::h(a ? a_session_priv : b_session_priv));  // the vector's session key
-    o.protocol.node_key = k1::parse_private_key(test::h(a ? a_node_priv : b_node_priv)).value();
-    o.protocol.expected_remote_id = compressed(a ? b_node_id : a_node_id);
-    o.limits.max_input_buffer = 1 << 20;
-    return o;
 }
 
 /// B after the session-key exchange: the real Authenticate greeting and

@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <thread>
@@ -44,7 +45,7 @@
 #include "tools/bench/alloc_counter.hpp"
 #include "tools/bench/variants_fixture.hpp"
 #include "transport/adapters/blocking_socket.hpp"
-#include "variants/x25519_xchacha/node.hpp"
+#include "variants/x25519_xchacha/variant.hpp"
 
 namespace polywire::bench {
 namespace {
@@ -59,10 +60,6 @@ using clock = transport::clock;
 // timed at (the limit of any other size is interpolated between them).
 const std::vector<std::size_t> message_sizes = {64, 1024, 16 * 1024, 1024 * 1024};
 const std::vector<std::size_t> primitive_sizes = {16, 64, 1024, 16 * 1024, 64 * 1024, 1024 * 1024};
-// Each protocol's largest message: sizes above it are capped to it.
-constexpr std::size_t noise_xk_max = 65535;   // BOLT 8: 16-bit length
-constexpr std::size_t noise_max = 65519;      // Noise: a 65,535-byte ciphertext holds 65,519 bytes and the tag
-constexpr std::size_t datagram_max = 1392;    // x25519-xchacha over UDP: one packet per datagram
 constexpr std::size_t packet_header = 14;     // x25519-xchacha stream packet header (the AEAD's associated data)
 constexpr std::size_t message_header = 8;     // x25519-xchacha channel | length in front of each message
 
@@ -406,6 +403,27 @@ std::string at() {
     return backend_suffix(Backend::name);
 }
 
+/// A session's largest message: its layout's largest payload, or frame.
+template <class Session>
+constexpr std::size_t largest_message() {
+    using layout = typename Session::frame_layout;
+    if constexpr (requires { layout::max_payload; })
+        return layout::max_payload;
+    else
+        return layout::max_frame_size;
+}
+
+/// A session's benchmark name: `name` ('-' as '_') and its cipher's
+/// backend, e.g. "noise_xk@switched".
+template <class Session>
+std::string session_name(std::string_view name) {
+    std::string n(name);
+    for (char& c : n)
+        if (c == '-') c = '_';
+    if constexpr (requires { Session::cipher::backend::name; }) n += at<typename Session::cipher::backend>();
+    return n;
+}
+
 // The DH operations of a Noise handshake, both sides, counted from its
 // pattern: every `e` token is one key generation (a fresh private key and
 // its public key) by the side that sends it, and every ee, es, se or ss
@@ -433,48 +451,52 @@ void register_noise(const std::string& name) {
                 ops.dhs += 2;
         }
     noise_handshakes()[name.substr(0, name.find('@'))] = ops;
-    register_session<config_pair<Config, noise_peers>>(name, noise_max, true);
+    using pair = config_pair<Config, noise_peers>;
+    register_session<pair>(name, largest_message<typename pair::session>(), true);
+}
+
+/// Registers a configuration of variant V (`Config`: V's own, or V's with
+/// a policy swapped) once: a name registered already is the same
+/// configuration.
+template <class V, class Config>
+void register_config(std::set<std::string>& done, std::string_view name, bool handshakes) {
+    using pair = config_pair<Config, descriptor_peers<V>::template of>;
+    const std::string full = session_name<typename pair::session>(name);
+    if (!done.insert(full).second) return;
+    register_session<pair>(full, largest_message<typename pair::session>(), handshakes);
 }
 
 void register_sessions() {
-    // RLPx: snappy on (as shipped) and off; AES-256-CTR from each backend.
-    register_session<config_pair<rlpx_config<openssl_backend>, rlpx_peers>>("rlpx" + at<openssl_backend>(), SIZE_MAX, true);
-    register_session<config_pair<rlpx_config<botan_backend>, rlpx_peers>>("rlpx" + at<botan_backend>(), SIZE_MAX, false);
-    register_session<config_pair<rlpx_nosnappy_config<openssl_backend>, rlpx_peers>>("rlpx_nosnappy" + at<openssl_backend>(),
-                                                                                     SIZE_MAX, false);
-    register_session<config_pair<rlpx_nosnappy_config<botan_backend>, rlpx_peers>>("rlpx_nosnappy" + at<botan_backend>(),
-                                                                                   SIZE_MAX, false);
-    // noise-xk (BOLT 8): ChaCha20-Poly1305 from each backend; 65535 B at most.
-    // The first of each configuration is its default backend.
-    register_session<config_pair<noise_xk_config<size_switched_backend>, noise_xk_peers>>(
-        "noise_xk" + at<size_switched_backend>(), noise_xk_max, true);
-    register_session<config_pair<noise_xk_config<openssl_backend>, noise_xk_peers>>("noise_xk" + at<openssl_backend>(),
-                                                                                   noise_xk_max, false);
-    register_session<config_pair<noise_xk_config<botan_backend>, noise_xk_peers>>("noise_xk" + at<botan_backend>(),
-                                                                                 noise_xk_max, false);
-    register_session<config_pair<noise_xk_config<sodium_backend>, noise_xk_peers>>("noise_xk" + at<sodium_backend>(),
-                                                                                  noise_xk_max, false);
-    // sha256-per-side (c-lightning 2016): AES-128-CTR from each backend.
-    register_session<config_pair<sha256_per_side_config<openssl_backend>, sha256_per_side_peers>>(
-        "sha256_per_side" + at<openssl_backend>(), SIZE_MAX, true);
-    register_session<config_pair<sha256_per_side_config<botan_backend>, sha256_per_side_peers>>(
-        "sha256_per_side" + at<botan_backend>(), SIZE_MAX, false);
-    // x25519-xchacha: stream layout, XChaCha20-Poly1305 from each backend.
-    register_session<config_pair<x25519_xchacha_config<size_switched_backend>, x25519_xchacha_peers>>(
-        "x25519_xchacha" + at<size_switched_backend>(), SIZE_MAX, true);
-    register_session<config_pair<x25519_xchacha_config<openssl_backend>, x25519_xchacha_peers>>(
-        "x25519_xchacha" + at<openssl_backend>(), SIZE_MAX, false);
-    register_session<config_pair<x25519_xchacha_config<botan_backend>, x25519_xchacha_peers>>(
-        "x25519_xchacha" + at<botan_backend>(), SIZE_MAX, false);
-    register_session<config_pair<x25519_xchacha_config<sodium_backend>, x25519_xchacha_peers>>(
-        "x25519_xchacha" + at<sodium_backend>(), SIZE_MAX, false);
-    // x25519-xchacha over datagrams: one packet per datagram, 1392 B at most.
-    register_session<config_pair<x25519_xchacha_udp_config<size_switched_backend>, x25519_xchacha_peers>>(
-        "x25519_xchacha_udp" + at<size_switched_backend>(), datagram_max, true);
-    register_session<config_pair<x25519_xchacha_udp_config<openssl_backend>, x25519_xchacha_peers>>(
-        "x25519_xchacha_udp" + at<openssl_backend>(), datagram_max, false);
-    register_session<config_pair<x25519_xchacha_udp_config<botan_backend>, x25519_xchacha_peers>>(
-        "x25519_xchacha_udp" + at<botan_backend>(), datagram_max, false);
+    std::set<std::string> done;
+    // Every variant of the list as shipped, with its handshake.
+    variants::for_each_variant([&](auto v) {
+        using V = decltype(v);
+        register_config<V, typename V::session::config>(done, V::name, true);
+    });
+    // The others: the cipher from each backend (the shipped one is skipped
+    // as registered above), and RLPx with snappy off.
+    namespace vv = variants;
+    register_config<rlpx::variant, rlpx_config<openssl_backend>>(done, "rlpx", false);
+    register_config<rlpx::variant, rlpx_config<botan_backend>>(done, "rlpx", false);
+    register_config<rlpx::variant, rlpx_nosnappy_config<openssl_backend>>(done, "rlpx_nosnappy", false);
+    register_config<rlpx::variant, rlpx_nosnappy_config<botan_backend>>(done, "rlpx_nosnappy", false);
+    register_config<vv::noise_xk::variant, noise_xk_config<size_switched_backend>>(done, "noise_xk", false);
+    register_config<vv::noise_xk::variant, noise_xk_config<openssl_backend>>(done, "noise_xk", false);
+    register_config<vv::noise_xk::variant, noise_xk_config<botan_backend>>(done, "noise_xk", false);
+    register_config<vv::noise_xk::variant, noise_xk_config<sodium_backend>>(done, "noise_xk", false);
+    register_config<vv::sha256_per_side::variant, sha256_per_side_config<openssl_backend>>(done, "sha256_per_side",
+                                                                                           false);
+    register_config<vv::sha256_per_side::variant, sha256_per_side_config<botan_backend>>(done, "sha256_per_side",
+                                                                                         false);
+    using xx = vv::x25519_xchacha::variant;
+    using xu = vv::x25519_xchacha::udp_variant;
+    register_config<xx, x25519_xchacha_config<size_switched_backend>>(done, "x25519_xchacha", false);
+    register_config<xx, x25519_xchacha_config<openssl_backend>>(done, "x25519_xchacha", false);
+    register_config<xx, x25519_xchacha_config<botan_backend>>(done, "x25519_xchacha", false);
+    register_config<xx, x25519_xchacha_config<sodium_backend>>(done, "x25519_xchacha", false);
+    register_config<xu, x25519_xchacha_udp_config<size_switched_backend>>(done, "x25519_xchacha_udp", false);
+    register_config<xu, x25519_xchacha_udp_config<openssl_backend>>(done, "x25519_xchacha_udp", false);
+    register_config<xu, x25519_xchacha_udp_config<botan_backend>>(done, "x25519_xchacha_udp", false);
     // Noise configurations (policies/noise): the suite fixes the AEAD's
     // library (ChaChaPoly: libsodium; AESGCM: OpenSSL). 65,519 B at most.
     using n25519_chachapoly_sha256 = noise::suite<noise::dh25519, noise::chachapoly, noise::sha256>;

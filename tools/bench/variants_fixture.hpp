@@ -1,6 +1,8 @@
-// In-memory session pairs of every configuration, on every primitive
-// backend, for benchmarks: the configurations as shipped with the cipher's
-// backend swapped (transport::with_policy), and the options of two peers.
+// In-memory session pairs for benchmarks: every variant of the one list
+// (variants/all.hpp) as shipped, its peers made by its descriptor; and,
+// beside them, configurations with the cipher's backend swapped
+// (transport::with_policy), which a descriptor does not know of, with
+// their peers made by the same descriptor.
 #pragma once
 
 #include "crypto/backend.hpp"
@@ -9,6 +11,7 @@
 #include "variants/noise/config.hpp"
 #include "variants/noise_xk/config.hpp"
 #include "variants/sha256_per_side/config.hpp"
+#include "variants/all.hpp"
 #include "variants/x25519_xchacha/config.hpp"
 
 namespace polywire::bench {
@@ -36,53 +39,49 @@ using x25519_xchacha_udp_config = transport::with_policy<variants::x25519_xchach
 
 // ---- options of two peers ------------------------------------------------
 
-template <class Session>
-struct rlpx_peers {
-    static constexpr std::uint64_t code = 0x10;
-    static std::pair<typename Session::options, typename Session::options> make() {
-        const auto a = k1::generate_private_key().value(), b = k1::generate_private_key().value();
-        return {rlpx_options<Session>(a, k1::derive_public_key(b).value()), rlpx_options<Session>(b, std::nullopt)};
-    }
-};
+/// Peers of variant V (variants/all.hpp) for sessions of type `Session`:
+/// V's own session, or one of V's configuration with a policy swapped
+/// (above), whose options have the same members. The options are the
+/// descriptor's (V::make_options over fresh keys; the initiator expects
+/// the recipient), so a variant added to the list is benchmarked as it is
+/// used, with no code here.
+template <class V>
+struct descriptor_peers {
+    template <class Session>
+    struct of {
+        /// The session code an application message travels with.
+        static std::uint64_t message_code() {
+            bytes scratch;
+            return V::encode(V::first_application_code, {}, scratch).first;
+        }
+        static inline const std::uint64_t code = message_code();
 
-template <class Session>
-struct noise_xk_peers {
-    static constexpr std::uint64_t code = 0;
-    static std::pair<typename Session::options, typename Session::options> make() {
-        typename Session::options a, b;
-        a.handshake.static_key = k1::generate_private_key().value();
-        b.handshake.static_key = k1::generate_private_key().value();
-        a.handshake.static_public_key = k1::derive_compressed_public_key(a.handshake.static_key).value();
-        b.handshake.static_public_key = k1::derive_compressed_public_key(b.handshake.static_key).value();
-        a.handshake.remote_static_key = b.handshake.static_public_key;
-        return {std::move(a), std::move(b)};
-    }
-};
-
-template <class Session>
-struct sha256_per_side_peers {
-    static constexpr std::uint64_t code = 0;
-    static std::pair<typename Session::options, typename Session::options> make() {
-        typename Session::options a, b;
-        a.protocol.node_key = k1::generate_private_key().value();
-        b.protocol.node_key = k1::generate_private_key().value();
-        a.protocol.node_id = k1::derive_compressed_public_key(a.protocol.node_key).value();
-        b.protocol.node_id = k1::derive_compressed_public_key(b.protocol.node_key).value();
-        a.protocol.expected_remote_id = b.protocol.node_id;
-        return {std::move(a), std::move(b)};
-    }
-};
-
-template <class Session>
-struct x25519_xchacha_peers {
-    static constexpr std::uint64_t code = 1;  // an application channel
-    static std::pair<typename Session::options, typename Session::options> make() {
-        typename Session::options a, b;
-        a.handshake.identity = crypto::ed25519::private_key::generate().value();
-        b.handshake.identity = crypto::ed25519::private_key::generate().value();
-        a.handshake.expected_remote = b.handshake.identity.public_key();
-        return {std::move(a), std::move(b)};
-    }
+        static typename V::node_config config(const typename V::private_key& key) {
+            auto c = V::make_config(key, transport::timeouts::suggested());
+            if constexpr (requires { V::set_application(c, {}, std::string(), true); })
+                V::set_application(c, {{"bench", 1, 4}}, "polywire-bench", true);
+            return c;
+        }
+        static typename Session::options convert(typename V::session::options o) {
+            if constexpr (std::is_same_v<typename Session::options, typename V::session::options>) {
+                return o;
+            } else {
+                typename Session::options s;
+                s.handshake = std::move(o.handshake);
+                s.protocol = std::move(o.protocol);
+                s.timeouts = o.timeouts;
+                s.limits = o.limits;
+                s.random = std::move(o.random);
+                s.key_log = std::move(o.key_log);
+                return s;
+            }
+        }
+        static std::pair<typename Session::options, typename Session::options> make() {
+            const auto a = V::generate_key().value(), b = V::generate_key().value();
+            return {convert(V::make_options(config(a), V::node_id(b).value()).value()),
+                    convert(V::make_options(config(b), std::nullopt).value())};
+        }
+    };
 };
 
 /// Noise configurations (policies/noise): both static keys fresh, the
@@ -108,7 +107,8 @@ struct noise_peers {
     }
 };
 
-/// A pair of sessions of `Config` whose peers' options come from `Peers`.
+/// A pair of sessions of `Config` whose peers' options come from `Peers`
+/// (descriptor_peers<V>::of, or noise_peers).
 template <class Config, template <class> class Peers>
 struct config_pair : pair_of<transport::session<Config>> {
     using session = transport::session<Config>;

@@ -178,7 +178,8 @@ std::string_view as_text(const secure_bytes& b) {
 /// followed, and a file that was at `path` (and any descriptor open on it)
 /// never holds the new bytes. A stale temporary file (left by a crash) is
 /// removed and the exclusive creation tried once more.
-std::error_code write_file(const std::string& path, byte_view data, mode_t mode) {
+std::error_code write_file(const std::string& path, byte_view data, mode_t mode,
+                           const std::function<void(const std::string&)>& on_created = {}) {
     const std::string temp = path + ".tmp";
     int fd = -1;
     for (int attempt = 0; attempt < 2 && fd < 0; ++attempt) {
@@ -192,7 +193,7 @@ std::error_code write_file(const std::string& path, byte_view data, mode_t mode)
         return make_error_code(errc::key_file_write_failed);
     };
     if (::fchmod(fd, mode) != 0) return fail();
-    if (testing::key_file_created) testing::key_file_created(temp);
+    if (on_created) on_created(temp);
     std::size_t done = 0;
     while (done < data.size()) {
         const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
@@ -396,19 +397,21 @@ result<ed::public_key> load_public_key(const std::string& path) {
     return parse_openssh_public_key(as_text(data.value()));
 }
 
-std::error_code save_private_key(const std::string& path, const identity_key& key, std::string_view comment) {
+std::error_code save_private_key(const std::string& path, const identity_key& key, std::string_view comment,
+                                 const key_file_options& how) {
     std::uint32_t checkint = 0;
     if (auto ec = crypto::random_bytes(mutable_byte_view(reinterpret_cast<std::uint8_t*>(&checkint), 4))) return ec;
     const secure_bytes text = format_openssh_private_key(key, comment, checkint);
-    return write_file(path, text, 0600);
+    return write_file(path, text, 0600, how.on_created);
 }
 
 std::error_code save_public_key(const std::string& path, const ed::public_key& key, std::string_view comment) {
     return write_file(path, as_bytes(format_openssh_public_key(key, comment)), 0644);
 }
 
-std::error_code save_raw_private_key(const std::string& path, const identity_key& key) {
-    return write_file(path, key.seed(), 0600);
+std::error_code save_raw_private_key(const std::string& path, const identity_key& key,
+                                     const key_file_options& how) {
+    return write_file(path, key.seed(), 0600, how.on_created);
 }
 
 std::error_code save_raw_public_key(const std::string& path, const ed::public_key& key) {

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,19 +59,22 @@ result<identity_key> load_private_key(const std::string& path,
                                       std::optional<std::string_view> passphrase = std::nullopt);
 /// An OpenSSH public key file, or a raw one (32 bytes).
 result<crypto::ed25519::public_key> load_public_key(const std::string& path);
-/// Writes an unencrypted OpenSSH private key (mode 0600).
-std::error_code save_private_key(const std::string& path, const identity_key& key, std::string_view comment = "");
+/// How a private key file is written.
+struct key_file_options {
+    /// Called, if set, with the temporary file's name right after it is
+    /// created (its mode already 0600) and before any byte is written: lets
+    /// a caller (a test) check that the file is never open to others.
+    std::function<void(const std::string& temp_path)> on_created{};
+};
+/// Writes an unencrypted OpenSSH private key (mode 0600 from its creation).
+std::error_code save_private_key(const std::string& path, const identity_key& key, std::string_view comment = "",
+                                 const key_file_options& how = {});
 std::error_code save_public_key(const std::string& path, const crypto::ed25519::public_key& key,
                                 std::string_view comment = "");
-/// Writes the 32-byte seed (mode 0600) or the 32-byte public key.
-std::error_code save_raw_private_key(const std::string& path, const identity_key& key);
+/// Writes the 32-byte seed (mode 0600 from its creation) or the 32-byte public key.
+std::error_code save_raw_private_key(const std::string& path, const identity_key& key,
+                                     const key_file_options& how = {});
 std::error_code save_raw_public_key(const std::string& path, const crypto::ed25519::public_key& key);
-
-namespace testing {
-/// Test only: called with the temporary file's name right after it is
-/// created, before any byte is written.
-inline void (*key_file_created)(const std::string& temp_path) = nullptr;
-}  // namespace testing
 
 /// `dir`/id_ed25519 if it exists, else a new key written there with its
 /// `dir`/id_ed25519.pub (secureio's NewIdentity).

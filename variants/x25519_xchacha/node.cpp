@@ -44,16 +44,6 @@ std::error_code udp_handshake(udp_connection& c) {
 }
 }  // namespace
 
-result<std::unique_ptr<connection>> dial(const node_config& cfg, const std::string& host, std::uint16_t port,
-                                         std::optional<identity_public_key> remote) {
-    auto fd = adapters::tcp_connect(host, port, transport::clock::now() + cfg.timeouts.handshake);
-    if (!fd) return fd.error();
-    auto c = std::make_unique<connection>(std::move(fd.value()),
-                                          session(policies::handshake_role::initiator, make_options(cfg, remote)), cfg.log);
-    if (auto ec = c->handshake()) return ec;
-    return c;
-}
-
 result<std::unique_ptr<udp_connection>> dial_udp(const node_config& cfg, const std::string& host, std::uint16_t port,
                                                  std::optional<identity_public_key> remote) {
     auto fd = adapters::udp_bind(host.find(':') != std::string::npos ? "::" : "0.0.0.0", 0);
@@ -62,25 +52,6 @@ result<std::unique_ptr<udp_connection>> dial_udp(const node_config& cfg, const s
     auto c = std::make_unique<udp_connection>(
         std::move(fd.value()), udp_session(policies::handshake_role::initiator, make_udp_options(cfg, remote)), cfg.log);
     if (auto ec = udp_handshake(*c)) return ec;
-    return c;
-}
-
-result<listener> listener::open(node_config cfg, const std::string& host, std::uint16_t port) {
-    auto s = adapters::tcp_listener::listen(host, port);
-    if (!s) return s.error();
-    listener l;
-    l.cfg_ = std::move(cfg);
-    l.socket_ = std::move(s.value());
-    return l;
-}
-
-result<std::unique_ptr<connection>> listener::accept(transport::time_point deadline,
-                                                     std::optional<identity_public_key> expected_remote) {
-    auto fd = socket_.accept(deadline);
-    if (!fd) return fd.error();
-    auto c = std::make_unique<connection>(
-        std::move(fd.value()), session(policies::handshake_role::recipient, make_options(cfg_, expected_remote)), cfg_.log);
-    if (auto ec = c->handshake()) return ec;
     return c;
 }
 

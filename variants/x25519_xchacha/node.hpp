@@ -1,4 +1,5 @@
-// x25519-xchacha over TCP (session) or UDP (udp_session) in a few lines:
+// x25519-xchacha over TCP (session) or UDP (udp_session) in a few lines
+// (with variant.hpp, which declares the TCP dial and listener):
 //
 //   node_config cfg{.identity = load_private_key("~/.ssh/id_ed25519").value()};
 //   auto conn = dial(cfg, "127.0.0.1", 9000, their_key);     // TCP; their_key optional
@@ -12,7 +13,11 @@
 //   auto u = dial_udp(cfg, "127.0.0.1", 9001, their_key);    // the same over UDP
 //   auto ul = udp_listener::open(cfg, "127.0.0.1", 0);       // one peer per accept()
 //
-// A listener checks the initiator against `expected_remote` when given.
+// Over TCP, dial and listener are the generic node (variants/node.hpp) over
+// the descriptor; this file holds what the descriptor names (the node's
+// configuration, its session options and connections) and the node over
+// UDP, which the generic one takes from the descriptor. A listener checks
+// the initiator against `expected_remote` when given.
 #pragma once
 
 #include <cstdint>
@@ -66,27 +71,12 @@ public:
     using datagram_socket::datagram_socket;
 };
 
-result<std::unique_ptr<connection>> dial(const node_config& cfg, const std::string& host, std::uint16_t port,
-                                         std::optional<identity_public_key> remote);
 /// Over UDP a refused handshake datagram does not end the handshake (it may
 /// be forged); if the handshake then times out, dial_udp and
 /// udp_listener::accept report the last refusal (e.g. wrong_remote_identity)
 /// rather than handshake_timeout.
 result<std::unique_ptr<udp_connection>> dial_udp(const node_config& cfg, const std::string& host, std::uint16_t port,
                                                  std::optional<identity_public_key> remote);
-
-class listener {
-public:
-    static result<listener> open(node_config cfg, const std::string& host, std::uint16_t port);
-    /// Accepts one connection and runs its handshake.
-    result<std::unique_ptr<connection>> accept(transport::time_point deadline = transport::time_point::max(),
-                                               std::optional<identity_public_key> expected_remote = std::nullopt);
-    std::uint16_t port() const noexcept { return socket_.port(); }
-
-private:
-    node_config cfg_;
-    transport::adapters::tcp_listener socket_;
-};
 
 /// What a UDP listener lets unverified peers cost it.
 struct udp_listen_options {

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <iterator>
 
+#include "variants/node.hpp"
 #include "variants/parts.hpp"
 #include "variants/x25519_xchacha/node.hpp"
 
@@ -132,5 +133,16 @@ struct udp_variant : variant_base, raw_key_ids<identity_public_key, udp_url_sche
         return dial_udp(c, host, port, remote);
     }
 };
+
+/// Over TCP, the generic node: connects to host:port and runs the handshake
+/// (`remote`: the identity the peer must have, if known).
+inline result<std::unique_ptr<connection>> dial(const node_config& cfg, const std::string& host, std::uint16_t port,
+                                                std::optional<identity_public_key> remote) {
+    return variants::node<variant>::dial(cfg, host, port, remote);
+}
+
+/// Over TCP, the generic node's listener: open(cfg, host, port),
+/// accept(deadline, expected_remote), port().
+using listener = variants::node<variant>::listener;
 
 }  // namespace polywire::variants::x25519_xchacha

@@ -199,33 +199,35 @@ void put(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
 }
 
+// What a key file looked like when it was created, before any byte was
+// written (key_file_options::on_created).
 struct seen_at_creation {
-    static inline int calls = 0;
-    static inline mode_t mode = 0;
-    static inline off_t size = -1;
-    static void hook(const std::string& temp) {
-        struct stat st {};
-        ++calls;
-        if (::lstat(temp.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-            mode = st.st_mode & 07777;
-            size = st.st_size;
-        }
+    int calls = 0;
+    mode_t mode = 0;
+    off_t size = -1;
+    key_file_options options() {
+        return {.on_created = [this](const std::string& temp) {
+            struct stat st {};
+            ++calls;
+            if (::lstat(temp.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+                mode = st.st_mode & 07777;
+                size = st.st_size;
+            }
+        }};
     }
 };
 
 TEST(IdentityTest, APrivateKeyFileIs0600FromItsCreationWhateverTheUmask) {
     auto key = crypto::ed25519::private_key::generate().value();
-    testing::key_file_created = &seen_at_creation::hook;
     const mode_t old_umask = ::umask(0);  // the mode must not rely on the umask
     for (const bool raw : {false, true}) {
         const std::string path = tmp(raw ? "mode_raw" : "mode_ssh");
         ::unlink(path.c_str());
-        seen_at_creation::calls = 0;
-        seen_at_creation::mode = 0;
-        ASSERT_FALSE(raw ? save_raw_private_key(path, key) : save_private_key(path, key, "c"));
-        EXPECT_EQ(seen_at_creation::calls, 1);
-        EXPECT_EQ(seen_at_creation::mode, 0600u) << "before a byte was written";
-        EXPECT_EQ(seen_at_creation::size, 0);
+        seen_at_creation seen;
+        ASSERT_FALSE(raw ? save_raw_private_key(path, key, seen.options()) : save_private_key(path, key, "c", seen.options()));
+        EXPECT_EQ(seen.calls, 1);
+        EXPECT_EQ(seen.mode, 0600u) << "before a byte was written";
+        EXPECT_EQ(seen.size, 0);
         mode_t mode = 0;
         ASSERT_TRUE(is_regular(path, &mode));
         EXPECT_EQ(mode, 0600u);
@@ -233,7 +235,6 @@ TEST(IdentityTest, APrivateKeyFileIs0600FromItsCreationWhateverTheUmask) {
         EXPECT_EQ(hx(load_private_key(path).value().seed()), hx(key.seed()));
     }
     ::umask(old_umask);
-    testing::key_file_created = nullptr;
 }
 
 TEST(IdentityTest, AnOldFileAtThePathNeverHoldsTheNewKey) {

@@ -2,7 +2,7 @@
 // echo servers with rekeys every 200 ms during the exchange, channels and
 // batches, and a wrong expected identity failing the handshake. UDP senders
 // pace themselves by waiting for each echo (or each batch's echoes).
-#include "variants/x25519_xchacha/node.hpp"
+#include "variants/x25519_xchacha/variant.hpp"
 
 #include <atomic>
 #include <thread>
@@ -102,6 +102,30 @@ TEST(NodeTest, TcpWrongExpectedIdentityFailsTheHandshake) {
     EXPECT_EQ(c.error(), errc::wrong_remote_identity);
     server.join();
     EXPECT_TRUE(server_error);  // the initiator hung up during the handshake
+}
+
+// The generic listener's per-accept expectation: the same listener refuses
+// an initiator it was not told to expect, then accepts the one it was.
+TEST(NodeTest, TcpListenerRefusesAnInitiatorItDoesNotExpect) {
+    auto l = listener::open(config_of(bob()), "127.0.0.1", 0);
+    ASSERT_TRUE(l);
+    std::error_code refused;
+    std::thread server([&] {
+        auto c = l.value().accept(transport::clock::now() + 5s, mallory().public_key());
+        if (!c) refused = c.error();
+    });
+    auto c = dial(config_of(alice()), "127.0.0.1", l.value().port(), bob().public_key());
+    server.join();
+    EXPECT_EQ(refused, errc::wrong_remote_identity);
+    EXPECT_FALSE(c);  // the responder hung up instead of finishing the handshake
+    std::thread again([&] {
+        auto ok = l.value().accept(transport::clock::now() + 5s, alice().public_key());
+        ASSERT_TRUE(ok) << ok.error().message();
+        EXPECT_EQ(ok.value()->session().remote_id(), alice().public_key());
+    });
+    auto c2 = dial(config_of(alice()), "127.0.0.1", l.value().port(), bob().public_key());
+    again.join();
+    EXPECT_TRUE(c2) << c2.error().message();
 }
 
 TEST(NodeTest, UdpEchoAcrossRekeysWithBatches) {

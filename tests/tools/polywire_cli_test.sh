@@ -78,6 +78,7 @@ wait_listener() {
 json_field() {  # json_field FIELD <<< LINE (string fields only)
     sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"
 }
+export -f json_field  # used inside the `bash -c` checks below
 
 # ---- keygen ------------------------------------------------------------------
 

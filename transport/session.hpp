@@ -12,6 +12,10 @@
 //   receive(bytes, now)        a piece of a byte stream (any split works), or
 //   receive_datagram(d, now)   one whole datagram whose boundary is kept.
 //                              Never more than input_capacity() bytes.
+//   receive_space(n) / receive_in_place(k, now)
+//                              receive() without a copy: room in the
+//                              session's input buffer to read into, then
+//                              how many bytes were read there.
 //   receive_eof(now)           the peer closed its side.
 //   next_event()               drain after every receive: handshake_complete,
 //                              message{code, payload}, ping, pong,
@@ -172,6 +176,14 @@ public:
     // ---- input ---------------------------------------------------------
     std::size_t input_capacity() const noexcept;
     std::error_code receive(byte_view data, time_point now) noexcept;
+    /// receive() without the copy, over a stream: receive_space(n) is room
+    /// for at most n bytes (and at most input_capacity()) at the end of the
+    /// session's input buffer; read into it, then receive_in_place(k, now)
+    /// takes its first k bytes exactly as receive() of them would. The room
+    /// is valid until the next call on the session; k larger than the room
+    /// is refused with errc::invalid_argument (nothing is taken).
+    mutable_byte_view receive_space(std::size_t n) noexcept;
+    std::error_code receive_in_place(std::size_t k, time_point now) noexcept;
     std::error_code receive_datagram(byte_view datagram, time_point now) noexcept;
     std::error_code receive_eof(time_point now) noexcept;
 
@@ -242,6 +254,8 @@ private:
     /// no-op unless a key log is set.
     void log_keys(const secrets* s) const noexcept;
     // impl/session_receive.hpp
+    /// What receive() and receive_in_place() do once the bytes are in.
+    std::error_code received(std::size_t n, time_point now) noexcept;
     std::error_code read_frame(bool& progressed) noexcept;
     std::error_code dispatch_body(std::size_t body, std::size_t size) noexcept;
     std::error_code dispatch(std::uint64_t code, std::size_t offset, std::size_t size) noexcept;
@@ -257,6 +271,9 @@ private:
     /// "Failure policy") nothing of it is queued.
     std::error_code write_frame(std::uint64_t code, byte_view payload, bool compressible, bool reply = false);
     std::error_code seal_body(byte_view body);
+    /// Appends a frame to the output whose body is `head` then `rest`,
+    /// unsealed, its prefix, padding and tags' room zero; where it starts.
+    std::size_t append_frame(byte_view head, byte_view rest);
     std::error_code check_send(std::uint64_t code, std::size_t size) const noexcept;
     void apply_key_updates() noexcept;
     // impl/session_deadlines.hpp

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "policies/models/aes_ctr.hpp"
 #include "tests/support/pair.hpp"
 #include "tests/support/preset_key_agreement.hpp"
@@ -211,6 +214,74 @@ TEST(SessionTest, InputCapacityShrinksUntilMessagesAreTaken) {
     EXPECT_FALSE(b.next_event());
     EXPECT_EQ(b.input_capacity(), 64u);
     EXPECT_EQ(b.receive(bytes(65), {}), errc::buffer_limit_exceeded);
+}
+
+// receive_space/receive_in_place: the same events as receive() for every
+// split of the stream, the same limits, and a room that cannot be overrun.
+TEST(SessionTest, ReceivingInPlaceIsReceiveWithoutTheCopy) {
+    toy_session a(policies::handshake_role::initiator, opts());
+    ASSERT_FALSE(a.start({}));
+    for (std::uint8_t i = 1; i <= 5; ++i) ASSERT_FALSE(a.send(i, bytes(100u * i, i), {}));
+    const bytes wire(a.pending_output().begin(), a.pending_output().end());
+    for (std::size_t piece : {std::size_t{1}, std::size_t{7}, std::size_t{100}, std::size_t{333}, wire.size()}) {
+        toy_session b(policies::handshake_role::recipient, opts());
+        ASSERT_FALSE(b.start({}));
+        (void)b.next_event();
+        std::vector<std::pair<std::uint64_t, bytes>> got;
+        for (std::size_t off = 0; off < wire.size();) {
+            // Ask for more room than this piece: only what was written counts.
+            mutable_byte_view room = b.receive_space(piece + 5);
+            ASSERT_GE(room.size(), std::min(piece, wire.size() - off));
+            const std::size_t n = std::min(piece, wire.size() - off);
+            std::copy_n(wire.begin() + static_cast<std::ptrdiff_t>(off), n, room.begin());
+            ASSERT_FALSE(b.receive_in_place(n, {})) << piece;
+            off += n;
+            while (auto e = b.next_event()) got.emplace_back(e->code, bytes(e->payload.begin(), e->payload.end()));
+        }
+        ASSERT_EQ(got.size(), 5u) << piece;
+        for (std::uint8_t i = 1; i <= 5; ++i) {
+            EXPECT_EQ(got[i - 1].first, i);
+            EXPECT_EQ(got[i - 1].second, bytes(100u * i, i)) << piece;
+        }
+    }
+}
+
+TEST(SessionTest, ReceivingInPlaceKeepsTheLimitsAndRefusesMoreThanTheRoom) {
+    auto o = opts();
+    o.limits.max_input_buffer = 64;
+    toy_session a(policies::handshake_role::initiator, o), b(policies::handshake_role::recipient, o);
+    ASSERT_FALSE(a.start({}));
+    ASSERT_FALSE(b.start({}));
+    while (b.next_event()) {
+    }
+    ASSERT_FALSE(a.send(1, bytes(20, 1), {}));
+    const bytes wire(a.pending_output().begin(), a.pending_output().end());
+    // Never more room than input_capacity().
+    EXPECT_EQ(b.receive_space(1000).size(), 64u);
+    // More than the room given is refused, and nothing is taken.
+    mutable_byte_view room = b.receive_space(10);
+    ASSERT_EQ(room.size(), 10u);
+    EXPECT_EQ(b.receive_in_place(11, {}), errc::invalid_argument);
+    EXPECT_NE(b.state(), session_state::closed);
+    // A room is good for one receive_in_place: another call takes it back.
+    room = b.receive_space(wire.size());
+    std::copy(wire.begin(), wire.end(), room.begin());
+    ASSERT_FALSE(b.receive_in_place(wire.size(), {}));
+    EXPECT_EQ(b.receive_in_place(1, {}), errc::invalid_argument);
+    auto e = b.next_event();
+    ASSERT_TRUE(e);
+    EXPECT_TRUE(std::ranges::equal(e->payload, bytes(20, 1)));
+    // A header declaring an oversized frame fails as it would through receive().
+    toy_session c(policies::handshake_role::recipient, o);
+    ASSERT_FALSE(c.start({}));
+    bytes bad = wire;
+    bad[0] ^= 0xff;  // size 0x0015 -> 0xff15
+    room = c.receive_space(bad.size());
+    std::copy(bad.begin(), bad.end(), room.begin());
+    EXPECT_EQ(c.receive_in_place(bad.size(), {}), errc::message_too_large);
+    EXPECT_EQ(c.state(), session_state::closed);
+    EXPECT_TRUE(c.receive_space(10).empty());
+    EXPECT_EQ(c.receive_in_place(0, {}), errc::session_closed);
 }
 
 // limits::retained_buffer: a buffer a burst of large traffic grew is given

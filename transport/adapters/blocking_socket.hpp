@@ -2,14 +2,14 @@
 //
 // A thin loop with no protocol logic: write the session's pending output,
 // wait (poll) until the socket is ready or the session's next deadline,
-// read into the session, tick it, hand its events to the caller. Timeouts
-// come from the session's options: the handshake deadline and idle read
-// timeout are the session's; each write must make progress within
-// `timeouts.write`; after close() the socket lingers until the session's
-// linger deadline or the peer's end of stream.
+// read straight into the session's input buffer (receive_space), tick it,
+// hand its events to the caller. Timeouts come from the session's options:
+// the handshake deadline and idle read timeout are the session's; each
+// write must make progress within `timeouts.write`; after close() the
+// socket lingers until the session's linger deadline or the peer's end of
+// stream.
 #pragma once
 
-#include <array>
 #include <optional>
 #include <string>
 
@@ -76,6 +76,11 @@ public:
     }
     static constexpr std::size_t coalesce_limit = 256 * 1024;
     static constexpr std::size_t write_chunk = 64 * 1024;
+    /// What one read takes (into the session's input buffer): first_read,
+    /// doubled after each read that filled its room, up to read_chunk, so a
+    /// connection that only ever receives small messages keeps a small buffer.
+    static constexpr std::size_t first_read = 4 * 1024;
+    static constexpr std::size_t read_chunk = 64 * 1024;
 
     /// Says goodbye with `reason`, then lingers until the session's linger
     /// deadline or the peer closes, and closes the socket.
@@ -139,9 +144,10 @@ private:
             }
         }
         if (ready.value() & static_cast<int>(io_ready::readable)) {
-            const std::size_t cap = std::min(buf_.size(), session_.input_capacity());
-            if (cap == 0) return;
-            auto n = io_.read_some(fd_, mutable_byte_view(buf_.data(), cap));
+            // Straight into the session's input buffer: no copy on the way.
+            const mutable_byte_view room = session_.receive_space(read_room_);
+            if (room.empty()) return;
+            auto n = io_.read_some(fd_, room);
             if (!n) {
                 if (try_again(n.error())) return;
                 return session_.abort(n.error());
@@ -150,7 +156,9 @@ private:
                 (void)session_.receive_eof(now);
                 return;
             }
-            (void)session_.receive(byte_view(buf_.data(), n.value()), now);
+            // A read that fills its room: the peer sends in bulk, read more at once.
+            if (n.value() == room.size() && read_room_ < read_chunk) read_room_ *= 2;
+            (void)session_.receive_in_place(n.value(), now);
         }
     }
 
@@ -203,7 +211,7 @@ private:
 
     socket_fd fd_;
     Io io_;
-    std::array<std::uint8_t, 64 * 1024> buf_{};
+    std::size_t read_room_ = first_read;  // what the next read asks the session for
     bool writing_ = false;
     time_point write_progress_{};
     std::size_t written_since_drained_ = 0;  // written bytes the session's output buffer still holds

@@ -113,12 +113,21 @@ void session<Config>::apply_key_updates() noexcept {
 }
 
 template <class Config>
+std::size_t session<Config>::append_frame(byte_view head, byte_view rest) {
+    // Each byte written once: the body is copied in, not zero-filled first.
+    const std::size_t start = out_.size();
+    out_.resize(start + codec::body_offset);  // zero-filled: the prefix
+    out_.insert(out_.end(), head.begin(), head.end());
+    out_.insert(out_.end(), rest.begin(), rest.end());
+    out_.resize(start + codec::wire_size(head.size() + rest.size()));  // zero-filled: padding, tags
+    return start;
+}
+
+template <class Config>
 std::error_code session<Config>::seal_body(byte_view body) {
     apply_key_updates();
     if (!keys_ready()) return errc::session_closed;
-    const std::size_t start = out_.size();
-    out_.resize(start + codec::wire_size(body.size()));  // zero-filled: the padding
-    if (!body.empty()) std::memcpy(out_.data() + start + codec::body_offset, body.data(), body.size());
+    const std::size_t start = append_frame(body, {});
     if (auto ec = egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body.size())), body.size())) {
         out_.resize(start);  // the frame is not sent
         return ec;
@@ -152,11 +161,7 @@ std::error_code session<Config>::write_frame(std::uint64_t code, byte_view paylo
     const std::size_t body_size = code_buf_.size() + body_payload.size();
     if (body_size > frame_layout::max_frame_size) return errc::message_too_large;
     if (!keys_ready()) return errc::session_closed;
-    const std::size_t start = out_.size();
-    out_.resize(start + codec::wire_size(body_size));  // zero-filled: the padding
-    std::uint8_t* p = out_.data() + start + codec::body_offset;
-    if (!code_buf_.empty()) std::memcpy(p, code_buf_.data(), code_buf_.size());
-    if (!body_payload.empty()) std::memcpy(p + code_buf_.size(), body_payload.data(), body_payload.size());
+    const std::size_t start = append_frame(code_buf_, body_payload);
     if (auto ec = egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body_size)), body_size)) {
         out_.resize(start);  // the frame is not sent
         return ec;

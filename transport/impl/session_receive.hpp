@@ -30,7 +30,35 @@ std::error_code session<Config>::receive(byte_view data, time_point now) noexcep
     compact();
     if (data.size() > input_capacity()) return fail(errc::buffer_limit_exceeded);
     in_.append(data);
-    if (!data.empty()) timers_.received(now);
+    return received(data.size(), now);
+}
+
+template <class Config>
+mutable_byte_view session<Config>::receive_space(std::size_t n) noexcept {
+    if constexpr (datagrams) {
+        return {};  // a datagram's boundary must be kept: receive_datagram()
+    } else {
+        if (state_ == session_state::closed) return {};
+        compact();
+        return in_.space(std::min(n, input_capacity()));
+    }
+}
+
+template <class Config>
+std::error_code session<Config>::receive_in_place(std::size_t k, time_point now) noexcept {
+    if (state_ == session_state::closed) return errc::session_closed;
+    if (datagrams || k > in_.room()) return errc::invalid_argument;
+    if (state_ == session_state::initial) {
+        if (auto ec = start(now)) return ec;
+    }
+    if (k > input_capacity()) return fail(errc::buffer_limit_exceeded);
+    in_.commit(k);
+    return received(k, now);
+}
+
+template <class Config>
+std::error_code session<Config>::received(std::size_t n, time_point now) noexcept {
+    if (n != 0) timers_.received(now);
     if (state_ == session_state::closing) {
         in_.skip_all();  // after our goodbye, input is read only to notice the peer's
         return {};

@@ -8,6 +8,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <random>
 #include <thread>
@@ -204,6 +205,72 @@ TEST(BlockingSocketTest, QueuedMessagesLeaveInFewWritesBeforeTheFlushWithABounde
     }
     server.join();
     EXPECT_TRUE(intact);
+}
+
+// posix_io that records the room of every read (reads go straight into the
+// session's input buffer).
+struct read_recording_io {
+    std::vector<std::size_t>* rooms;
+    result<int> wait(const socket_fd& s, bool r, bool w, time_point d) noexcept { return posix_io{}.wait(s, r, w, d); }
+    result<std::size_t> read_some(const socket_fd& s, mutable_byte_view out) noexcept {
+        rooms->push_back(out.size());
+        return posix_io{}.read_some(s, out);
+    }
+    result<std::size_t> write_some(const socket_fd& s, byte_view in) noexcept { return posix_io{}.write_some(s, in); }
+    void shutdown_write(const socket_fd& s) noexcept { posix_io{}.shutdown_write(s); }
+};
+
+TEST(BlockingSocketTest, ReadsGoIntoTheSessionSmallUntilThePeerSendsInBulk) {
+    int sv[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv), 0);
+    auto server_cfg = node();
+    auto client_cfg = node();
+    const auto server_id = k1::derive_public_key(server_cfg.key).value();
+    constexpr int count = 40;
+    auto payload_of = [](int i) {  // incompressible
+        std::mt19937 rng(static_cast<unsigned>(i));
+        bytes p(16 * 1024);
+        for (auto& b : p) b = static_cast<std::uint8_t>(rng());
+        return p;
+    };
+    std::atomic<bool> handshaken{false};
+    std::thread client([&] {
+        blocking_socket<rlpx::session> c(socket_fd(sv[0]), rlpx::session(policies::handshake_role::initiator,
+                                                                          rlpx::make_options(client_cfg, server_id).value()));
+        if (c.handshake()) return;
+        while (!handshaken) std::this_thread::sleep_for(1ms);
+        for (int i = 0; i < count; ++i)
+            if (c.queue(0x10, payload_of(i))) return;
+        if (c.flush()) return;
+        (void)c.close(0x08);
+    });
+    using server = blocking_socket<rlpx::session, read_recording_io>;
+    std::vector<std::size_t> rooms;
+    int received = 0;
+    {
+        server s(socket_fd(sv[1]),
+                 rlpx::session(policies::handshake_role::recipient, rlpx::make_options(server_cfg, std::nullopt).value()), {},
+                 read_recording_io{&rooms});
+        ASSERT_FALSE(s.handshake());
+        // The handshake's messages are small: so are the reads and the buffer.
+        ASSERT_FALSE(rooms.empty());
+        for (std::size_t r : rooms) EXPECT_LE(r, server::first_read);
+        EXPECT_LT(s.session().buffered_bytes(), 4 * server::first_read);
+        rooms.clear();
+        handshaken = true;
+        while (auto e = s.next_event()) {
+            if (e->kind != event_kind::message) continue;
+            const bytes want = payload_of(received);
+            EXPECT_TRUE(std::equal(e->payload.begin(), e->payload.end(), want.begin(), want.end())) << received;
+            ++received;
+        }
+    }
+    client.join();
+    EXPECT_EQ(received, count);
+    // 640 KiB in bulk: the reads grew to read_chunk, never beyond.
+    ASSERT_FALSE(rooms.empty());
+    EXPECT_EQ(*std::max_element(rooms.begin(), rooms.end()), server::read_chunk);
+    EXPECT_LT(rooms.size(), static_cast<std::size_t>(count) * 4) << "the reads did not grow";
 }
 
 TEST(BlockingSocketTest, EveryFaultAtEveryPointEndsCleanly) {

@@ -73,5 +73,55 @@ TEST(InputBuffer, ReleaseFreesOnlyALargeEmptyBuffer) {
     EXPECT_EQ(in.capacity(), 0u);
 }
 
+TEST(InputBuffer, SpaceIsFilledInPlaceAndCountsOnceCommitted) {
+    input_buffer in;
+    in.append(seq(3));
+    mutable_byte_view room = in.space(5);
+    ASSERT_EQ(room.size(), 5u);
+    EXPECT_EQ(room.data(), in.data() + 3);  // right after what was received
+    EXPECT_EQ(in.room(), 5u);
+    EXPECT_EQ(in.size(), 3u);  // nothing counts before commit()
+    for (std::size_t i = 0; i < 4; ++i) room[i] = static_cast<std::uint8_t>(3 + i);
+    in.commit(4);
+    EXPECT_EQ(in.room(), 0u);
+    ASSERT_EQ(in.size(), 7u);
+    for (std::size_t i = 0; i < 7; ++i) EXPECT_EQ(in.data()[i], i) << i;
+    // The unused byte of the room is not received: the next append follows byte 6.
+    in.append(seq(2, 7));
+    ASSERT_EQ(in.size(), 9u);
+    EXPECT_EQ(in.data()[7], 7);
+    EXPECT_EQ(in.data()[8], 8);
+}
+
+TEST(InputBuffer, RoomIsTakenBackByAnythingThatMovesTheBytes) {
+    input_buffer in;
+    (void)in.space(8);
+    in.append(seq(1));
+    EXPECT_EQ(in.room(), 0u);
+    (void)in.space(8);
+    in.advance(1);
+    in.drop_front(1);
+    EXPECT_EQ(in.room(), 0u);
+    (void)in.space(1000);
+    EXPECT_TRUE(in.release(64));
+    EXPECT_EQ(in.room(), 0u);
+}
+
+TEST(InputBuffer, CompactionAfterInPlaceReceiptKeepsTheBytesAndReusesTheRoom) {
+    input_buffer in;
+    mutable_byte_view room = in.space(10);
+    for (std::size_t i = 0; i < 10; ++i) room[i] = static_cast<std::uint8_t>(i);
+    in.commit(10);
+    const std::size_t cap = in.capacity();
+    in.advance(7);
+    in.drop_front(7);
+    ASSERT_EQ(in.size(), 3u);
+    EXPECT_EQ(in.data()[0], 7);
+    EXPECT_EQ(in.data()[2], 9);
+    room = in.space(7);  // fits in what the buffer already has
+    EXPECT_EQ(room.data(), in.data() + 3);
+    EXPECT_EQ(in.capacity(), cap);
+}
+
 }  // namespace
 }  // namespace polywire::transport::detail

@@ -140,6 +140,26 @@ constexpr bool is_datagram() noexcept {
     }
 }
 
+/// Whether L's datagrams negotiate their size (docs/architecture.md,
+/// "Datagram sizes"): a packing datagram layout that declares
+/// `base_frame_size` (the floor: frames it always carries, at most
+/// max_frame_size) and the two codes its probes and their acknowledgements
+/// travel on, `probe_code` and `probe_ack_code` (codes the base protocol
+/// reserves, so that no application message uses them).
+template <class L>
+constexpr bool probes_datagram_size() noexcept {
+    if constexpr (requires {
+                      { L::base_frame_size } -> std::convertible_to<std::size_t>;
+                      { L::probe_code } -> std::convertible_to<std::uint64_t>;
+                      { L::probe_ack_code } -> std::convertible_to<std::uint64_t>;
+                  }) {
+        static_assert(L::base_frame_size <= L::max_frame_size);
+        return is_datagram<L>() && packs_messages<L>;
+    } else {
+        return false;
+    }
+}
+
 /// Over a datagram layout: whether a datagram is of the wrong kind for the
 /// session's state (a handshake message once the keys exist, or a frame
 /// before them). Never over a stream.

@@ -126,7 +126,7 @@ int talk(Conn& c) {
     if constexpr (policies::is_datagram<layout>()) {
         const bytes big(layout::max_payload + 1);
         auto ec = c.send(V::first_application_code, big);
-        say("alice", "sending %zu bytes (one datagram holds %zu): %s", big.size(), std::size_t{layout::max_payload},
+        say("alice", "sending %zu bytes (the largest datagram holds %zu): %s", big.size(), std::size_t{layout::max_payload},
             ec ? ec.message().c_str() : "sent?!");
         if (ec != transport::errc::message_too_large) status = 1;
     }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <vector>
 
 namespace polywire::transport {
 
@@ -40,6 +41,35 @@ struct limits {
     /// deadline next_deadline() includes.
     std::size_t retained_buffer = 256u << 10;
     duration release_after{1000};
+};
+
+/// Datagram size negotiation (layouts that declare it, such as
+/// x25519-xchacha over UDP; docs/architecture.md, "Datagram sizes"): after
+/// the handshake the session sends authenticated probe datagrams of each
+/// size in `sizes`, the peer acknowledges each it receives, and the largest
+/// acknowledged becomes the largest datagram the session sends. Rounds of
+/// probes come at the times `schedule` gives; the layout's base size is the
+/// floor (what is sent before any acknowledgement and when every probe is
+/// lost). A session always answers its peer's probes, even with `enabled`
+/// false.
+struct datagram_probing {
+    bool enabled = true;
+    /// Whole datagrams (UDP payload bytes) to probe: a 9,000-byte jumbo
+    /// frame's 8,972 over IPv4, 32 KiB, and the largest UDP datagram over
+    /// IPv4 (65,507). Sizes at or below the floor, or above what the layout
+    /// carries, are ignored.
+    std::vector<std::size_t> sizes{8972, 32768, 65507};
+    /// Waits before each round, from the keys on: the first entry before the
+    /// first round, each next one before the next; the last repeats.
+    std::vector<duration> schedule{duration{0}, duration{10000}, duration{60000}, duration{300000},
+                                   duration{600000}};
+    /// How long a round waits for acknowledgements. A round in which the
+    /// size in use is not acknowledged is repeated at once; after two such
+    /// rounds in a row the size falls to the largest the last one confirmed
+    /// (or the floor).
+    duration round_wait{1000};
+    /// Copies of each probe a round sends (a lost copy is not a lost size).
+    unsigned copies = 2;
 };
 
 }  // namespace polywire::transport

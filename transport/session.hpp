@@ -61,6 +61,17 @@
 // naming another identity) is discarded too: the handshake goes on, bounded by timeouts.handshake; if it runs out, the
 // error is handshake_timeout and last_discard() still says what the last
 // refused datagram was. See docs/architecture.md, "Datagrams".
+// Datagram sizes: a datagram layout may negotiate how large its datagrams
+// are (policies::probes_datagram_size; x25519-xchacha over UDP). Sessions
+// start at the layout's base_frame_size (the floor); once the keys exist,
+// rounds of probes (options.probing: sizes, schedule) go out at deadlines
+// next_deadline() includes, the peer acknowledges each probe it receives
+// (always, whatever its own options), and the largest acknowledged becomes
+// max_frame_size(): send() refuses larger messages with message_too_large,
+// send_batch() packs up to it. Probes and acknowledgements are sealed like
+// any frame, so a forged or replayed one is discarded and changes nothing;
+// datagram_sizes() says what was negotiated. The receiving side accepts any
+// authenticated frame up to frame_layout::max_frame_size.
 // Until its handshake completes (the peer proved it receives at its
 // address), a responder sends at most amplification_limit times the bytes
 // it received (what would exceed it is not sent), so that a spoofed source
@@ -115,6 +126,7 @@
 #include "transport/events.hpp"
 #include "transport/frame_codec.hpp"
 #include "transport/impl/datagram_flight.hpp"
+#include "transport/impl/datagram_size.hpp"
 #include "transport/impl/event_queue.hpp"
 #include "transport/impl/input_buffer.hpp"
 #include "transport/impl/key_log.hpp"
@@ -153,6 +165,9 @@ public:
         /// Told every secret of the handshake (tests, debugging); never
         /// set in production. See "Randomness and secrets" above.
         transport::key_log key_log{};
+        /// Datagram size negotiation, for layouts that declare it (see
+        /// "Datagram sizes" above); ignored otherwise.
+        transport::datagram_probing probing{};
     };
 
     session(policies::handshake_role role, options opts);
@@ -235,6 +250,24 @@ public:
     /// verified yet, as a multiple of what it received from there.
     static constexpr std::size_t amplification_limit = detail::datagram_flight<true>::amplification_limit;
 
+    /// Whether this configuration negotiates its datagram size.
+    static constexpr bool probes_datagram_size = policies::probes_datagram_size<frame_layout>();
+    /// The largest frame body (message codes and payloads) a frame sent now
+    /// may carry: frame_layout::max_frame_size, or, where datagram sizes are
+    /// negotiated, the size negotiated so far (base_frame_size at first).
+    std::size_t max_frame_size() const noexcept { return frame_limit(); }
+    /// The largest frame sent now, on the wire (over datagrams: the largest
+    /// datagram).
+    std::size_t max_wire_size() const noexcept { return codec::wire_size(frame_limit()); }
+    /// What datagram size negotiation did so far (zeros without it).
+    datagram_size_stats datagram_sizes() const noexcept {
+        datagram_size_stats s{};
+        if constexpr (probes_datagram_size) s = sizer_.stats();
+        s.max_frame_size = frame_limit();
+        s.datagram_size = max_wire_size();
+        return s;
+    }
+
 private:
     static constexpr bool datagrams = policies::is_datagram<frame_layout>();
 
@@ -285,6 +318,11 @@ private:
         if (holds_large_buffers()) timers_.used_large_buffer(now);
     }
     void release_large_buffers(time_point now) noexcept;
+    // impl/session_probes.hpp (datagram size negotiation)
+    std::size_t frame_limit() const noexcept;
+    std::error_code tick_probes(time_point now) noexcept;
+    std::error_code write_probe(std::uint32_t id, std::size_t frame);
+    std::error_code on_probe(std::uint64_t code, byte_view payload);
     // impl/session_close.hpp
     std::error_code fail(std::error_code ec) noexcept;
     /// Destroys both codecs (their keys are wiped) and any key the key
@@ -319,6 +357,7 @@ private:
     detail::event_queue events_;  // what next_event() hands out (impl/event_queue.hpp)
     detail::timer_set timers_;    // keepalive, timeouts, linger (impl/timer_set.hpp)
     detail::datagram_flight<datagrams> flight_;  // datagram-only state (impl/datagram_flight.hpp)
+    detail::datagram_sizer<probes_datagram_size> sizer_;  // datagram size negotiation (impl/datagram_size.hpp)
     bytes out_;
     std::size_t out_pos_ = 0;
     // Automatic replies (frame_writer::reply) queued in out_: what each said

@@ -63,7 +63,7 @@ template <>
 struct conformance<variants::x25519_xchacha::udp_variant> : test::peers<variants::x25519_xchacha::udp_variant> {
     static constexpr std::string_view name = "x25519-xchacha-udp";
     static constexpr std::uint64_t app_code = 7;
-    static constexpr std::size_t max_message = variants::x25519_xchacha::datagram_wire::max_payload;  // 1392 B
+    static constexpr std::size_t max_message = variants::x25519_xchacha::datagram_wire::base_payload;  // 1392 B (before any probe)
     static constexpr bool datagrams = true;
     static constexpr bool reorder_tolerated = true;
     static constexpr std::uint64_t replay_window = variants::x25519_xchacha::datagram_wire::replay_bits;

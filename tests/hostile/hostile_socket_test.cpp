@@ -3,7 +3,8 @@
 // configuration, with deadlines of a second or less: a peer that connects
 // and says nothing, one that sends a byte (or a truncated datagram) every
 // 100 ms, tampered bytes at sampled positions of the first handshake
-// message and of a session message, and a peer that stops reading. The
+// message, of a session message and of a datagram size probe or its
+// acknowledgement, and a peer that stops reading. The
 // exhaustive positions are in hostile_session_test.cpp.
 #include <atomic>
 #include <thread>
@@ -232,8 +233,18 @@ TYPED_TEST(HostileSocketTest, SampledFlipsOfASessionMessageCloseTheSessionAndDel
                     (void)a.on_tick(clock::now());
                 }
                 if (a.state() != session_state::established) return;
+                // Whatever the session queued once established (its datagram
+                // size probes, where the layout negotiates) goes out as it
+                // is, so that the datagram tampered with is the message.
+                while (!a.pending_output().empty()) {
+                    (void)ad::send_datagram(u.client, a.pending_output());
+                    a.consume_output(a.pending_output().size());
+                }
                 ASSERT_FALSE(a.send(TypeParam::app_code, text, clock::now()));
                 const bytes genuine(a.pending_output().begin(), a.pending_output().end());
+                a.consume_output(genuine.size());
+                ASSERT_TRUE(a.pending_output().empty()) << pos;  // the message is the one datagram queued
+                ASSERT_LT(genuine.size(), text.size() + 64) << pos;  // not a probe
                 bytes bad = genuine;
                 e = TypeParam::message_flip(pos, bad);
                 bad[pos] ^= 0xff;
@@ -317,6 +328,98 @@ TYPED_TEST(HostileSocketTest, SampledFlipsOfASessionMessageCloseTheSessionAndDel
                 << pos << ": " << ec.message();
             EXPECT_EQ(srv.session().state(), session_state::closed) << pos;
             EXPECT_LT(clock::now() - t0, 1500ms) << pos;
+        }
+    }
+}
+
+// Datagram size probes and their acknowledgements are sealed like any
+// message: a tampered one is discarded with why (as any tampered datagram
+// over UDP), is neither answered nor counted, and delivers nothing; the
+// genuine one after it still counts once, and the session goes on.
+TYPED_TEST(HostileSocketTest, SampledFlipsOfADatagramSizeProbeOrAckAreDiscardedAndDeliverNothing) {
+    if constexpr (!TypeParam::datagrams || !TypeParam::session::probes_datagram_size) {
+        GTEST_SKIP() << "this layout does not negotiate its datagram size";
+    } else {
+        const std::string_view chars = "after the probes";
+        const bytes text(chars.begin(), chars.end());
+        for (const bool ack : {false, true}) {
+            for (std::size_t pos : {std::size_t{0}, std::size_t{20}, std::size_t{40}}) {
+                const std::string what = std::string(ack ? "ack " : "probe ") + std::to_string(pos);
+                udp_pair u;
+                std::atomic<bool> done{false};
+                expectation e;
+                std::size_t tampered_size = 0;
+                std::thread client([&] {
+                    auto a = this->client_session();
+                    (void)a.start(clock::now());
+                    std::vector<std::uint8_t> buf(65536);
+                    const std::size_t message_wire = text.size() + 64;  // no probe is this small, an ack is
+                    // Drives the session until it queues the datagram wanted:
+                    // one of its own probes (the layout's largest datagrams),
+                    // or its acknowledgement of one of the server's. Anything
+                    // else queued once established is dropped.
+                    std::optional<bytes> target;
+                    const auto until = clock::now() + 1s;
+                    while (!target && a.state() != session_state::closed && clock::now() < until) {
+                        while (!a.pending_output().empty()) {
+                            const byte_view d = a.pending_output();
+                            if (a.state() != session_state::established) {
+                                (void)ad::send_datagram(u.client, d);
+                            } else if (!target && (ack ? d.size() < message_wire : d.size() > message_wire)) {
+                                target = bytes(d.begin(), d.end());
+                            }
+                            a.consume_output(d.size());
+                        }
+                        if (target) break;
+                        if (auto r = ad::wait(u.client, true, false, clock::now() + 20ms); r && r.value()) {
+                            if (auto n = ad::receive_datagram(u.client, buf); n)
+                                (void)a.receive_datagram(byte_view(buf.data(), n.value()), clock::now());
+                        }
+                        (void)a.on_tick(clock::now());
+                    }
+                    if (!target) return;
+                    while (!a.pending_output().empty()) a.consume_output(a.pending_output().size());
+                    const bytes& genuine = *target;
+                    bytes bad = genuine;
+                    e = TypeParam::message_flip(pos, bad);
+                    bad[pos] ^= 0xff;
+                    tampered_size = bad.size();
+                    (void)ad::send_datagram(u.client, bad);
+                    std::this_thread::sleep_for(20ms);
+                    (void)ad::send_datagram(u.client, genuine);
+                    ASSERT_FALSE(a.send(TypeParam::app_code, text, clock::now()));
+                    (void)ad::send_datagram(u.client, a.pending_output());
+                    a.consume_output(a.pending_output().size());
+                    wait_for(done);
+                });
+                ad::datagram_socket<typename TypeParam::session> srv(std::move(u.server), this->server_session());
+                const auto hs = srv.handshake();
+                EXPECT_FALSE(hs) << what << ": " << hs.message();
+                std::optional<transport::event> ev;
+                if (!hs) ev = srv.next_event();
+                done = true;
+                client.join();
+                ASSERT_TRUE(ev) << what;
+                ASSERT_NE(tampered_size, 0u) << what << ": the client never had the datagram to tamper with";
+                // The first event is the message: nothing came of the probe.
+                EXPECT_EQ(ev->kind, event_kind::message) << what << ": " << ev->error.message();
+                EXPECT_EQ(bytes(ev->payload.begin(), ev->payload.end()), text) << what;
+                EXPECT_EQ(srv.session().discarded_datagrams(), 1u) << what;
+                EXPECT_TRUE(one_of(srv.session().last_discard(), e.errors))
+                    << what << ": " << srv.session().last_discard().message();
+                EXPECT_EQ(srv.session().state(), session_state::established) << what;
+                const auto sizes = srv.session().datagram_sizes();
+                if (ack) {
+                    // The genuine acknowledgement counted once and raised the
+                    // size to the probe's; the tampered one did nothing.
+                    EXPECT_EQ(sizes.probes_acknowledged, 1u) << what;
+                    EXPECT_EQ(sizes.acks_ignored, 0u) << what;
+                    EXPECT_EQ(sizes.changes, 1u) << what;
+                    EXPECT_GT(sizes.max_frame_size, TypeParam::session::frame_layout::base_frame_size) << what;
+                } else {
+                    EXPECT_EQ(sizes.probes_answered, 1u) << what;  // the genuine probe only
+                }
+            }
         }
     }
 }

@@ -304,7 +304,7 @@ struct x25519_xchacha_base {
     /// Over UDP the garbage is a datagram of its own: discarded for this.
     static std::error_code garbage_before() { return variants::x25519_xchacha::errc::malformed_handshake; }
     static expectation garbage_after() { return {{variants::x25519_xchacha::errc::bad_packet_kind}}; }
-    static constexpr std::size_t max_message = Wire::max_payload;
+    static constexpr std::size_t max_message = Wire::base_payload;
 };
 
 template <>

@@ -33,7 +33,7 @@ incomplete=$(awk '
 check "RLPx: the Hello and the shared capability" '^alice +handshake and Hello done: bob runs polywire-demo/bob'
 check "RLPx: a pong" '^alice +pong after [0-9]+ us'
 check "RLPx: bob sees client quitting" '^bob +peer closed the session: reason 8 \(client_quitting'
-check "x25519-xchacha-udp: refuses 1393 bytes" "^alice +sending 1393 bytes \(one datagram holds 1392\): the message exceeds"
+check "x25519-xchacha-udp: refuses 65472 bytes" "^alice +sending 65472 bytes \(the largest datagram holds 65471\): the message exceeds"
 if [[ $failures -ne 0 ]]; then
     echo "$failures check(s) failed; the demo printed:" >&2
     echo "$out" >&2

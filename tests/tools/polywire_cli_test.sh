@@ -377,8 +377,8 @@ for v in x25519-xchacha x25519-xchacha-udp; do
             bash -c 'grep -qx "{\"event\":\"ping\"}" "$1" && grep -qx "{\"event\":\"pong\"}" "$2"' _ "$tmp/$v.out" "$tmp/$v.dial.out"
         check "$v: listener reports the close with reason 3 (timeout)" grep -qx '{"event":"disconnect","reason":3}' "$tmp/$v.out"
         if [[ "$v" == x25519-xchacha-udp ]]; then
-            pw dial --variant "$v" --key-file "$keyfile_l" --remote "$url" --send 1 --size 1393 >"$tmp/$v.big.out" 2>&1
-            check "$v: a message above a datagram's 1392 bytes fails with exit 1" test $? -eq 1
+            pw dial --variant "$v" --key-file "$keyfile_l" --remote "$url" --send 1 --size 65472 >"$tmp/$v.big.out" 2>&1
+            check "$v: a message above the largest datagram's 65471 bytes fails with exit 1" test $? -eq 1
             check "$v: ... with the session's message_too_large as an error event" \
                 grep -q '^{"event":"error","message":"sending message 1 failed: the message exceeds the configuration.s maximum message size"}$' \
                 "$tmp/$v.big.out"
@@ -421,6 +421,24 @@ for v in x25519-xchacha x25519-xchacha-udp; do
     check "$v: dial --remote of another variant is a usage error" \
         bash -c '[[ $1 -eq 2 ]] && grep -q "invalid --remote" "$2"' _ $? "$tmp/$v.url.out"
 done
+
+# x25519-xchacha-udp: the probes find that loopback carries 65,507-byte
+# datagrams; both sides report it, and 16 KiB messages are echoed whole.
+key_u="$(pw keygen --variant x25519-xchacha-udp | json_field private_key)"
+if start_listener dgsize --variant x25519-xchacha-udp --key "$key_u" --port 0 --echo --connections 1 --timeout 10; then
+    pw dial --variant x25519-xchacha-udp --key-file "$testdata/id_ed25519" --remote "$listener_enode" --send 3 \
+        --size 16384 --expect-echo >"$tmp/dgsize.dial.out" 2>&1
+    dial_rc=$?
+    wait_listener
+    check "x25519-xchacha-udp: 16 KiB messages are echoed once the sizes are negotiated" \
+        bash -c '[[ $1 -eq 0 && $(grep -c "\"event\":\"msg\",\"code\":16,\"size\":16384," "$2") -eq 3 ]]' _ "$dial_rc" \
+        "$tmp/dgsize.dial.out"
+    for side in dial ""; do
+        f="$tmp/dgsize${side:+.$side}.out"
+        check "x25519-xchacha-udp: ${side:-listen} reports the negotiated datagram size" \
+            grep -qx '{"event":"datagram_size","datagram_size":65507,"max_frame":65479}' "$f"
+    done
+fi
 
 pw keygen --variant nope >"$tmp/nope.out" 2>&1
 check "an unknown --variant exits 2 naming the variants" \
@@ -546,6 +564,20 @@ check "bench x25519-xchacha-udp counts what arrived and what was lost: $out" \
     bash -c 'bench_line_ok "$1" x25519-xchacha-udp udp 64 1000 &&
              (( $(num_field received <<<"$1") > 0 && $(num_field received <<<"$1") + $(num_field lost <<<"$1") == 1000 ))' \
     _ "$out"
+# Datagram size negotiation: over loopback the probes find 65,507-byte
+# datagrams, so 16 KiB messages travel one a datagram; off, the floor.
+out="$(pw bench --variant x25519-xchacha-udp --size 16384 --count 200 --transport udp)"
+check "bench x25519-xchacha-udp reports the negotiated datagram size and carries 16 KiB: $out" \
+    bash -c 'bench_line_ok "$1" x25519-xchacha-udp udp 16384 200 && [[ $(num_field datagram_size <<<"$1") == 65507 ]] &&
+             (( $(num_field received <<<"$1") > 0 ))' _ "$out"
+out="$(pw bench --variant x25519-xchacha-udp --size 1300 --count 200 --transport udp --datagram-probes off)"
+check "bench x25519-xchacha-udp --datagram-probes off keeps the 1,428-byte floor: $out" \
+    bash -c 'bench_line_ok "$1" x25519-xchacha-udp udp 1300 200 && [[ $(num_field datagram_size <<<"$1") == 1428 ]]' _ "$out"
+pw bench --variant x25519-xchacha-udp --size 16384 --count 10 --transport udp --datagram-probes off \
+    >"$tmp/bench_off.out" 2>&1
+check "bench x25519-xchacha-udp: 16 KiB without probes fails, saying what the path carries" \
+    bash -c '[[ $1 -ne 0 ]] && grep -q "the path carries 1428-byte datagrams, datagram size negotiation off" "$2"' _ $? \
+    "$tmp/bench_off.out"
 bench_usage() {  # bench_usage MESSAGE ARGS...: exit 2 with MESSAGE on stderr, nothing on stdout
     local want="$1"
     shift
@@ -557,7 +589,12 @@ bench_usage() {  # bench_usage MESSAGE ARGS...: exit 2 with MESSAGE on stderr, n
 check "bench: a message too large for the variant is a usage error" \
     bench_usage "--size at most 65534 for --variant noise-xk" --variant noise-xk --size 65535 --count 1
 check "bench: a datagram variant's size limit" \
+    bench_usage "--size at most 65471" --variant x25519-xchacha-udp --size 65472 --count 1 --transport udp
+check "bench: in memory, a datagram variant's floor" \
     bench_usage "--size at most 1392" --variant x25519-xchacha-udp --size 1393 --count 1
+check "bench: --datagram-probes is x25519-xchacha-udp's" \
+    bench_usage "--datagram-probes applies to --variant x25519-xchacha-udp" --variant x25519-xchacha --size 1 --count 1 \
+    --datagram-probes off
 check "bench: x25519-xchacha-udp does not run over tcp" \
     bench_usage "runs in memory or over udp" --variant x25519-xchacha-udp --size 1 --count 1 --transport tcp
 check "bench: rlpx does not run over udp" bench_usage "runs in memory or over tcp" --size 1 --count 1 --transport udp

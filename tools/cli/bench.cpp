@@ -17,6 +17,7 @@
 // only printed for messages that arrived intact.
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <thread>
 
 #include "crypto/random.hpp"
@@ -33,7 +34,7 @@ using transport::event_kind;
 
 constexpr option_spec bench_options[] = {
     {"variant", true}, {"size", true},    {"count", true},   {"transport", true}, {"snappy", true},
-    {"batch", true},   {"handshakes", true}, {"timeout", true}, {"help", false},
+    {"batch", true},   {"handshakes", true}, {"timeout", true}, {"datagram-probes", true}, {"help", false},
 };
 
 /// The one capability both nodes offer; messages go out on its first code.
@@ -46,13 +47,20 @@ constexpr std::uint64_t end_code = 0x12;
 template <class V>
 constexpr bool over_datagrams = policies::is_datagram<typename V::session::frame_layout>();
 
-/// The largest payload a bench message of variant V may carry.
+/// The largest payload a bench message of variant V may carry (over
+/// datagrams in memory, the floor: no probe runs there).
 template <class V>
-constexpr std::uint64_t max_bench_payload() {
-    if constexpr (over_datagrams<V>)
-        return V::session::frame_layout::max_payload;
-    else
+constexpr std::uint64_t max_bench_payload(bool memory) {
+    if constexpr (over_datagrams<V>) {
+        using layout = typename V::session::frame_layout;
+        if constexpr (policies::probes_datagram_size<layout>()) {
+            if (memory) return layout::base_payload;
+        }
+        return layout::max_payload;
+    } else {
+        (void)memory;
         return V::max_payload;
+    }
 }
 
 struct outcome {
@@ -61,6 +69,7 @@ struct outcome {
     double seconds = 0;
     std::error_code error{};
     std::string failure;  ///< a sentence, when error is set
+    std::size_t datagram_size = 0;  ///< over UDP: the largest datagram the sender sent (negotiated)
 };
 
 outcome failed(std::error_code ec, std::string why) {
@@ -388,6 +397,13 @@ outcome udp_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64_t 
         return failed(out.error, "the dial failed: " + out.failure);
     }
     auto& c = *out.conn;
+    // Timing starts once the first round of probes found the path's size
+    // (loopback: the largest datagram, within milliseconds; at most 2 s),
+    // so that "datagram_size" is what the run used.
+    if constexpr (policies::probes_datagram_size<typename V::session::frame_layout>()) {
+        if (!std::getenv("POLYWIRE_DATAGRAM_PROBES"))
+            await_message_size(c, V::session::frame_layout::max_payload, std::chrono::seconds(2));
+    }
     const std::uint64_t window = window_of(c.socket());
     const std::vector<transport::outgoing_message> group(batch, transport::outgoing_message{m.wire_code, m.wire});
     std::uint64_t acked = 0;
@@ -421,8 +437,14 @@ outcome udp_throughput(const bench_nodes<V>& n, std::size_t size, std::uint64_t 
     }
     if (!r.error) (void)c.send(end_code, {});
     t.join();
+    r.datagram_size = c.session().datagram_sizes().datagram_size;
     (void)close_with(c, V::quit_reason);
-    if (r.error) return r;
+    if (r.error) {
+        if (r.error == transport::errc::message_too_large)
+            r.failure += " (the path carries " + std::to_string(r.datagram_size) + "-byte datagrams" +
+                         (std::getenv("POLYWIRE_DATAGRAM_PROBES") ? ", datagram size negotiation off)" : ")");
+        return r;
+    }
     if (server.error) return server;
     r.received = server.received;
     r.seconds = std::chrono::duration<double>(t_end - t0).count();
@@ -452,9 +474,9 @@ int bench_variant(const request& q) {
         throw usage_error("bench: --batch needs a variant that merges messages (x25519-xchacha, x25519-xchacha-udp)");
     if (q.batch > 1 && q.transport == "memory")
         throw usage_error("bench: --batch applies to --transport " + network);
-    if (!q.handshakes && q.size > max_bench_payload<V>())
-        throw usage_error("bench: --size at most " + std::to_string(max_bench_payload<V>()) + " for --variant " +
-                          std::string(V::name));
+    if (const auto most = max_bench_payload<V>(q.transport == "memory"); !q.handshakes && q.size > most)
+        throw usage_error("bench: --size at most " + std::to_string(most) + " for --variant " + std::string(V::name) +
+                          (q.transport == "memory" ? "" : " over " + q.transport));
 
     auto n = make_nodes<V>(q.snappy);
     if (!n) {
@@ -494,6 +516,7 @@ int bench_variant(const request& q) {
     if constexpr (datagrams) {
         line["received"] = r.received;
         line["lost"] = r.sent - r.received;
+        if (q.transport != "memory") line["datagram_size"] = r.datagram_size;
     }
     line["msgs_per_s"] = static_cast<double>(r.received) / r.seconds;
     line["mb_per_s"] = static_cast<double>(r.received) * static_cast<double>(size) / r.seconds / 1e6;
@@ -518,6 +541,13 @@ int run_bench(std::span<const std::string> words) {
         q.snappy = *z == "on";
     }
     if (auto b = a.value("batch")) q.batch = parse_uint("batch", *b, 1, 4096);
+    if (auto p = a.value("datagram-probes")) {
+        if (*p != "on" && *p != "off") throw usage_error("bench: --datagram-probes must be on or off");
+        if (variant != "x25519-xchacha-udp")
+            throw usage_error("bench: --datagram-probes applies to --variant x25519-xchacha-udp");
+        // Both nodes are in this process: the environment switch turns it off for both.
+        if (*p == "off") ::setenv("POLYWIRE_DATAGRAM_PROBES", "0", 1);
+    }
     if (auto h = a.value("handshakes")) {
         if (a.has("size") || a.has("count")) throw usage_error("bench: --handshakes takes no --size or --count");
         q.handshakes = parse_uint("handshakes", *h, 1, 100'000'000);

@@ -33,6 +33,7 @@ public:
     // error event) if the run has failed.
     bool step() {
         auto e = conn_.next_event();
+        report_size();
         if (!e) {
             const auto ec = conn_.session().error();
             emit_error("connection closed" + (ec ? ": " + ec.message() : std::string()));
@@ -62,6 +63,9 @@ public:
         return true;
     }
 
+    /// A datagram_size event if the size the connection sends changed.
+    void report_size() { report_datagram_size(conn_, size_shown_); }
+
     // After a failed call: reports it, preceded by the events that explain it
     // (a Disconnect received meanwhile) when the session has closed.
     void fail(const std::string& what, std::error_code ec) {
@@ -90,6 +94,7 @@ public:
     std::uint64_t pongs() const noexcept { return pongs_; }
 
 private:
+    std::size_t size_shown_ = 0;
     struct sent {
         std::uint64_t code;
         crypto::digest32 digest;
@@ -201,6 +206,9 @@ int dial_with(const args& a, bool watchdog) {
             d.expect(*code, crypto::sha256(payload), payload.size());
         }
         const auto [wire_code, message] = V::encode(*code, payload, scratch);
+        // Over UDP, a message above the floor waits for the probes (up to 2 s).
+        await_message_size(conn, message.size(), std::chrono::seconds(2));
+        d.report_size();
         if (auto ec = conn.send(wire_code, message)) {
             d.fail("sending message " + std::to_string(i + 1) + " failed", ec);
             // A message the session refused (too large): the session is

@@ -22,8 +22,10 @@ enum class outcome { disconnected, failed, count_reached };
 template <class V>
 outcome serve(typename V::connection& conn, const std::string& peer, const listen_args<V>& s, std::uint64_t& received) {
     bytes copy;
+    std::size_t size_shown = 0;
     for (;;) {
         auto e = conn.next_event();
+        report_datagram_size(conn, size_shown);
         if (!e) {
             const auto ec = conn.session().error();
             emit_error("connection from " + peer + " closed" + (ec ? ": " + ec.message() : std::string()));
@@ -42,6 +44,10 @@ outcome serve(typename V::connection& conn, const std::string& peer, const liste
                     // Sent back as it came, code and all. The payload view
                     // dies with the next call on the connection.
                     copy.assign(e->payload.begin(), e->payload.end());
+                    // Over UDP the peer may carry larger datagrams than this
+                    // side's probes confirmed yet: give them a moment.
+                    await_message_size(conn, copy.size(), std::chrono::seconds(2));
+                    report_datagram_size(conn, size_shown);
                     if (auto ec = conn.send(e->code, copy);
                         ec && conn.session().state() != transport::session_state::closed) {
                         emit_error("echo to " + peer + " failed: " + ec.message());

@@ -33,7 +33,7 @@ Usage:
                 [--connections K] [--timeout S] [--handshake-timeout MS]
   polywire ping ENODE [KEY] [--cap NAME/VERSION:LENGTH]... [--timeout S] [--handshake-timeout MS]
   polywire bench [--variant V] --size BYTES --count N [--transport memory|tcp|udp] [--snappy on|off]
-                 [--batch N]
+                 [--batch N] [--datagram-probes on|off]
   polywire bench [--variant V] --handshakes N [--transport memory|tcp|udp]
   polywire version
   polywire --help
@@ -78,7 +78,9 @@ ping            handshake, Hello and Ping with a summary for a person; the key i
 bench           prints one JSON line: {"variant":..,"size":..,"count":..,
                 "msgs_per_s":..,"mb_per_s":..} (memory: both sessions in one
                 thread; tcp, or udp for x25519-xchacha-udp: sender and receiver
-                threads over 127.0.0.1; over udp also "received" and "lost"),
+                threads over 127.0.0.1; over udp also "received", "lost" and
+                "datagram_size", the largest datagram the sender's probes
+                found the path carries; --datagram-probes off keeps 1,428),
                 or {"handshakes_per_s":..} with --handshakes. --snappy is
                 RLPx's (off: devp2p version 4); --batch N merges N messages a
                 packet (x25519-xchacha's send_batch). Every message is checked
@@ -96,6 +98,8 @@ Events (one JSON object per line):
                                                          (other variants: {"event":"hello","remote_id":..})
   {"event":"msg","code":N,"size":N,"sha256":"<hex>"}     (code: the wire message id)
   {"event":"ping"}  {"event":"pong"}  {"event":"disconnect","reason":N}
+  {"event":"datagram_size","datagram_size":N,"max_frame":N}
+                                                         (x25519-xchacha-udp: the largest datagram sent changed)
   {"event":"error","message":".."}
   {"event":"shutdown","peers_served":N,"rejected":N,"handshakes_failed":N,"messages_in":N,"messages_out":N}
                                                          (listen --serve, at the end)

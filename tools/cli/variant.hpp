@@ -101,6 +101,48 @@ std::error_code close_with(Conn& conn, std::uint8_t reason) {
     }
 }
 
+/// Connections whose session negotiates its datagram size (x25519-xchacha
+/// over UDP: transport/session.hpp, "Datagram sizes").
+template <class Conn>
+constexpr bool negotiates_datagram_size = std::remove_cvref_t<decltype(std::declval<Conn&>().session())>::probes_datagram_size;
+
+/// Emits {"event":"datagram_size","datagram_size":D,"max_frame":F} when the
+/// size `conn`'s session sends changed since `shown` (the last reported;
+/// nothing for other connections).
+template <class Conn>
+void report_datagram_size(Conn& conn, std::size_t& shown) {
+    if constexpr (negotiates_datagram_size<Conn>) {
+        const auto s = conn.session().datagram_sizes();
+        if (s.datagram_size == shown) return;
+        if (shown != 0 || s.changes != 0)
+            emit(json{{"event", "datagram_size"}, {"datagram_size", s.datagram_size}, {"max_frame", s.max_frame_size}});
+        shown = s.datagram_size;
+    } else {
+        (void)conn;
+        (void)shown;
+    }
+}
+
+/// Over a connection that negotiates its datagram size: waits (at most
+/// `limit`) until its session sends a message of `size` bytes in one
+/// datagram, while its probes find what the path carries. Elsewhere
+/// returns at once.
+template <class Conn>
+void await_message_size(Conn& conn, std::size_t size, std::chrono::milliseconds limit) {
+    if constexpr (negotiates_datagram_size<Conn>) {
+        using layout = typename std::remove_cvref_t<decltype(conn.session())>::frame_layout;
+        const std::size_t frame = size + (layout::max_frame_size - layout::max_payload);
+        const auto until = transport::clock::now() + limit;
+        while (conn.session().max_frame_size() < frame && frame <= layout::max_frame_size &&
+               transport::clock::now() < until && conn.session().state() == transport::session_state::established)
+            conn.poll(until);
+    } else {
+        (void)conn;
+        (void)size;
+        (void)limit;
+    }
+}
+
 /// Bytes dial --expect-echo sends ahead of their echoes, so the peers'
 /// buffers stay bounded whatever --send and --size are (the descriptor's
 /// echo_window, or 4 MiB: TCP's flow control does the rest).

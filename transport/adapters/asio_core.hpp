@@ -93,6 +93,10 @@ struct session_metrics {
     std::uint64_t bytes_out = 0;     ///< bytes written to the socket
     std::uint64_t messages_in = 0;   ///< application messages handed out by receive()
     std::uint64_t messages_out = 0;  ///< application messages accepted by send()
+    /// The largest datagram the session sends now, where its layout
+    /// negotiates datagram sizes (x25519-xchacha over UDP: the floor, then
+    /// what its probes found; session::datagram_sizes()); 0 elsewhere.
+    std::uint64_t datagram_size = 0;
 };
 
 namespace detail {
@@ -239,6 +243,7 @@ protected:
     Socket socket;
     Session session;
     std::atomic<std::uint64_t> bytes_in{0}, bytes_out{0}, messages_in{0}, messages_out{0};
+    std::atomic<std::uint64_t> datagram_size{0};  // settle() copies it from the session
     bool socket_closed = false;  // close_socket() ran: every loop ends
     // The writer, as write_now() keeps it: output pending since
     // write_progress (the write timeout runs from there), or a write failed.
@@ -386,6 +391,10 @@ protected:
     // queued, close the socket once the connection is over and its output
     // left (or at the goodbye's limit), wake whoever waits.
     void settle() {
+        if constexpr (requires { Session::probes_datagram_size; }) {
+            if constexpr (Session::probes_datagram_size)
+                datagram_size.store(session.max_wire_size(), std::memory_order_relaxed);
+        }
         self().write_now();
         if (!socket_closed) {
             const auto st = session.state();
@@ -412,7 +421,8 @@ private:
 
     session_metrics snapshot() const noexcept {
         return {bytes_in.load(std::memory_order_relaxed), bytes_out.load(std::memory_order_relaxed),
-                messages_in.load(std::memory_order_relaxed), messages_out.load(std::memory_order_relaxed)};
+                messages_in.load(std::memory_order_relaxed), messages_out.load(std::memory_order_relaxed),
+                datagram_size.load(std::memory_order_relaxed)};
     }
 
     // Bytes this connection holds in its own objects and buffers.

@@ -5,6 +5,7 @@
 //   session_receive.hpp    receive*(), frames, dispatch, next_event()
 //   session_output.hpp     pending/consume_output(), send*(), ping(), sealing
 //   session_deadlines.hpp  next_deadline(), on_tick(), buffer release
+//   session_probes.hpp     datagram size negotiation: probes, acknowledgements
 //   session_close.hpp      close(), abort(), fail(), wiping keys
 //
 // The parts the session is made of, each tested on its own in
@@ -16,4 +17,5 @@
 #include "transport/impl/session_receive.hpp"
 #include "transport/impl/session_output.hpp"
 #include "transport/impl/session_deadlines.hpp"
+#include "transport/impl/session_probes.hpp"
 #include "transport/impl/session_close.hpp"

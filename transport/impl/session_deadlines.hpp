@@ -28,6 +28,9 @@ std::optional<time_point> session<Config>::next_deadline() const noexcept {
             }
             if (holds_large_buffers() && large_buffers_releasable())
                 d = std::min(d, timers_.large_buffers_release(opts_.limits));
+            if constexpr (probes_datagram_size) {
+                if (std::optional<time_point> p = sizer_.deadline()) d = std::min(d, *p);
+            }
             return d;
         }
     }
@@ -53,6 +56,9 @@ std::error_code session<Config>::on_tick(time_point now) noexcept {
             release_large_buffers(now);
             if (timers_.read_expiry(now, opts_.timeouts) != expiry::none) return fail(errc::read_timeout);
             if (auto ec = tick_base(now, false)) return ec;
+            if (state_ == session_state::established) {
+                if (auto ec = tick_probes(now)) return fail(ec);
+            }
             if (base_protocol::keepalive) {
                 const expiry e = timers_.keepalive_expiry(now, opts_.timeouts);
                 if (e == expiry::ping_due) return ping(now);

@@ -27,7 +27,7 @@ std::error_code session<Config>::check_send(std::uint64_t code, std::size_t size
     if (state_ == session_state::closed || state_ == session_state::closing) return errc::session_closed;
     if (state_ != session_state::established) return errc::not_established;
     if (base_.is_control(code) || code > policies::max_code_of<frame_layout>()) return errc::invalid_argument;
-    if (size > frame_layout::max_frame_size) return errc::message_too_large;
+    if (size > frame_limit()) return errc::message_too_large;
     if (compressing() && size > compressor::max_decompressed_size) return errc::message_too_large;
     if (out_.size() - out_pos_ > opts_.limits.max_output_buffer) return errc::buffer_limit_exceeded;
     return {};
@@ -42,6 +42,7 @@ std::error_code session<Config>::send_batch(std::span<const outgoing_message> me
     // message too large once encoded refuses the batch before anything is sent.
     batch_.clear();
     batch_ends_.clear();
+    const std::size_t limit = frame_limit();
     for (const outgoing_message& m : messages) {
         byte_view p = m.payload;
         if (compressing()) {
@@ -55,7 +56,7 @@ std::error_code session<Config>::send_batch(std::span<const outgoing_message> me
         } else {
             frame_layout::encode_code(m.code, code_buf_);
         }
-        if (code_buf_.size() + p.size() > frame_layout::max_frame_size) return errc::message_too_large;
+        if (code_buf_.size() + p.size() > limit) return errc::message_too_large;
         batch_.insert(batch_.end(), code_buf_.begin(), code_buf_.end());
         batch_.insert(batch_.end(), p.begin(), p.end());
         batch_ends_.push_back(batch_.size());
@@ -64,7 +65,7 @@ std::error_code session<Config>::send_batch(std::span<const outgoing_message> me
     for (std::size_t i = 0; i < batch_ends_.size();) {
         std::size_t j = i + 1;
         if constexpr (policies::packs_messages<frame_layout>) {
-            while (j < batch_ends_.size() && batch_ends_[j] - start <= frame_layout::max_frame_size) ++j;
+            while (j < batch_ends_.size() && batch_ends_[j] - start <= limit) ++j;
         }
         if (auto ec = seal_body(byte_view(batch_.data() + start, batch_ends_[j - 1] - start))) return fail(ec);
         start = batch_ends_[j - 1];
@@ -159,7 +160,7 @@ std::error_code session<Config>::write_frame(std::uint64_t code, byte_view paylo
         frame_layout::encode_code(code, code_buf_);
     }
     const std::size_t body_size = code_buf_.size() + body_payload.size();
-    if (body_size > frame_layout::max_frame_size) return errc::message_too_large;
+    if (body_size > frame_limit()) return errc::message_too_large;
     if (!keys_ready()) return errc::session_closed;
     const std::size_t start = append_frame(code_buf_, body_payload);
     if (auto ec = egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body_size)), body_size)) {

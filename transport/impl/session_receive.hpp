@@ -174,6 +174,9 @@ std::error_code session<Config>::dispatch_body(std::size_t body, std::size_t siz
 template <class Config>
 std::error_code session<Config>::dispatch(std::uint64_t code, std::size_t offset, std::size_t size) noexcept {
     byte_view payload(in_.data() + offset, size);
+    if constexpr (probes_datagram_size) {
+        if (code == frame_layout::probe_code || code == frame_layout::probe_ack_code) return on_probe(code, payload);
+    }
     if (base_.is_control(code)) {
         auto w = writer();
         auto r = base_.on_control(code, payload, w);

@@ -105,6 +105,10 @@ std::error_code session<Config>::on_keys(time_point now) noexcept {
         apply_key_updates();
     }
     if (auto ec = tick_base(now, true)) return ec;  // arms the base protocol's timers
+    if constexpr (probes_datagram_size) {
+        sizer_.start(opts_.probing, frame_layout::base_frame_size, frame_layout::max_frame_size, codec::wire_size(0),
+                     now);
+    }
     if (base_.greeting_done()) {
         state_ = session_state::established;
         push({.kind = event_kind::handshake_complete});

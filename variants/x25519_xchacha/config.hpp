@@ -9,7 +9,8 @@
 //                  header as associated data                            policies/models/xchacha20_poly1305.hpp
 //   MAC state      none (the AEAD authenticates)                        policies/mac_state.hpp
 //   frame layout   config:     length-prefixed packets, ids increasing  framing.hpp (stream_layout)
-//                  config_udp: one packet per datagram, 1392 B payloads,
+//                  config_udp: one packet per datagram, 1392 B payloads
+//                              or what probes find the path carries,
 //                              256-id replay window                    framing.hpp (datagram_layout)
 //                  both: messages tagged with a channel, several a packet
 //   compressor     none                                                 policies/compressor.hpp

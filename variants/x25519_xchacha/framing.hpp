@@ -16,9 +16,17 @@
 //                  packet id must be the one after the last (0, 1, 2, ...);
 //                  bodies up to 1 MiB + 8.
 //   datagram_wire  one packet per datagram (UDP): payloads up to 1392 bytes
-//                  (larger messages fail with message_too_large); loss,
-//                  duplication and reordering tolerated within a 256-id
-//                  replay window; the session discards what fails.
+//                  (the floor), or what the path carries once probes
+//                  found it (datagram size negotiation: up to 65,471-byte
+//                  payloads in 65,507-byte datagrams); larger messages fail
+//                  with message_too_large; loss, duplication and reordering
+//                  tolerated within a 256-id replay window; the session
+//                  discards what fails.
+//
+// Datagram size probes (docs/variants.md, "x25519-xchacha"), ordinary
+// messages on reserved channels, so sealed and replay-protected like any:
+//   probe      0xffffff20  id (LE32) | zeros, as long as the size probed
+//   probe_ack  0xffffff21  id (LE32) | the probe's payload length (LE32)
 //
 // The codec keeps the direction's key epochs: egress seals under the
 // current one; ingress holds the current and the next (installed by the
@@ -51,6 +59,9 @@ namespace polywire::variants::x25519_xchacha {
 inline constexpr std::uint64_t max_channel = std::uint64_t{1} << 31;
 /// channel (LE32) | length (LE32) in front of each message's payload.
 inline constexpr std::size_t message_header_size = 8;
+/// Datagram size negotiation's channels (reserved: control channels).
+inline constexpr std::uint64_t probe_channel = 0xffffff20;
+inline constexpr std::uint64_t probe_ack_channel = 0xffffff21;
 
 /// One key epoch's packet key: what a key update carries to the codec.
 struct epoch_key {
@@ -63,6 +74,7 @@ struct stream_wire {
     static constexpr std::string_view name = "x25519-xchacha stream: kind | epoch | le32 length | le64 id | sealed body";
     static constexpr std::size_t length_size = 4;
     static constexpr std::size_t max_payload = std::size_t{1} << 20;
+    static constexpr std::size_t base_payload = max_payload;
     static constexpr std::size_t replay_bits = 0;  ///< ids in sequence (the codec checks there is no gap)
     static constexpr bool datagram = false;
 };
@@ -70,8 +82,12 @@ struct stream_wire {
 struct datagram_wire {
     static constexpr std::string_view name = "x25519-xchacha datagram: kind | epoch | le16 length | le64 id | sealed body";
     static constexpr std::size_t length_size = 2;
-    /// secureio's lossy PayloadSizeLimit: (1500 - 48 - 44 - 9) & ~15.
-    static constexpr std::size_t max_payload = 1392;
+    /// The largest payload: a packet in the largest UDP datagram over IPv4
+    /// (65,507 bytes, less the 12-byte header, the tag and a message header).
+    static constexpr std::size_t max_payload = 65507 - 12 - 16 - message_header_size;
+    /// The floor, sent before (or without) datagram size negotiation:
+    /// secureio's lossy PayloadSizeLimit, (1500 - 48 - 44 - 9) & ~15.
+    static constexpr std::size_t base_payload = 1392;
     static constexpr std::size_t replay_bits = 256;
     static constexpr bool datagram = true;
 };
@@ -88,6 +104,12 @@ public:
     static constexpr std::size_t header_size = id_offset + 8;
     static constexpr std::size_t max_payload = Wire::max_payload;
     static constexpr std::size_t max_frame_size = max_payload + message_header_size;
+    /// Datagram size negotiation (policies/frame_layout.hpp; only the
+    /// datagram wire negotiates): the floor, and the probes' channels.
+    static constexpr std::size_t base_payload = Wire::base_payload;
+    static constexpr std::size_t base_frame_size = base_payload + message_header_size;
+    static constexpr std::uint64_t probe_code = probe_channel;
+    static constexpr std::uint64_t probe_ack_code = probe_ack_channel;
     static constexpr std::uint64_t max_code = max_channel;
     static constexpr bool datagram = Wire::datagram;
     static constexpr std::size_t replay_bits = Wire::replay_bits;

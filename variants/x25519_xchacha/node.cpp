@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <string_view>
 
 namespace polywire::variants::x25519_xchacha {
 
@@ -29,6 +31,8 @@ udp_session::options make_udp_options(const node_config& cfg, std::optional<iden
     o.limits = s.limits;
     o.random = s.random;
     o.key_log = s.key_log;
+    o.probing = cfg.probing;
+    if (const char* v = std::getenv("POLYWIRE_DATAGRAM_PROBES"); v && std::string_view(v) == "0") o.probing.enabled = false;
     return o;
 }
 

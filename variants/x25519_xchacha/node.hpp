@@ -47,6 +47,9 @@ struct node_config {
     /// empty by default. Never set the key log in production.
     transport::random_source random{};
     transport::key_log key_log{};
+    /// Over UDP: datagram size negotiation (transport/options.hpp). The
+    /// environment variable POLYWIRE_DATAGRAM_PROBES=0 turns it off.
+    transport::datagram_probing probing{};
 };
 
 /// The session options of a node (`remote`: the identity the peer must have).

@@ -109,16 +109,19 @@ struct variant : variant_base, raw_key_ids<identity_public_key, url_scheme> {
 };
 
 /// Over UDP: one message-carrying packet per datagram, so a payload is at
-/// most udp_session::frame_layout::max_payload (1392 B). max_payload stays
-/// the stream's, so that a message too large for a datagram reaches the
-/// session, which refuses it with errc::message_too_large. Nothing
+/// most what the session's datagram size negotiation found the path
+/// carries: 1392 B (the floor, base_payload) up to 65,471 B (max_payload,
+/// a 65,507-byte datagram). max_payload stays the stream's, so that a
+/// message too large for a datagram reaches the session, which refuses it
+/// with errc::message_too_large. Nothing
 /// retransmits a lost datagram: a sender keeps at most echo_window bytes
 /// unechoed, well inside a socket buffer.
 struct udp_variant : variant_base, raw_key_ids<identity_public_key, udp_url_scheme> {
     static constexpr std::string_view name = "x25519-xchacha-udp";
     static constexpr std::string_view summary = "the same over UDP";
     static constexpr std::string_view messages_help =
-        "As x25519-xchacha; a message holds at most 1392 bytes (more fails with the session's message_too_large "
+        "As x25519-xchacha; a message holds at most what one datagram carries: 1392 bytes, or up to 65471 once "
+        "the sessions' probes found the path carries more (more fails with the session's message_too_large "
         "error), nothing is retransmitted, and dial --expect-echo keeps at most 16 KiB unechoed.";
     using session = x25519_xchacha::udp_session;
     using connection = x25519_xchacha::udp_connection;

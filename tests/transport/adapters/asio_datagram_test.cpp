@@ -2,7 +2,8 @@
 // UDP: handshake through the listener, paced messages and batches both ways
 // at once, retransmission of lost handshake datagrams, a lossy and
 // duplicating network losing only what it drops, keepalive and the idle
-// timeout, a silent peer, cancel/close/drop; a spoofed HELLO answered once
+// timeout, a silent peer, cancel/close/drop; the negotiated datagram size
+// in the metrics; a spoofed HELLO answered once
 // (never more than three times its bytes), the listener's cookie round
 // under load and its cap on pending handshakes; batched sends and receives
 // on each path (GSO and GRO, neither, a kernel refusing GSO).
@@ -36,7 +37,7 @@ using udp_session = xx::udp_session;
 using connection = asio_datagram<udp_session>;
 
 constexpr std::uint64_t channel = 5;
-constexpr std::size_t max_message = xx::datagram_wire::max_payload;  // one message alone in a datagram
+constexpr std::size_t max_message = xx::datagram_wire::base_payload;  // one message alone in a datagram (the floor)
 
 const crypto::ed25519::private_key& alice() {
     static const auto k = crypto::ed25519::private_key::generate().value();
@@ -53,6 +54,7 @@ udp_session::options options(const crypto::ed25519::private_key& me, const crypt
     o.handshake.expected_remote = peer.public_key();
     o.timeouts.retransmit = 100ms;
     o.timeouts.handshake = 3s;
+    o.probing.enabled = false;  // these tests count datagrams and sizes: the floor, no size probes
     return o;
 }
 udp_session initiator(udp_session::options o = options(alice(), bob())) {
@@ -229,6 +231,9 @@ TEST(AsioDatagramTest, HandshakesThroughTheListenerAndExchangesPacedMessagesBoth
             // only loosely, the counts above prove delivery.
             EXPECT_EQ(a.metrics().bytes_out, b.metrics().bytes_in);
             EXPECT_EQ(b.metrics().bytes_out, a.metrics().bytes_in);
+            // Probing off: the floor, 1392-byte payloads (1,428-byte datagrams).
+            EXPECT_EQ(a.metrics().datagram_size, 1428u);
+            EXPECT_EQ(b.metrics().datagram_size, 1428u);
 
             // Too large for one datagram: refused, the session stays up.
             EXPECT_EQ(co_await a.send(channel, pattern(max_message + 1, 0)), errc::message_too_large);
@@ -267,6 +272,35 @@ TEST(AsioDatagramTest, LostHandshakeDatagramsAreResentByTheSessionsTimer) {
         CO_ASSERT(e && e->kind == event_kind::message);
         const bytes want = pattern(300, 7);
         EXPECT_TRUE(std::equal(e->payload.begin(), e->payload.end(), want.begin(), want.end()));
+        EXPECT_FALSE(co_await a.close(0));
+    });
+}
+
+// A connection's metrics carry the datagram size its session negotiated
+// (probing on, as by default): the floor until probes come back, then the
+// largest probe the path carried, here through a relay that drops every
+// datagram above 9,000 bytes.
+TEST(AsioDatagramTest, MetricsCarryTheNegotiatedDatagramSize) {
+    test::run_coroutine([&]() -> awaitable<void> {
+        auto w = co_await through_relay();
+        w.net->copies = [](bool, int, byte_view d) { return d.size() > 9000 ? 0 : 1; };
+        auto probing = [](udp_session::options o) {
+            o.probing = {};
+            return o;
+        };
+        connection a(std::move(w.a), initiator(probing(options(alice(), bob()))));
+        connection b(std::move(w.b), recipient(probing(options(bob(), alice()))));
+        EXPECT_EQ(a.metrics().datagram_size, 0u);  // nothing negotiated before the handshake
+        CO_ASSERT(co_await handshake_both(a, b));
+        CO_ASSERT(co_await wait_until([&] { return a.metrics().datagram_size == 8972 && b.metrics().datagram_size == 8972; }, 5s));
+        EXPECT_EQ(co_await on_strand_of(a, [&] { return a.session().datagram_sizes().datagram_size; }), 8972u);
+        EXPECT_GT(w.net->dropped, 0);  // the larger probes
+        // A message as large as the size negotiated goes through in one datagram.
+        const bytes big = pattern(8972 - 36, 3);
+        CO_ASSERT(!co_await a.send(channel, big));
+        auto e = co_await b.receive();
+        CO_ASSERT(e && e->kind == event_kind::message);
+        EXPECT_TRUE(std::equal(e->payload.begin(), e->payload.end(), big.begin(), big.end()));
         EXPECT_FALSE(co_await a.close(0));
     });
 }

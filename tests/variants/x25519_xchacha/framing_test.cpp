@@ -55,7 +55,12 @@ std::error_code open(Codec& c, bytes& frame) {
 TEST(FramingTest, LayoutsNameTheirSizes) {
     EXPECT_EQ(stream_layout::header_size, 14u);
     EXPECT_EQ(datagram_layout::header_size, 12u);
-    EXPECT_EQ(datagram_layout::max_frame_size, 1392u + 8u);
+    // The floor (1392-byte payloads), and what the largest IPv4 UDP
+    // datagram (65,507 bytes) holds once sizes are negotiated.
+    EXPECT_EQ(datagram_layout::base_frame_size, 1392u + 8u);
+    EXPECT_EQ(datagram_layout::max_frame_size, 65507u - 12u - 16u);
+    EXPECT_TRUE(policies::probes_datagram_size<datagram_layout>());
+    EXPECT_FALSE(policies::probes_datagram_size<stream_layout>());
     EXPECT_EQ(stream_layout::max_frame_size, (1u << 20) + 8u);
     EXPECT_TRUE(datagram_layout::carries_frame(h("10")));
     EXPECT_FALSE(datagram_layout::carries_frame(h("01")));

@@ -163,10 +163,72 @@ TEST(NodeTest, UdpEchoAcrossRekeysWithBatches) {
         EXPECT_EQ(got->code, 100 + k);
         EXPECT_EQ(got->payload, bodies[k]);
     }
-    EXPECT_EQ(c.value()->send(0, pattern(1393, 0)), transport::errc::message_too_large);
+    // Over loopback the sizes were negotiated: a message one byte larger
+    // than the size in use is refused.
+    const std::size_t largest = c.value()->session().max_frame_size() - message_header_size;
+    EXPECT_GT(largest, datagram_wire::base_payload);
+    EXPECT_EQ(c.value()->send(0, pattern(largest + 1, 0)), transport::errc::message_too_large);
     EXPECT_GE(c.value()->session().protocol().rekeys_completed(), 3u);
     ASSERT_FALSE(c.value()->close(reason::requested));
     server.join();
+}
+
+// Waits (up to 3 s) until `c` sends frames of at least `frame` bytes.
+template <class Connection>
+bool await_frame(Connection& c, std::size_t frame) {
+    const auto until = transport::clock::now() + 3s;
+    while (c.session().max_frame_size() < frame && transport::clock::now() < until) c.poll(until);
+    return c.session().max_frame_size() >= frame;
+}
+
+// Over real loopback UDP (which carries 64 KiB datagrams) both sides'
+// probes find the largest UDP datagram, and 60,000-byte messages travel
+// whole, one a datagram, both ways; with probing off on both, the floor.
+TEST(NodeTest, UdpNegotiatesTheLargestDatagramOverLoopback) {
+    for (bool probing : {true, false}) {
+        auto server_config = config_of(bob());
+        auto client_config = config_of(alice());
+        server_config.probing.enabled = client_config.probing.enabled = probing;
+        auto l = udp_listener::open(server_config, "127.0.0.1", 0);
+        ASSERT_TRUE(l);
+        std::size_t server_size = 0;
+        std::thread server([&] {
+            auto c = l.value().accept(transport::clock::now() + 5s, alice().public_key());
+            ASSERT_TRUE(c) << c.error().message();
+            while (auto e = c.value()->next_event()) {
+                if (e->kind != event_kind::message) continue;
+                const bytes copy(e->payload.begin(), e->payload.end());
+                (void)await_frame(*c.value(), copy.size() + message_header_size);
+                server_size = c.value()->session().max_wire_size();
+                if (c.value()->send(e->code, copy)) return;
+            }
+        });
+        auto c = dial_udp(client_config, "127.0.0.1", l.value().port(), bob().public_key());
+        ASSERT_TRUE(c) << c.error().message();
+        const bool large = await_frame(*c.value(), 60000 + message_header_size);
+        EXPECT_EQ(large, probing);
+        const auto stats = c.value()->session().datagram_sizes();
+        if (probing) {
+            EXPECT_EQ(stats.datagram_size, 65507u);
+            EXPECT_EQ(stats.max_frame_size, 65479u);
+            EXPECT_GE(stats.probes_acknowledged, 1u);
+            const bytes m = pattern(60000, 7);
+            ASSERT_FALSE(c.value()->send(3, m));
+            auto got = next_message(*c.value());
+            ASSERT_TRUE(got);
+            EXPECT_EQ(got->payload, m);
+        } else {
+            EXPECT_EQ(stats.datagram_size, 1428u);
+            EXPECT_EQ(stats.probes_sent, 0u);
+            EXPECT_EQ(c.value()->send(3, pattern(1393, 7)), transport::errc::message_too_large);
+            ASSERT_FALSE(c.value()->send(3, pattern(1392, 7)));
+            auto got = next_message(*c.value());
+            ASSERT_TRUE(got);
+        }
+        ASSERT_FALSE(c.value()->close(reason::requested));
+        server.join();
+        EXPECT_EQ(server_size, probing ? 65507u : 1428u);
+    }
 }
 
 TEST(NodeTest, UdpWrongExpectedIdentityFailsTheHandshake) {

@@ -216,6 +216,9 @@ connect_outcome<V> dial_local(const bench_nodes<V>& n, const local_listener<V>& 
     return out;
 }
 
+/// How long network_handshakes' listener waits for the next handshake.
+constexpr std::chrono::seconds accept_patience{10};
+
 template <class V>
 outcome network_handshakes(const bench_nodes<V>& n, std::uint64_t count) {
     auto l = local_listener<V>::open(n);
@@ -223,7 +226,10 @@ outcome network_handshakes(const bench_nodes<V>& n, std::uint64_t count) {
     outcome server;
     std::thread t([&] {
         for (; server.received < count; ++server.received) {
-            auto in = l.value().acceptor.accept();
+            // A bounded wait: over UDP a dialer may count a handshake whose
+            // last message the listener never got (the dialer closes at
+            // once), and then no further peer would ever come.
+            auto in = l.value().acceptor.accept(clock::now() + accept_patience);
             if (!in.conn) {
                 server = failed(in.error, "the listener's handshake failed: " + in.failure);
                 return;

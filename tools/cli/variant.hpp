@@ -186,9 +186,10 @@ public:
     }
     std::uint16_t port() const noexcept { return socket_.port(); }
     /// The next connection with its handshake done; on failure `peer` is
-    /// empty if no connection was accepted at all.
-    connect_outcome<V> accept() {
-        auto fd = socket_.accept(transport::time_point::max());
+    /// empty if no connection was accepted at all. No connection accepted
+    /// by `deadline` is errc::handshake_timeout.
+    connect_outcome<V> accept(transport::time_point deadline = transport::time_point::max()) {
+        auto fd = socket_.accept(deadline);
         if (!fd) {
             connect_outcome<V> out;
             out.error = fd.error();
@@ -298,11 +299,12 @@ public:
     }
     std::uint16_t port() const noexcept { return listener_->port(); }
     /// The next peer with its handshake done (the peer's address stays with
-    /// its socket: events name it "a UDP peer").
-    connect_outcome<V> accept() {
+    /// its socket: events name it "a UDP peer"). No handshake done by
+    /// `deadline` is errc::handshake_timeout.
+    connect_outcome<V> accept(transport::time_point deadline = transport::time_point::max()) {
         connect_outcome<V> out;
         out.peer = "a UDP peer";
-        auto c = listener_->accept();
+        auto c = listener_->accept(deadline);
         if (!c) {
             out.error = c.error();
             if (out.error == transport::errc::handshake_timeout)

@@ -318,5 +318,17 @@ TEST(NoiseXkActsTest, ChecksTheVersionThenTheKeyThenTheTag) {
     }
 }
 
+
+// The DH policy draws the ephemeral key (32 bytes, again while not a valid
+// key) from the session's random source, in the documented order.
+TEST(NoiseXkActsTest, TheEphemeralKeyIsDrawnAgainWhileNotAKey) {
+    const transport::key_agreement_context twice{.random = test::replay(test::cat(bytes(32, 0xff), initiator_e.view()), false)};
+    handshake i(handshake_role::initiator, initiator_options(), twice);
+    handshake r(handshake_role::recipient, responder_options(), er());
+    acts a;
+    ASSERT_FALSE(run(i, r, &a));
+    EXPECT_EQ(hx(a.act1), "00036360e856310ce5d294e8be33fc807077dc56ac80d95d9cd4ddbd21325eff73f70df6086551151f58b8afe6c195782c6a");
+}
+
 }  // namespace
 }  // namespace polywire::variants::noise_xk

@@ -3,7 +3,7 @@
 // act two). Keys are Appendix A's, so the seeds follow the success path.
 #include "tests/support/hex.hpp"
 #include "tests/support/replay_random.hpp"
-#include "variants/noise_xk/handshake.hpp"
+#include "variants/noise_xk/config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace polywire;
@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     variants::noise_xk::handshake::options o;
     const bool initiator = data[0] & 1;
     o.static_key = initiator ? ls_i : ls_r;
-    if (initiator) o.remote_static_key = k1::derive_compressed_public_key(ls_r).value();
+    if (initiator) o.remote_static = k1::derive_compressed_public_key(ls_r).value();
     variants::noise_xk::handshake h(initiator ? policies::handshake_role::initiator : policies::handshake_role::recipient, o,
                                              {.random = test::replay((initiator ? e_i : e_r).view())});
     bytes out;

@@ -136,7 +136,7 @@ struct hostile_traits<variants::noise_xk::variant> : stream_traits {
     session::options make(const k1::private_key& self, std::optional<k1::private_key> expected) const {
         session::options o;
         o.handshake.static_key = self;
-        if (expected) o.handshake.remote_static_key = k1::derive_compressed_public_key(*expected).value();
+        if (expected) o.handshake.remote_static = k1::derive_compressed_public_key(*expected).value();
         return o;
     }
     session::options initiator() const { return make(a, b); }

@@ -142,7 +142,7 @@ struct secrets_traits<variants::noise_xk::variant> {
     session::options make(const k1::private_key& self, std::optional<k1::private_key> remote) {
         session::options o;
         o.handshake.static_key = self;
-        if (remote) o.handshake.remote_static_key = k1::derive_compressed_public_key(*remote).value();
+        if (remote) o.handshake.remote_static = k1::derive_compressed_public_key(*remote).value();
         return o;
     }
 };

@@ -71,7 +71,7 @@ struct asio_traits<variants::noise_xk::variant> {
     session::options initiator() {
         session::options o;
         o.handshake.static_key = a;
-        o.handshake.remote_static_key = k1::derive_compressed_public_key(b).value();
+        o.handshake.remote_static = k1::derive_compressed_public_key(b).value();
         return o;
     }
     session::options recipient() {

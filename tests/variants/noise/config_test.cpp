@@ -170,9 +170,30 @@ TEST(NoiseConfigTest, OneWayPatternOnlyTheInitiatorSends) {
     ASSERT_FALSE(pair.a.send(0, fill(10, 1), pair.now));
     pair.pump();
     EXPECT_EQ(pair.b_events.back().payload, fill(10, 1));
-    // The responder has no key to send with: what it sends anyway is refused.
-    ASSERT_FALSE(pair.b.send(0, fill(10, 2), pair.now));
+    // The responder has no key to send with: its send() is refused at once,
+    // nothing is written, and it can still receive.
+    EXPECT_EQ(pair.b.send(0, fill(10, 2), pair.now), errc::receive_only);
+    EXPECT_EQ(pair.b.send(0, fill(10, 2), pair.now), transport::condition::misuse);
+    EXPECT_TRUE(pair.b.pending_output().empty());
+    EXPECT_EQ(pair.b.state(), session_state::established);
+    ASSERT_FALSE(pair.a.send(0, fill(11, 3), pair.now));
     pair.pump();
+    EXPECT_EQ(pair.b_events.back().payload, fill(11, 3));
+    EXPECT_EQ(pair.a.state(), session_state::established);
+}
+
+// What a one-way responder's peer does with a frame that reaches it anyway
+// (a responder that is not polywire): the initiator has no key to open it.
+TEST(NoiseConfigTest, OneWayPatternTheInitiatorRefusesAnyFrame) {
+    n_session::options i{}, r{};
+    r.handshake.static_key = fresh_key<n_session>();
+    i.handshake.remote_static = dh25519::public_key_of(*r.handshake.static_key).value();
+    test::session_pair<n_session> pair(i, r);
+    pair.start();
+    ASSERT_EQ(pair.a.state(), session_state::established);
+    bytes frame{0, 16 + 3};
+    frame.resize(2 + 16 + 3);
+    EXPECT_TRUE(pair.a.receive(frame, pair.now));
     EXPECT_EQ(pair.a.state(), session_state::closed);
     EXPECT_EQ(pair.a.error(), errc::one_way_pattern);
 }

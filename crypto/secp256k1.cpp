@@ -1,5 +1,6 @@
 #include "crypto/secp256k1.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <secp256k1.h>
@@ -185,6 +186,38 @@ bool verify(const compact_signature& sig, byte_view digest32, const public_key& 
     secp256k1_ecdsa_signature s;
     secp256k1_pubkey pk;
     if (secp256k1_ecdsa_signature_parse_compact(secp256k1_context_static, &s, sig.data()) != 1) return false;
+    if (!load(p, pk)) return false;
+    return secp256k1_ecdsa_verify(ctx(), &s, digest32.data(), &pk) == 1;
+}
+
+std::error_code sign_der(const private_key& k, byte_view digest32, bytes& out) noexcept {
+    if (digest32.size() != 32) return make_error_code(crypto::errc::invalid_argument);
+    secp256k1_ecdsa_signature sig;
+    if (secp256k1_ecdsa_sign(ctx(), &sig, digest32.data(), k.data(), nullptr, nullptr) != 1)
+        return make_error_code(errc::invalid_private_key);
+    std::array<std::uint8_t, max_der_signature_size> der{};
+    std::size_t len = der.size();
+    if (secp256k1_ecdsa_signature_serialize_der(secp256k1_context_static, der.data(), &len, &sig) != 1)
+        return make_error_code(errc::invalid_signature);
+    try {
+        out.assign(der.begin(), der.begin() + static_cast<std::ptrdiff_t>(len));
+    } catch (...) {
+        return make_error_code(crypto::errc::invalid_argument);
+    }
+    return {};
+}
+
+bool verify_der(byte_view der, byte_view digest32, const public_key& p) noexcept {
+    if (digest32.size() != 32 || der.empty() || der.size() > max_der_signature_size) return false;
+    secp256k1_ecdsa_signature s;
+    secp256k1_pubkey pk;
+    if (secp256k1_ecdsa_signature_parse_der(secp256k1_context_static, &s, der.data(), der.size()) != 1) return false;
+    // libsecp256k1's parser accepts some BER; only the DER it would write is taken.
+    std::array<std::uint8_t, max_der_signature_size> again{};
+    std::size_t len = again.size();
+    if (secp256k1_ecdsa_signature_serialize_der(secp256k1_context_static, again.data(), &len, &s) != 1 ||
+        len != der.size() || !std::equal(der.begin(), der.end(), again.begin()))
+        return false;
     if (!load(p, pk)) return false;
     return secp256k1_ecdsa_verify(ctx(), &s, digest32.data(), &pk) == 1;
 }

@@ -21,7 +21,12 @@
 // result<size_t>, `minimum` being the message's size with an empty payload
 // (a protocol of fixed-size messages with a version byte returns it). The received payload of
 // every message goes to options.on_payload(message index, payload) once the
-// whole message has been authenticated. After the last message Split()
+// whole message has been authenticated. A protocol that authenticates the
+// peer through its payloads (libp2p signs the static key with an identity
+// key) sets options.check_payload(message index, payload, remote static
+// key): it runs on the authenticated payload before the message is taken,
+// and an error it returns refuses the message and ends the handshake. The
+// last payload the peer sent is kept in secrets.remote_id.payload. After the last message Split()
 // gives the transport keys (secrets): c1 initiator->responder, c2
 // responder->initiator; a one-way pattern has only c1. The peer's static
 // key and the final handshake hash are in secrets.remote_id.
@@ -71,6 +76,7 @@ struct length_prefixed {
 struct peer_identity {
     bytes remote_static;   ///< the peer's static public key; empty when the pattern has none
     bytes handshake_hash;  ///< h after the last message: the channel binding of §11.2
+    bytes payload;         ///< the payload of the last message the peer sent (accepted by check_payload, if set)
 };
 
 /// The transport keys Split() made.
@@ -130,6 +136,13 @@ public:
         /// Told each received payload (valid during the call only), with its
         /// message index, once the message has been authenticated.
         std::function<void(std::size_t message, byte_view payload)> on_payload;
+        /// Asked about each received payload (valid during the call only),
+        /// with its message index and the peer's static key as known then
+        /// (empty if not yet received), once the message has been
+        /// authenticated and before it is taken: an error refuses the
+        /// message and fails the handshake with that error.
+        std::function<std::error_code(std::size_t message, byte_view payload, byte_view remote_static)>
+            check_payload;
         /// Where ephemeral keys come from (empty: crypto::random_bytes).
         transport::random_source random;
         /// Told the transport keys once they exist (empty: nobody).
@@ -366,6 +379,10 @@ private:
             }
         }
         if (auto ec = sym.decrypt_and_hash(msg.subspan(at), scratch_)) return ec;
+        if (opts_.check_payload) {
+            if (auto ec = opts_.check_payload(next_, scratch_, has_rs ? byte_view(rs) : byte_view{})) return ec;
+        }
+        peer_payload_.assign(scratch_.begin(), scratch_.end());
         sym_ = sym;
         re_ = re;
         rs_ = rs;
@@ -382,6 +399,7 @@ private:
         secrets_.role = role_;
         secrets_.one_way = one_way;
         if (has_rs_) secrets_.remote_id.remote_static.assign(rs_.begin(), rs_.end());
+        secrets_.remote_id.payload = std::move(peer_payload_);
         const byte_view h = sym_.handshake_hash();
         secrets_.remote_id.handshake_hash.assign(h.begin(), h.end());
         if (opts_.key_log) {
@@ -403,6 +421,7 @@ private:
     public_key s_pub_{}, e_pub_{}, re_{}, rs_{};
     bool has_rs_ = false;
     secure_bytes scratch_;
+    bytes peer_payload_;  // the payload of the peer's last message
     secrets secrets_;
 };
 

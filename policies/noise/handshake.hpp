@@ -100,8 +100,8 @@ inline byte_view cipher_key(const secrets& s, policies::direction d) noexcept {
 /// Test only: every key of `s`, for the key-dump hook of transport/session.hpp.
 template <class F>
 void dump_secrets(const secrets& s, F& f) {
-    f("noise_initiator_key", s.initiator_key.view());
-    f("noise_responder_key", s.responder_key.view());
+    f("NOISE_INITIATOR_KEY", s.initiator_key.view());
+    f("NOISE_RESPONDER_KEY", s.responder_key.view());
 }
 
 template <class Pattern, class Suite, class Framing = length_prefixed>
@@ -188,10 +188,10 @@ public:
     /// Test only: the keys this handshake holds now (key-dump hook).
     template <class F>
     friend void dump_secrets(const handshake& h, F& f) {
-        if (h.opts_.static_key) f("noise_static_private_key", h.opts_.static_key->view());
-        f("noise_ephemeral_private_key", h.e_.view());
-        f("noise_chaining_key", h.sym_.chaining_key());
-        f("noise_handshake_key", h.sym_.cipher_key());
+        if (h.opts_.static_key) f("NOISE_STATIC_PRIVATE_KEY", h.opts_.static_key->view());
+        f("NOISE_EPHEMERAL_PRIVATE_KEY", h.e_.view());
+        f("NOISE_CHAINING_KEY", h.sym_.chaining_key());
+        f("NOISE_HANDSHAKE_KEY", h.sym_.cipher_key());
     }
 
 private:

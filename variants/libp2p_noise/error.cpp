@@ -19,6 +19,7 @@ public:
             case errc::bad_peer_id: return "not a peer id (a base58btc multihash of a libp2p public key)";
             case errc::bad_multiaddr: return "not a multiaddr /ip4|ip6|dns4|dns6/<host>/tcp/<port>/p2p/<peer id>";
             case errc::bad_private_key: return "not a libp2p private key";
+            case errc::handshake_message_too_large: return "a libp2p Noise handshake message is longer than 8192 bytes";
         }
         return "unknown polywire.libp2p_noise error";
     }
@@ -29,7 +30,8 @@ public:
             case errc::bad_public_key:
             case errc::bad_signature:
             case errc::peer_id_mismatch:
-            case errc::unsupported_key_type: return transport::condition::handshake_failed;
+            case errc::unsupported_key_type:
+            case errc::handshake_message_too_large: return transport::condition::handshake_failed;
             case errc::bad_peer_id:
             case errc::bad_multiaddr:
             case errc::bad_private_key: return transport::condition::misuse;

@@ -20,6 +20,7 @@ enum class errc {
     bad_peer_id,           ///< text or bytes that are not a peer id (base58btc multihash)
     bad_multiaddr,         ///< text that is not a multiaddr this variant dials
     bad_private_key,       ///< a private key that does not parse
+    handshake_message_too_large,  ///< a handshake message's length is over max_handshake_message (handshake.hpp)
 };
 
 const std::error_category& error_category() noexcept;

@@ -22,13 +22,31 @@
 
 #include "policies/noise/handshake.hpp"
 #include "transport/random.hpp"
+#include "variants/libp2p_noise/error.hpp"
 #include "variants/libp2p_noise/identity.hpp"
 
 namespace polywire::variants::libp2p_noise {
 
 namespace noise = polywire::noise;
 using suite = noise::suite<noise::dh25519, noise::chachapoly, noise::sha256>;
-using noise_handshake = noise::handshake<noise::pattern::XX, suite>;
+
+/// The largest handshake message read: an Ed25519 or secp256k1 identity,
+/// its signature and the extensions take a few hundred bytes, so a length
+/// beyond this is refused at once (errc::handshake_message_too_large)
+/// rather than waited for (Noise allows 65535).
+inline constexpr std::size_t max_handshake_message = 8192;
+
+/// Handshake framing: noise::length_prefixed (a 2-byte big-endian length),
+/// refusing lengths over max_handshake_message.
+struct framing : noise::length_prefixed {
+    static result<std::size_t> body_size(byte_view h, std::size_t minimum) noexcept {
+        auto n = noise::length_prefixed::body_size(h, minimum);
+        if (n && n.value() > max_handshake_message) return make_error_code(errc::handshake_message_too_large);
+        return n;
+    }
+};
+
+using noise_handshake = noise::handshake<noise::pattern::XX, suite, framing>;
 
 /// The transport keys and who the peer is.
 struct secrets {

@@ -72,6 +72,8 @@ struct variant : code_in_first_byte, no_goodbye {
     static constexpr std::string_view messages_help = first_byte_no_goodbye_help;
     static constexpr std::string_view scheme = "multiaddr";
     static constexpr std::string_view url_form = "/ip4/<host>/tcp/<port>/p2p/<peer id>";
+    /// The tool writes peer ids in base58btc.
+    static std::string id_text(const peer_id& id) { return id.to_string(); }
 
     using session = libp2p_noise::session;
     using connection = libp2p_noise::connection;

@@ -200,11 +200,12 @@ TEST(Libp2pNoiseInteropTest, PolywireRefusesATamperedSignatureFromTheJsDialer) {
 // polywire with a tampered payload: the generic Noise session of the same
 // suite (variants/noise), given libp2p's payload by hand. With tamper=false
 // it is the payload polywire's libp2p-noise sends.
+using generic_handshake = noise::handshake<noise::pattern::XX, suite>;
 using generic_session = noise::session<noise::pattern::XX, suite>;
 using generic_connection = transport::adapters::blocking_socket<generic_session>;
 
 generic_session::options generic_options(const private_key& identity, bool tamper) {
-    noise_handshake::options n;
+    generic_handshake::options n;
     n.static_key.emplace();
     EXPECT_FALSE(crypto::random_bytes({}, n.static_key->mutable_view()));
     const auto pub = suite::dh::public_key_of(*n.static_key).value();

@@ -205,16 +205,21 @@ try {
 }
 const peerId = peerIdFromPrivateKey(privateKey);
 
+// The encrypter compares identity keys, so an expected peer id must embed one
+// (identity multihash: Ed25519 and secp256k1 peer ids do).
+function parseExpectedPeer(text) {
+  const id = peerIdFromString(text);
+  if (id.publicKey === undefined) throw new Error('not an Ed25519 or secp256k1 peer id');
+  return id;
+}
+
 let expectedPeer;
 if (opts.expectPeer !== null) {
   try {
-    expectedPeer = peerIdFromString(opts.expectPeer);
+    expectedPeer = parseExpectedPeer(opts.expectPeer);
   } catch (err) {
     usage(`bad --expect-peer: ${errMessage(err)}`);
   }
-  // The encrypter compares identity keys, so the expected peer id must embed one
-  // (identity multihash: Ed25519 and secp256k1 peer ids do).
-  if (expectedPeer.publicKey === undefined) usage('--expect-peer must be an Ed25519 or secp256k1 peer id');
 }
 
 // The package signs "noise-libp2p-static-key:" || static key with
@@ -382,13 +387,13 @@ class Secured {
   }
 }
 
-async function secure(socket, initiator) {
+async function secure(socket, initiator, expected = expectedPeer) {
   const conn = new SocketConnection(socket, initiator ? 'outbound' : 'inbound');
   const options = {
     signal: AbortSignal.timeout(HANDSHAKE_TIMEOUT_MS),
     skipStreamMuxerNegotiation: true,
   };
-  if (expectedPeer !== undefined) options.remotePeer = expectedPeer;
+  if (expected !== undefined) options.remotePeer = expected;
   let result;
   try {
     result = initiator ? await encrypter.secureOutbound(conn, options) : await encrypter.secureInbound(conn, options);
@@ -448,14 +453,18 @@ if (opts.listen !== null) {
   });
 } else {
   emit({ event: 'dialing', port: opts.dial, ...hello });
-  const socket = net.connect({ host: '127.0.0.1', port: opts.dial, allowHalfOpen: false });
+  dial(opts.dial, expectedPeer, () => process.exit(1));
+}
+
+function dial(port, expected, onConnectError) {
+  const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: false });
   socket.once('error', (err) => {
     emit({ event: 'error', message: errMessage(err), during: 'connect' });
-    process.exit(1);
+    onConnectError();
   });
   socket.once('connect', () => {
     socket.removeAllListeners('error');
-    secure(socket, true);
+    secure(socket, true, expected);
   });
 }
 
@@ -489,6 +498,30 @@ async function command(line) {
     }
     case 'close':
       if (current !== null) await current.close();
+      return;
+    case 'dial': {
+      // Another connection from this process (a listener dials too).
+      if (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535) {
+        emit({ event: 'error', message: `dial: bad port ${c.port}`, during: 'command' });
+        return;
+      }
+      let expected = expectedPeer;
+      if (typeof c.expect_peer === 'string') {
+        try {
+          expected = parseExpectedPeer(c.expect_peer);
+        } catch (err) {
+          emit({ event: 'error', message: `dial: bad expect_peer: ${errMessage(err)}`, during: 'command' });
+          return;
+        }
+      } else if (c.expect_peer === null) {
+        expected = undefined;
+      }
+      emit({ event: 'dialing', port: c.port, ...hello });
+      dial(c.port, expected, () => {});
+      return;
+    }
+    case 'sync':
+      emit({ event: 'sync', tag: c.tag ?? null });
       return;
     case 'exit':
       finish();

@@ -75,6 +75,14 @@ public:
 
     void command(const json& c) { proc_->write_line(c.dump()); }
 
+    /// Reads and drops whatever the script printed before now (up to a sync
+    /// mark), error events included.
+    void sync() {
+        command({{"cmd", "sync"}, {"tag", ++sync_tag_}});
+        EXPECT_EQ(expect("sync")["tag"], sync_tag_);
+        errors.clear();
+    }
+
     /// Closes its stdin (the script then exits) and returns its exit code
     /// (0: no error event, 1: an error event, 2: usage or package missing).
     std::optional<int> finish(std::chrono::milliseconds timeout = 10s) { return proc_->finish(timeout); }
@@ -84,6 +92,7 @@ public:
 
 private:
     std::unique_ptr<subprocess> proc_;
+    int sync_tag_ = 0;
 };
 
 /// The "listening" or "dialing" line: checks the package version and returns it.

@@ -3,7 +3,9 @@
 // 127.0.0.1. It shows that what libp2p_noise_interop_test relies on is real:
 // messages of 0 B to 65,519 B each map to one Noise message both ways, a wrong
 // expected peer id and --tamper-signature make the package refuse the
-// handshake, and the script reports each refusal (error event, exit code 1).
+// handshake, and the script reports each refusal (error event, exit code 1;
+// 0 when nothing failed). Three processes, each listening and dialling on
+// command: A (Ed25519) and B (secp256k1) echo, T (secp256k1) tampers.
 #include <gtest/gtest.h>
 
 #include "tests/variants/libp2p_noise/interop/js_peer.hpp"
@@ -11,95 +13,99 @@
 namespace polywire::test::libp2p_interop {
 namespace {
 
-const std::vector<std::size_t> sizes = {0, 1, 1024, 65519};
+std::uint16_t port_of(const json& hello) { return static_cast<std::uint16_t>(hello.value("port", 0)); }
 
-struct pair_case {
-    std::string listener_key;
-    std::string dialer_key;
-};
+void dial(js_peer& from, const json& to, const json& expected) {
+    from.command({{"cmd", "dial"}, {"port", port_of(to)}, {"expect_peer", expected}});
+    expect_hello(from, "dialing");
+}
 
-void PrintTo(const pair_case& c, std::ostream* os) { *os << c.listener_key << " listens, " << c.dialer_key << " dials"; }
-
-class JsSelfTest : public ::testing::TestWithParam<pair_case> {};
-
-TEST_P(JsSelfTest, DialerSendsEveryTestSizeAndTheListenerEchoesIt) {
-    js_peer listener({"--key-type", GetParam().listener_key, "--listen", "0", "--echo"});
-    json listening = expect_hello(listener, "listening");
-    const std::string port = std::to_string(listening["port"].get<int>());
-    js_peer dialer({"--key-type", GetParam().dialer_key, "--dial", "127.0.0.1:" + port, "--expect-peer",
-                    listening["peer_id"].get<std::string>()});
-    json dialing = expect_hello(dialer, "dialing");
-
-    json secured = dialer.expect("secured");
-    EXPECT_EQ(secured["remote_peer_id"], listening["peer_id"]);
-    EXPECT_EQ(secured["remote_key_type"], GetParam().listener_key);
-    json accepted = listener.expect("secured");
-    EXPECT_EQ(accepted["remote_peer_id"], dialing["peer_id"]);
-    EXPECT_EQ(accepted["remote_key_type"], GetParam().dialer_key);
+// `from` dials `to` (the peer with hello `to_hello`), sends each test size and
+// reads each back from `to`'s echo, then closes.
+void exchange(js_peer& from, const json& from_hello, js_peer& to, const json& to_hello, bool split) {
+    const std::string what = from_hello.value("key_type", "") + " dials " + to_hello.value("key_type", "");
+    from.sync();
+    to.sync();
+    dial(from, to_hello, to_hello["peer_id"]);
+    json secured = from.expect("secured");
+    EXPECT_EQ(secured["remote_peer_id"], to_hello["peer_id"]) << what;
+    EXPECT_EQ(secured["remote_key_type"], to_hello["key_type"]) << what;
+    json accepted = to.expect("secured");
+    EXPECT_EQ(accepted["remote_peer_id"], from_hello["peer_id"]) << what;
+    EXPECT_EQ(accepted["remote_key_type"], from_hello["key_type"]) << what;
 
     std::size_t index = 0;
-    for (std::size_t size : sizes) {
-        dialer.command({{"cmd", "send"}, {"size", size}, {"seed", 5}});
-        json m = dialer.expect("msg");
-        EXPECT_EQ(m["index"], index++);
-        EXPECT_EQ(m["size"], size);
-        EXPECT_EQ(m["sha256"], sha(pattern(size, 5)));
+    for (std::size_t size : {0u, 1u, 1024u, 65519u}) {
+        from.command({{"cmd", "send"}, {"size", size}, {"seed", 5}});
+        json m = from.expect("msg");
+        EXPECT_EQ(m["index"], index++) << what;
+        EXPECT_EQ(m["size"], size) << what;
+        EXPECT_EQ(m["sha256"], sha(pattern(size, 5))) << what << ", " << size << " B";
     }
-    // The package splits a longer write: 65,520 bytes arrive as 65,519 + 1.
-    dialer.command({{"cmd", "send"}, {"size", 65520}, {"seed", 6}});
-    const bytes whole = pattern(65520, 6);
-    json first = dialer.expect("msg");
-    EXPECT_EQ(first["size"], 65519);
-    EXPECT_EQ(first["sha256"], sha(byte_view(whole).first(65519)));
-    json second = dialer.expect("msg");
-    EXPECT_EQ(second["size"], 1);
-    EXPECT_EQ(second["sha256"], sha(byte_view(whole).subspan(65519)));
-
-    dialer.command({{"cmd", "close"}});
-    dialer.expect("closed");
-    listener.expect("closed");
-    EXPECT_EQ(dialer.finish(), 0);
-    EXPECT_EQ(listener.finish(), 0);
-    EXPECT_TRUE(dialer.errors.empty()) << json(dialer.errors).dump();
-    EXPECT_TRUE(listener.errors.empty()) << json(listener.errors).dump();
+    if (split) {
+        // The package splits a longer write: 65,520 bytes arrive as 65,519 + 1.
+        from.command({{"cmd", "send"}, {"size", 65520}, {"seed", 6}});
+        const bytes whole = pattern(65520, 6);
+        json first = from.expect("msg");
+        EXPECT_EQ(first["size"], 65519) << what;
+        EXPECT_EQ(first["sha256"], sha(byte_view(whole).first(65519))) << what;
+        json second = from.expect("msg");
+        EXPECT_EQ(second["size"], 1) << what;
+        EXPECT_EQ(second["sha256"], sha(byte_view(whole).subspan(65519))) << what;
+    }
+    from.command({{"cmd", "close"}});
+    from.expect("closed");
+    to.expect("closed");
 }
 
-INSTANTIATE_TEST_SUITE_P(KeyTypes, JsSelfTest,
-                         ::testing::Values(pair_case{"ed25519", "secp256k1"}, pair_case{"secp256k1", "ed25519"}),
-                         [](const auto& info) { return info.param.listener_key + "_listens_" + info.param.dialer_key + "_dials"; });
+TEST(JsSelfTest, EachKeyTypeDialsTheOtherAndRefusalsAreReported) {
+    js_peer a({"--key-type", "ed25519", "--listen", "0", "--echo"});
+    js_peer b({"--key-type", "secp256k1", "--listen", "0", "--echo"});
+    js_peer t({"--key-type", "secp256k1", "--listen", "0", "--tamper-signature"});
+    json ha = expect_hello(a, "listening");
+    json hb = expect_hello(b, "listening");
+    json ht = expect_hello(t, "listening");
+    ASSERT_EQ(ha["key_type"], "ed25519");
+    ASSERT_EQ(hb["key_type"], "secp256k1");
 
-TEST(JsSelfTest, DialerRefusesAListenerThatIsNotTheExpectedPeer) {
-    js_peer other({"--key-type", "ed25519", "--listen", "0"});
-    json expected = expect_hello(other, "listening");
-    js_peer listener({"--key-type", "ed25519", "--listen", "0"});
-    json listening = expect_hello(listener, "listening");
-    js_peer dialer({"--key-type", "secp256k1", "--dial", "127.0.0.1:" + std::to_string(listening["port"].get<int>()),
-                    "--expect-peer", expected["peer_id"].get<std::string>()});
-    json err = dialer.expect("error");
+    exchange(a, ha, b, hb, true);
+    EXPECT_TRUE(a.errors.empty()) << json(a.errors).dump();
+    EXPECT_TRUE(b.errors.empty()) << json(b.errors).dump();
+    exchange(b, hb, a, ha, false);
+    EXPECT_TRUE(a.errors.empty()) << json(a.errors).dump();
+    EXPECT_TRUE(b.errors.empty()) << json(b.errors).dump();
+    a.sync();
+    EXPECT_EQ(b.finish(), 0) << "no error event: exit code 0";
+
+    // A dials T expecting B's peer id: A refuses.
+    dial(a, ht, hb["peer_id"]);
+    json err = a.expect("error");
     EXPECT_EQ(err["during"], "handshake");
     EXPECT_EQ(err["name"], "UnexpectedPeerError") << err.dump();
-    EXPECT_EQ(dialer.finish(), 1);
-}
+    EXPECT_EQ(t.expect("error")["during"], "handshake") << "T sees the connection end";
 
-TEST(JsSelfTest, DialerRefusesATamperedListenerSignature) {
-    js_peer listener({"--key-type", "secp256k1", "--listen", "0", "--tamper-signature"});
-    json listening = expect_hello(listener, "listening");
-    js_peer dialer({"--key-type", "ed25519", "--dial", "127.0.0.1:" + std::to_string(listening["port"].get<int>())});
-    json err = dialer.expect("error");
+    // T signs the wrong static key, as responder then as initiator: A refuses both.
+    dial(a, ht, ht["peer_id"]);
+    err = a.expect("error");
     EXPECT_EQ(err["during"], "handshake");
     EXPECT_EQ(err["message"], "Invalid payload signature") << err.dump();
-    EXPECT_EQ(dialer.finish(), 1);
+    dial(t, ha, ha["peer_id"]);
+    err = a.expect("error");
+    EXPECT_EQ(err["during"], "handshake");
+    EXPECT_EQ(err["message"], "Invalid payload signature") << err.dump();
+    t.expect("secured");  // the XX initiator is done after message 3
+    t.expect("closed");
+    EXPECT_EQ(a.finish(), 1) << "error events: exit code 1";
 }
 
-TEST(JsSelfTest, ListenerRefusesATamperedDialerSignature) {
+TEST(JsSelfTest, ADialerThatRefusesItsPeerExitsWithOne) {
     js_peer listener({"--key-type", "ed25519", "--listen", "0"});
-    json listening = expect_hello(listener, "listening");
-    js_peer dialer({"--key-type", "ed25519", "--dial", "127.0.0.1:" + std::to_string(listening["port"].get<int>()),
-                    "--tamper-signature"});
-    json err = listener.expect("error");
-    EXPECT_EQ(err["during"], "handshake");
-    EXPECT_EQ(err["message"], "Invalid payload signature") << err.dump();
-    EXPECT_EQ(listener.finish(), 1);
+    json hello = expect_hello(listener, "listening");
+    js_peer dialer({"--key-type", "ed25519", "--dial", "127.0.0.1:" + std::to_string(port_of(hello)), "--expect-peer",
+                    "12D3KooWA1FHxaVvTDNTUvYUsuaaLQCFpc4j7jDGtBnvKdN5Rfpy"});
+    json err = dialer.expect("error");
+    EXPECT_EQ(err["name"], "UnexpectedPeerError") << err.dump();
+    EXPECT_EQ(dialer.finish(), 1);
 }
 
 }  // namespace

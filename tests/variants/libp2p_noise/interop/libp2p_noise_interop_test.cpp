@@ -88,11 +88,7 @@ protected:
     // Each test starts from a quiet script: whatever an earlier test left
     // unread is read up to a sync mark and dropped.
     void SetUp() override {
-        for (js_peer* p : {ed_, k1_, tamper_}) {
-            p->command({{"cmd", "sync"}, {"tag", ++sync_tag_}});
-            ASSERT_EQ(p->expect("sync")["tag"], sync_tag_);
-            p->errors.clear();
-        }
+        for (js_peer* p : {ed_, k1_, tamper_}) p->sync();
     }
 
     static js_peer& js(key_type t) { return t == key_type::ed25519 ? *ed_ : *k1_; }
@@ -110,7 +106,6 @@ private:
     static inline js_peer* k1_ = nullptr;
     static inline js_peer* tamper_ = nullptr;
     static inline std::map<js_peer*, json> hello_;
-    static inline int sync_tag_ = 0;
 };
 
 TEST_F(Libp2pNoiseInteropTest, PolywireDialsTheJsListenerWithEachKeyTypePair) {

@@ -352,7 +352,7 @@ class Secured {
   onMessage(data) {
     const index = this.received++;
     emit({ event: 'msg', index, size: data.byteLength, sha256: sha256Hex(data) });
-    if (opts.echo) this.send(data, true);
+    if (opts.echo && !this.initiator) this.send(data, true);
   }
 
   // Sends run one after another, each as one write to the package's stream

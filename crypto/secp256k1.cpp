@@ -1,6 +1,5 @@
 #include "crypto/secp256k1.hpp"
 
-#include <algorithm>
 #include <cstring>
 
 #include <secp256k1.h>
@@ -211,13 +210,8 @@ bool verify_der(byte_view der, byte_view digest32, const public_key& p) noexcept
     if (digest32.size() != 32 || der.empty() || der.size() > max_der_signature_size) return false;
     secp256k1_ecdsa_signature s;
     secp256k1_pubkey pk;
+    // libsecp256k1's parser takes strict DER only (no BER lengths, no padded integers).
     if (secp256k1_ecdsa_signature_parse_der(secp256k1_context_static, &s, der.data(), der.size()) != 1) return false;
-    // libsecp256k1's parser accepts some BER; only the DER it would write is taken.
-    std::array<std::uint8_t, max_der_signature_size> again{};
-    std::size_t len = again.size();
-    if (secp256k1_ecdsa_signature_serialize_der(secp256k1_context_static, again.data(), &len, &s) != 1 ||
-        len != der.size() || !std::equal(der.begin(), der.end(), again.begin()))
-        return false;
     if (!load(p, pk)) return false;
     return secp256k1_ecdsa_verify(ctx(), &s, digest32.data(), &pk) == 1;
 }

@@ -13,7 +13,8 @@
 //   compressor     none                                              policies/compressor.hpp
 //
 // Handshake messages travel behind the same 2-byte big-endian length
-// (noise::length_prefixed). The payload protobuf is protobuf.hpp, keys and
+// (libp2p_noise::framing: noise::length_prefixed, refusing a handshake
+// message over 8,192 bytes at its length). The payload protobuf is protobuf.hpp, keys and
 // peer ids identity.hpp, the descriptor (keys, multiaddrs) variant.hpp.
 #pragma once
 

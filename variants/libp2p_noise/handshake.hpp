@@ -44,6 +44,8 @@ struct framing : noise::length_prefixed {
         if (n && n.value() > max_handshake_message) return make_error_code(errc::handshake_message_too_large);
         return n;
     }
+
+    libp2p_noise::private_key identity_;
 };
 
 using noise_handshake = noise::handshake<noise::pattern::XX, suite, framing>;
@@ -90,7 +92,7 @@ public:
     handshake(polywire::policies::handshake_role role, const options& o)
         : handshake(role, o, transport::key_agreement_context{}) {}
     handshake(polywire::policies::handshake_role role, const options& o, const transport::key_agreement_context& ctx)
-        : detail::setup_error{}, noise_handshake(role, noise_options(o, ctx, error_)) {}
+        : detail::setup_error{}, noise_handshake(role, noise_options(o, ctx, error_)), identity_(o.identity) {}
 
     std::error_code start(bytes& out) noexcept {
         if (error_) return error_;
@@ -106,6 +108,14 @@ public:
         s.remote_id.remote_static = s.keys.remote_id.remote_static;
         s.remote_id.handshake_hash = s.keys.remote_id.handshake_hash;
         return s;
+    }
+
+    /// Test only: the keys this handshake holds now (key-dump hook): the
+    /// generic handshake's and our identity key (its PrivateKey protobuf).
+    template <class F>
+    friend void dump_secrets(const handshake& h, F& f) {
+        dump_secrets(static_cast<const noise_handshake&>(h), f);
+        f("NOISE_LIBP2P_IDENTITY_PRIVATE_KEY", h.identity_.serialized());
     }
 
 private:
@@ -143,6 +153,8 @@ private:
         };
         return n;
     }
+
+    libp2p_noise::private_key identity_;
 };
 
 }  // namespace polywire::variants::libp2p_noise

@@ -2,10 +2,10 @@
 
 namespace polywire::variants::libp2p_noise {
 
-session::options make_options(const node_config& cfg, std::optional<peer_id> remote) {
+session::options make_options(const node_config& cfg, const std::optional<peer_id>& remote) {
     session::options o;
     o.handshake.identity = cfg.key;
-    o.handshake.expected_peer = std::move(remote);
+    o.handshake.expected_peer = remote;
     o.handshake.stream_muxers = cfg.stream_muxers;
     o.timeouts = cfg.timeouts;
     o.limits = cfg.limits;

@@ -55,7 +55,7 @@ public:
 /// The session options of a node (`remote`: the peer id of the node
 /// dialled; for a listener, the initiator's it insists on, if any). Each
 /// session makes a fresh Noise static key.
-session::options make_options(const node_config& cfg, std::optional<peer_id> remote);
+session::options make_options(const node_config& cfg, const std::optional<peer_id>& remote);
 
 /// A private key from text: the hex of libp2p's PrivateKey protobuf (what
 /// keygen prints), or "ed25519:<64 hex seed>", "secp256k1:<64 hex scalar>",
@@ -99,7 +99,7 @@ struct variant : code_in_first_byte, no_goodbye {
         return {.key = key, .timeouts = t};
     }
     static result<session::options> make_options(const node_config& c, std::optional<remote_id> remote) {
-        return libp2p_noise::make_options(c, std::move(remote));
+        return libp2p_noise::make_options(c, remote);
     }
 
     /// One Noise transport message holds 65,519 bytes, the code byte included.

@@ -34,7 +34,14 @@
 // `names_failures` and maps (message index, failure_site, generic error)
 // to its error. The received payload of every message goes to
 // options.on_payload(message index, payload) once the whole message has
-// been authenticated. After the last message Split() gives the transport
+// been authenticated. A protocol that authenticates the peer through its
+// payloads (libp2p signs the static key with an identity key) sets
+// options.check_payload(message index, payload, remote static key): it
+// runs on the authenticated payload before the message is taken, and an
+// error it returns refuses the message and ends the handshake. The last
+// payload the peer sent goes to the profile's make_remote_id (under the
+// default profile, secrets.remote_id.payload). After the last message
+// Split() gives the transport
 // keys (secrets): c1 initiator->responder, c2 responder->initiator; a
 // one-way pattern has only c1. The secrets also hold the final chaining key
 // (chaining_key(secrets, direction), for a rotating transport cipher).
@@ -115,6 +122,7 @@ concept failure_names_ok = requires(std::size_t i, failure_site site, std::error
 struct peer_identity {
     bytes remote_static;   ///< the peer's static public key; empty when the pattern has none
     bytes handshake_hash;  ///< h after the last message: the channel binding of §11.2
+    bytes payload;         ///< the payload of the last message the peer sent (accepted by check_payload, if set)
 };
 
 /// The key log's labels (transport/random.hpp) for what a handshake holds
@@ -134,24 +142,27 @@ struct key_labels {
 };
 
 /// The profile of plain Noise: no prologue unless the options give one,
-/// the peer's identity as peer_identity, lower-case labels. A protocol's
+/// the peer's identity as peer_identity, NOISE_ labels. A protocol's
 /// profile derives from it and changes what differs.
 struct default_profile {
     /// The prologue the options start with (options.prologue's default).
     static constexpr std::string_view prologue{};
     using remote_id = peer_identity;
     /// The session's remote_id() from the peer's static key (empty if the
-    /// pattern has none) and the final handshake hash.
-    static remote_id make_remote_id(byte_view remote_static, byte_view handshake_hash) {
-        return {bytes(remote_static.begin(), remote_static.end()), bytes(handshake_hash.begin(), handshake_hash.end())};
+    /// pattern has none), the final handshake hash and the payload of the
+    /// peer's last message. (A profile's make_remote_id may also take only
+    /// the first two.)
+    static remote_id make_remote_id(byte_view remote_static, byte_view handshake_hash, byte_view payload) {
+        return {bytes(remote_static.begin(), remote_static.end()), bytes(handshake_hash.begin(), handshake_hash.end()),
+                bytes(payload.begin(), payload.end())};
     }
     static constexpr key_labels labels{
-        .static_private_key = "noise_static_private_key",
-        .ephemeral_private_key = "noise_ephemeral_private_key",
-        .chaining_key = "noise_chaining_key",
-        .handshake_key = "noise_handshake_key",
-        .initiator_key = "noise_initiator_key",
-        .responder_key = "noise_responder_key",
+        .static_private_key = "NOISE_STATIC_PRIVATE_KEY",
+        .ephemeral_private_key = "NOISE_EPHEMERAL_PRIVATE_KEY",
+        .chaining_key = "NOISE_CHAINING_KEY",
+        .handshake_key = "NOISE_HANDSHAKE_KEY",
+        .initiator_key = "NOISE_INITIATOR_KEY",
+        .responder_key = "NOISE_RESPONDER_KEY",
     };
 };
 
@@ -244,6 +255,13 @@ public:
         /// Told each received payload (valid during the call only), with its
         /// message index, once the message has been authenticated.
         std::function<void(std::size_t message, byte_view payload)> on_payload;
+        /// Asked about each received payload (valid during the call only),
+        /// with its message index and the peer's static key as known then
+        /// (empty if not yet received), once the message has been
+        /// authenticated and before it is taken: an error refuses the
+        /// message and fails the handshake with that error.
+        std::function<std::error_code(std::size_t message, byte_view payload, byte_view remote_static)>
+            check_payload;
         /// Where ephemeral keys come from (empty: the session's random
         /// source, else crypto::random_bytes).
         transport::random_source random;
@@ -519,6 +537,10 @@ private:
             return ec == errc::decrypt_failed ? named(failure_site::payload, ec) : ec;
         if (got_s && opts_.remote_static && !constant_time_equal(*opts_.remote_static, rs))
             return named(failure_site::remote_static, errc::wrong_remote_static);
+        if (opts_.check_payload) {
+            if (auto ec = opts_.check_payload(next_, scratch_, has_rs ? byte_view(rs) : byte_view{})) return ec;
+        }
+        peer_payload_.assign(scratch_.begin(), scratch_.end());
         sym_ = sym;
         re_ = re;
         rs_ = rs;
@@ -535,7 +557,13 @@ private:
         secrets_.final_chaining_key.assign(sym_.chaining_key());
         secrets_.role = role_;
         secrets_.one_way = one_way;
-        secrets_.remote_id = Profile::make_remote_id(has_rs_ ? byte_view(rs_) : byte_view{}, sym_.handshake_hash());
+        const byte_view rs = has_rs_ ? byte_view(rs_) : byte_view{};
+        if constexpr (requires { Profile::make_remote_id(rs, rs, rs); }) {
+            secrets_.remote_id = Profile::make_remote_id(rs, sym_.handshake_hash(), peer_payload_);
+        } else {
+            secrets_.remote_id = Profile::make_remote_id(rs, sym_.handshake_hash());
+        }
+        peer_payload_ = {};
         if (opts_.key_log) {
             opts_.key_log("NOISE_INITIATOR_KEY", secrets_.initiator_key.view());
             if (!one_way) opts_.key_log("NOISE_RESPONDER_KEY", secrets_.responder_key.view());
@@ -555,6 +583,7 @@ private:
     public_key s_pub_{}, e_pub_{}, re_{}, rs_{};
     bool has_rs_ = false;
     secure_bytes scratch_;
+    bytes peer_payload_;  // the payload of the peer's last message
     secrets secrets_;
 };
 

@@ -66,8 +66,8 @@ std::string variant_help() {
             auto one = [&](auto d) {
                 using V = decltype(d);
                 const std::string head = std::string(V::name) + (first ? " (default)" : "") + ": ";
-                std::string text = head + std::string(V::summary) + ". URL " + std::string(V::scheme) +
-                                   "://<id>@host:port (id: " + std::string(V::id_help) + "). KEY " +
+                std::string text = head + std::string(V::summary) + ". URL " + transport::url_form<V>() +
+                                   " (id: " + std::string(V::id_help) + "). KEY " +
                                    std::string(V::key_help) + ". " + std::string(V::messages_help);
                 if (V::has_goodbye)
                     text += " --disconnect takes " + std::string(V::reason_help) + ".";

@@ -189,4 +189,31 @@ bool verify(const compact_signature& sig, byte_view digest32, const public_key& 
     return secp256k1_ecdsa_verify(ctx(), &s, digest32.data(), &pk) == 1;
 }
 
+std::error_code sign_der(const private_key& k, byte_view digest32, bytes& out) noexcept {
+    if (digest32.size() != 32) return make_error_code(crypto::errc::invalid_argument);
+    secp256k1_ecdsa_signature sig;
+    if (secp256k1_ecdsa_sign(ctx(), &sig, digest32.data(), k.data(), nullptr, nullptr) != 1)
+        return make_error_code(errc::invalid_private_key);
+    std::array<std::uint8_t, max_der_signature_size> der{};
+    std::size_t len = der.size();
+    if (secp256k1_ecdsa_signature_serialize_der(secp256k1_context_static, der.data(), &len, &sig) != 1)
+        return make_error_code(errc::invalid_signature);
+    try {
+        out.assign(der.begin(), der.begin() + static_cast<std::ptrdiff_t>(len));
+    } catch (...) {
+        return make_error_code(crypto::errc::invalid_argument);
+    }
+    return {};
+}
+
+bool verify_der(byte_view der, byte_view digest32, const public_key& p) noexcept {
+    if (digest32.size() != 32 || der.empty() || der.size() > max_der_signature_size) return false;
+    secp256k1_ecdsa_signature s;
+    secp256k1_pubkey pk;
+    // libsecp256k1's parser takes strict DER only (no BER lengths, no padded integers).
+    if (secp256k1_ecdsa_signature_parse_der(secp256k1_context_static, &s, der.data(), der.size()) != 1) return false;
+    if (!load(p, pk)) return false;
+    return secp256k1_ecdsa_verify(ctx(), &s, digest32.data(), &pk) == 1;
+}
+
 }  // namespace polywire::crypto::secp256k1

@@ -53,6 +53,14 @@ result<public_key> recover(const recoverable_signature& sig, byte_view digest32)
 result<compact_signature> sign(const private_key& k, byte_view digest32) noexcept;
 bool verify(const compact_signature& sig, byte_view digest32, const public_key& p) noexcept;
 
+/// The largest DER-encoded ECDSA signature (SEQUENCE of two INTEGERs).
+inline constexpr std::size_t max_der_signature_size = 72;
+/// Signs a 32-byte digest (RFC 6979 nonce, low-S) and serializes the
+/// signature in DER (libp2p's secp256k1 signatures); `out` gets its bytes.
+std::error_code sign_der(const private_key& k, byte_view digest32, bytes& out) noexcept;
+/// Whether `der` (strict DER, low-S) is a signature of `digest32` by `p`.
+bool verify_der(byte_view der, byte_view digest32, const public_key& p) noexcept;
+
 /// Error codes of this wrapper (category "polywire.secp256k1").
 enum class errc {
     invalid_private_key = 1,

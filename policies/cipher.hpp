@@ -11,6 +11,15 @@
 //     `inout` must not be used.
 // Who calls it: transport::session, only in state `established` or while
 // the base protocol's greeting is exchanged, header first, then body.
+//
+// Optional hook. A Cipher that cannot seal in some direction (the responder
+// of a one-way Noise pattern has no key to send with) declares
+//   static constexpr bool checks_sealing = true;
+// and provides `sealable() const noexcept -> std::error_code`: {} when
+// seal() would seal, else the error session::send returns before anything
+// is written (the session stays open). As with the base protocol's hooks,
+// transport::check_config checks the declared hook's signature and refuses
+// a sealable() defined without the declaration.
 #pragma once
 
 #include <concepts>
@@ -30,6 +39,24 @@ concept Cipher = requires(C c, mutable_byte_view inout, mutable_byte_view tag_ou
     { c.seal(inout, tag_out) } noexcept;
     { c.open(inout, tag_in) } noexcept -> std::same_as<std::error_code>;
 };
+
+/// Whether C declares `checks_sealing` (true).
+template <class C>
+constexpr bool declares_sealing_check() noexcept {
+    if constexpr (requires { { C::checks_sealing } -> std::convertible_to<bool>; }) return C::checks_sealing;
+    else return false;
+}
+/// The sealing check's exact signature.
+template <class C>
+constexpr bool sealing_check_ok = requires(const C& c) {
+    { c.sealable() } noexcept -> std::same_as<std::error_code>;
+};
+/// A sealable() under any signature (refused unless declared).
+template <class C>
+constexpr bool defines_sealing_check = requires { &C::sealable; };
+/// Whether the session asks C before sealing (declared and well-formed).
+template <class C>
+constexpr bool has_sealing_check = declares_sealing_check<C>() && sealing_check_ok<C>;
 
 /// A Cipher must also be constructible from its configuration's secrets.
 template <class C, class Secrets>

@@ -33,9 +33,17 @@ std::mutex print_mutex;
 
 namespace {
 
+/// A node id's first characters: hex, or its own text form (libp2p's
+/// base58btc peer ids); a session's remote id that names more than the peer
+/// (libp2p-noise's remote_peer) by its `id`.
 template <class Id>
 std::string short_id(const Id& id) {
-    return to_hex(byte_view(id).first(8)) + "...";
+    if constexpr (requires { id.id; })
+        return short_id(id.id);
+    else if constexpr (requires { id.to_string(); })
+        return id.to_string().substr(0, 20) + "...";
+    else
+        return to_hex(byte_view(id).first(8)) + "...";
 }
 
 /// A node of variant V named `who` (with capabilities: "demo/1", 2 codes).

@@ -179,6 +179,12 @@ constexpr bool check_config() {
             static_assert(policies::Cipher<C>,
                           "Cipher policy: needs name, tag_size, noexcept seal(mutable_byte_view, mutable_byte_view) "
                           "and noexcept open(mutable_byte_view, byte_view) -> error_code");
+            static_assert(!policies::declares_sealing_check<C>() || policies::sealing_check_ok<C>,
+                          "Cipher policy: declares checks_sealing, so it needs sealable() const noexcept -> "
+                          "std::error_code");
+            static_assert(policies::declares_sealing_check<C>() || !policies::defines_sealing_check<C>,
+                          "Cipher policy: defines sealable but does not declare `static constexpr bool "
+                          "checks_sealing = true;`");
             static_assert(std::is_constructible_v<C, const S&, policies::direction>,
                           "Cipher policy: must be constructible from (const KeyAgreement::secrets&, direction); the models "
                           "in policies/models/ need key accessors found next to the secrets type: cipher_key, and "

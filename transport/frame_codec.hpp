@@ -57,6 +57,13 @@ public:
         mac_ = Mac(u.keys, dir_);
     }
 
+    /// {} if seal() can seal; else why not (the Cipher's sealing check,
+    /// policies/cipher.hpp).
+    std::error_code sealable() const noexcept {
+        if constexpr (policies::has_sealing_check<Cipher>) return cipher_.sealable();
+        else return {};
+    }
+
     std::error_code seal(mutable_byte_view frame, std::size_t n) noexcept {
         const std::size_t padded = Layout::padded_size(n);
         mutable_byte_view h = frame.subspan(header_at, Layout::header_size);

@@ -39,6 +39,10 @@
 //   max_payload          the largest application payload (the session may
 //                        still refuse less, e.g. one datagram's worth)
 //   echo_window          (optional) bytes a sender keeps unechoed (default 4 MiB)
+//   id_text(id), url_form (optional) how a node id is written (default: hex)
+//                        and the URL's shape in help text (default:
+//                        "<scheme>://<id>@<host>:<port>"): libp2p-noise's
+//                        peer ids are base58btc, its URLs multiaddrs
 //
 // check_variant<V>() static_asserts each of them with one sentence naming
 // the member; variants/all.hpp checks every listed descriptor with it.
@@ -262,6 +266,24 @@ constexpr std::size_t echo_window() {
         return V::echo_window;
     else
         return std::size_t{4} << 20;
+}
+
+/// A node id as the tool writes it: V::id_text(id), or hex.
+template <class V>
+std::string id_text(const typename V::remote_id& id) {
+    if constexpr (requires { V::id_text(id); })
+        return V::id_text(id);
+    else
+        return to_hex(id);
+}
+
+/// The shape of V's node URL, for help text: V::url_form, or "<scheme>://<id>@<host>:<port>".
+template <class V>
+std::string url_form() {
+    if constexpr (requires { V::url_form; })
+        return std::string(V::url_form);
+    else
+        return std::string(V::scheme) + "://<id>@<host>:<port>";
 }
 
 }  // namespace polywire::transport

@@ -10,6 +10,7 @@
 
 #include "rlpx/variant.hpp"
 #include "transport/variant.hpp"
+#include "variants/libp2p_noise/variant.hpp"
 #include "variants/noise_xk/variant.hpp"
 #include "variants/sha256_per_side/variant.hpp"
 #include "variants/x25519_xchacha/variant.hpp"
@@ -18,7 +19,7 @@ namespace polywire::variants {
 
 /// Every variant; the first is the tool's default.
 using all = std::tuple<rlpx::variant, noise_xk::variant, sha256_per_side::variant, x25519_xchacha::variant,
-                       x25519_xchacha::udp_variant>;
+                       x25519_xchacha::udp_variant, libp2p_noise::variant>;
 
 /// Calls f(V{}) for each variant of the list, in order.
 template <class F>

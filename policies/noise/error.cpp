@@ -19,18 +19,27 @@ public:
             case errc::bad_key_size: return "a Noise key has the wrong length";
             case errc::one_way_pattern: return "a one-way Noise pattern has no transport messages in this direction";
             case errc::short_frame: return "a Noise transport frame is shorter than its tag";
+            case errc::invalid_public_key: return "a Noise handshake message carries an invalid public key";
+            case errc::wrong_remote_static: return "the peer's Noise static key is not the one expected";
+            case errc::unsupported_version: return "a Noise handshake message has an unknown version";
+            case errc::receive_only:
+                return "this side of a one-way Noise pattern only receives: it has no key to send with";
         }
         return "unknown polywire.noise error";
     }
     std::error_condition default_error_condition(int ev) const noexcept override {
         switch (static_cast<errc>(ev)) {
             case errc::decrypt_failed:
-            case errc::message_truncated: return transport::condition::handshake_failed;
+            case errc::message_truncated:
+            case errc::invalid_public_key:
+            case errc::wrong_remote_static:
+            case errc::unsupported_version: return transport::condition::handshake_failed;
             case errc::message_too_large:
             case errc::missing_static_key:
             case errc::missing_remote_static:
             case errc::missing_psk:
-            case errc::bad_key_size: return transport::condition::misuse;
+            case errc::bad_key_size:
+            case errc::receive_only: return transport::condition::misuse;
             case errc::one_way_pattern:
             case errc::short_frame: return transport::condition::protocol_violation;
         }

@@ -1,7 +1,8 @@
 // Noise error codes, category "polywire.noise". Each maps to a
 // transport::condition: a handshake message that fails authentication is
 // `handshake_failed` and also compares equal to `authentication_failed`;
-// options that lack a key the pattern needs are `misuse`. Tampered
+// options that lack a key the pattern needs are `misuse`, and so is a
+// send() by the side of a one-way pattern that only receives. Tampered
 // transport messages fail in the cipher with crypto::aead_errc::tag_mismatch
 // (`authentication_failed`).
 #pragma once
@@ -20,6 +21,10 @@ enum class errc {
     bad_key_size,         ///< a key in the options does not have the DH's length (psk: 32 bytes)
     one_way_pattern,      ///< a transport message in the direction a one-way pattern does not have
     short_frame,          ///< a transport frame's length is below the 16-byte tag
+    invalid_public_key,   ///< a received e or s is not a valid public key of the DH (a DH that checks keys)
+    wrong_remote_static,  ///< the peer's static key is not the options.remote_static it had to be
+    unsupported_version,  ///< a handshake framing's version field holds a version it does not know
+    receive_only,         ///< send() by the responder of a one-way pattern: it has no key to send with
 };
 
 const std::error_category& error_category() noexcept;

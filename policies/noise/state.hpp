@@ -23,6 +23,24 @@ inline constexpr std::size_t key_len = 32;
 inline constexpr std::size_t tag_len = 16;
 inline constexpr std::size_t max_message_len = 65535;
 
+/// HKDF(chaining_key, ikm, n) of §4.3 (RFC 5869 with salt chaining_key and
+/// empty info) from the Hash policy's HMAC: n = 2 or 3 outputs of HASHLEN
+/// bytes (o3 empty: two). MixKey, Split, and BOLT 8's key rotation
+/// (ck', k' = HKDF(ck, k)) use it.
+template <class Hash>
+std::error_code hkdf(byte_view chaining_key, byte_view ikm, mutable_byte_view o1, mutable_byte_view o2,
+                     mutable_byte_view o3 = {}) noexcept {
+    secret<Hash::hash_len> temp;
+    const std::uint8_t one = 1, two = 2, three = 3;
+    if (auto ec = Hash::hmac(chaining_key, {ikm}, temp.mutable_view())) return ec;
+    if (auto ec = Hash::hmac(temp.view(), {byte_view(&one, 1)}, o1)) return ec;
+    if (auto ec = Hash::hmac(temp.view(), {o1, byte_view(&two, 1)}, o2)) return ec;
+    if (!o3.empty()) {
+        if (auto ec = Hash::hmac(temp.view(), {o2, byte_view(&three, 1)}, o3)) return ec;
+    }
+    return {};
+}
+
 /// §5.1: a key k (or none) and a 64-bit nonce n. The key's AEAD object is
 /// made per call: a CipherState only lives through a handshake (transport
 /// messages use transport_cipher, which keys its AEAD once).
@@ -144,19 +162,9 @@ public:
     byte_view cipher_key() const noexcept { return cs_.key(); }
 
 private:
-    /// HKDF(ck, ikm, n) of §4.3 (RFC 5869 with salt ck and empty info), n = 2
-    /// or 3 outputs of hash_len bytes, from HMAC-HASH.
     std::error_code hkdf(byte_view ikm, mutable_byte_view o1, mutable_byte_view o2,
                          mutable_byte_view o3 = {}) const noexcept {
-        secret<hash_len> temp;
-        const std::uint8_t one = 1, two = 2, three = 3;
-        if (auto ec = hash::hmac(ck_.view(), {ikm}, temp.mutable_view())) return ec;
-        if (auto ec = hash::hmac(temp.view(), {byte_view(&one, 1)}, o1)) return ec;
-        if (auto ec = hash::hmac(temp.view(), {o1, byte_view(&two, 1)}, o2)) return ec;
-        if (!o3.empty()) {
-            if (auto ec = hash::hmac(temp.view(), {o2, byte_view(&three, 1)}, o3)) return ec;
-        }
-        return {};
+        return noise::hkdf<hash>(ck_.view(), ikm, o1, o2, o3);
     }
 
     std::array<std::uint8_t, hash_len> h_{};

@@ -5,7 +5,8 @@
 //   DH       dh25519    X25519, Botan 2 (crypto/x25519.hpp)         DHLEN 32
 //            dh448      X448, OpenSSL 3 (crypto/x448.hpp)           DHLEN 56
 //   cipher   chachapoly ChaCha20-Poly1305, libsodium                nonce 0^32 || LE64(n)
-//                       (crypto/sodium_aead.hpp)
+//                       (crypto/sodium_aead.hpp); chachapoly_on<Backend>
+//                       the same from another library (crypto/backend.hpp)
 //            aesgcm     AES-256-GCM, OpenSSL 3                      nonce 0^32 || BE64(n)
 //                       (crypto/openssl_aes_gcm.hpp)
 //   hash     sha256, sha512, blake2s, blake2b: OpenSSL 3 EVP digests, HMAC
@@ -20,6 +21,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "crypto/backend.hpp"
 #include "crypto/openssl_aes_gcm.hpp"
 #include "crypto/openssl_digest.hpp"
 #include "crypto/sodium_aead.hpp"
@@ -65,6 +67,15 @@ struct chachapoly {
         for (int i = 0; i < 8; ++i) v[4 + i] = static_cast<std::uint8_t>(n >> (8 * i));
         return v;
     }
+};
+
+/// ChaChaPoly computed by another backend's AEAD (crypto/backend.hpp): the
+/// same cipher, the same bytes; e.g. a transport cipher on
+/// crypto::default_chacha20_poly1305_backend, which switches libraries by
+/// message size.
+template <class Backend>
+struct chachapoly_on : chachapoly {
+    using aead = typename crypto::backend_traits<Backend>::chacha20_poly1305;
 };
 
 struct aesgcm {

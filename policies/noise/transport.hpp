@@ -11,17 +11,26 @@
 // clear; the AEAD tag covers the ciphertext.
 //
 // One-way patterns (N, K, X) have no responder->initiator key: the
-// initiator refuses any transport message it receives
-// (noise::errc::one_way_pattern), and the responder's messages go under no
-// key (zeros) — the application of a one-way responder does not send.
+// responder's send() is refused locally (noise::errc::receive_only, through
+// the Cipher's sealing check, policies/cipher.hpp; the session stays open),
+// and the initiator refuses any transport message it receives
+// (noise::errc::one_way_pattern).
+//
+// A transport cipher may rotate its keys (the `Rotation` policy):
+// no_rotation (Noise: a key lasts 2^64 - 1 messages) or
+// hkdf_rotation<Hash, N> (BOLT 8: when a direction's nonce reaches N,
+// ck', k' = HKDF(ck, k) and n = 0, ck starting at the handshake's final
+// chaining key, which the secrets give through chaining_key(secrets, direction)).
 #pragma once
 
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 #include "policies/frame_layout.hpp"
 #include "policies/key_agreement.hpp"
@@ -32,39 +41,97 @@
 
 namespace polywire::noise {
 
+/// Rotation policy: none (Noise's transport CipherState).
+struct no_rotation {
+    static constexpr std::uint64_t interval = 0;
+    template <class Secrets>
+    no_rotation(const Secrets&, policies::direction) noexcept {}
+};
+
+/// Rotation policy: when a direction's nonce reaches `Interval`, its key k
+/// and its chaining key ck become ck', k' = HKDF(ck, k) (Hash's HKDF,
+/// state.hpp) and the nonce restarts at 0. ck starts at
+/// chaining_key(secrets, direction) (BOLT 8: the handshake's final ck for
+/// both directions, each then rotating on its own).
+template <class Hash, std::uint64_t Interval>
+class hkdf_rotation {
+    static_assert(Interval > 0, "hkdf_rotation: the interval must be at least one message");
+
+public:
+    static constexpr std::uint64_t interval = Interval;
+
+    template <class Secrets>
+        requires policies::has_chaining_key<Secrets>
+    hkdf_rotation(const Secrets& s, policies::direction d) noexcept {
+        ck_.assign(chaining_key(s, d));
+    }
+
+    /// ck', k' = HKDF(ck, k): replaces `key` and the chaining key.
+    std::error_code rotate(secret<key_len>& key) noexcept {
+        secret<Hash::hash_len> ck, k;
+        if (auto ec = hkdf<Hash>(ck_.view(), key.view(), ck.mutable_view(), k.mutable_view())) return ec;
+        ck_ = ck;
+        key.assign(k.view().first(key_len));
+        return {};
+    }
+
+private:
+    secret<Hash::hash_len> ck_;
+};
+
 /// A transport CipherState as a policies::Cipher: `Cipher` is a suite's
-/// cipher (chachapoly, aesgcm). The AEAD is keyed once; a message costs no
-/// allocation.
-template <class Cipher>
+/// cipher (chachapoly, aesgcm, chachapoly_on<Backend>), `Rotation` one of
+/// the rotation policies above. The AEAD is keyed once (and at each
+/// rotation); a message costs no allocation.
+template <class Cipher, class Rotation = no_rotation>
 class transport_cipher {
+    static constexpr bool rotates = Rotation::interval > 0;
+    struct no_key {};
+
 public:
     static constexpr std::string_view name = Cipher::name;
     static constexpr std::size_t tag_size = tag_len;
+    using rotation = Rotation;
+    /// The session asks sealable() before it seals (policies/cipher.hpp).
+    static constexpr bool checks_sealing = true;
 
     template <class Secrets>
-        requires policies::has_cipher_key<Secrets>
-    transport_cipher(const Secrets& s, policies::direction d) noexcept {
+        requires policies::has_cipher_key<Secrets> && std::constructible_from<Rotation, const Secrets&, policies::direction>
+    transport_cipher(const Secrets& s, policies::direction d) noexcept : rotation_(s, d) {
         const byte_view k = cipher_key(s, d);
-        keyed_ = k.size() == key_len && !aead_.set_key(k);
+        absent_ = k.empty();
+        if (absent_) return;
+        error_ = k.size() == key_len ? aead_.set_key(k) : make_error_code(errc::bad_key_size);
+        keyed_ = !error_;
+        if constexpr (rotates) key_.assign(k);
+    }
+
+    /// {} if seal() seals; errc::receive_only for the direction a one-way
+    /// pattern does not have.
+    std::error_code sealable() const noexcept {
+        if (absent_) return errc::receive_only;
+        return {};
     }
 
     void seal(mutable_byte_view inout, mutable_byte_view tag) noexcept {
         if (!keyed_ || n_ == std::numeric_limits<std::uint64_t>::max() ||
             aead_.seal(Cipher::nonce(n_), {}, inout, tag)) {
-            // No key in this direction (a one-way responder), or the nonces
-            // are used up (2^64 - 1 messages): nothing readable leaves.
+            // No key in this direction (a one-way responder), a failed
+            // rotation, or the nonces are used up (2^64 - 1 messages):
+            // nothing readable leaves.
             std::fill(inout.begin(), inout.end(), std::uint8_t{0});
             std::fill(tag.begin(), tag.end(), std::uint8_t{0});
             return;
         }
-        ++n_;
+        advance();
     }
 
     std::error_code open(mutable_byte_view inout, byte_view tag) noexcept {
-        if (!keyed_) return errc::one_way_pattern;
+        if (absent_) return errc::one_way_pattern;
+        if (error_) return error_;
         if (n_ == std::numeric_limits<std::uint64_t>::max()) return crypto::aead_errc::nonce_exhausted;
         if (auto ec = aead_.open(Cipher::nonce(n_), {}, inout, tag)) return ec;
-        ++n_;
+        advance();
         return {};
     }
 
@@ -72,8 +139,25 @@ public:
     std::uint64_t nonce() const noexcept { return n_; }
 
 private:
+    void advance() noexcept {
+        ++n_;
+        if constexpr (rotates) {
+            if (n_ == Rotation::interval) {
+                n_ = 0;
+                if (auto ec = rotation_.rotate(key_); ec || (ec = aead_.set_key(key_.view()))) {
+                    error_ = ec;  // seal writes zeros, open refuses: the session ends
+                    keyed_ = false;
+                }
+            }
+        }
+    }
+
     typename Cipher::aead aead_;
+    [[no_unique_address]] Rotation rotation_;
+    [[no_unique_address]] std::conditional_t<rotates, secret<key_len>, no_key> key_;
     bool keyed_ = false;
+    bool absent_ = false;
+    std::error_code error_{};
     std::uint64_t n_ = 0;
 };
 

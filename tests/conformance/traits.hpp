@@ -51,6 +51,13 @@ struct conformance<variants::sha256_per_side::variant> : stream_layout_traits<va
     static constexpr std::size_t max_message = 1 << 20;
 };
 
+/// libp2p's Noise: a Noise transport message holds 65,519 bytes.
+template <>
+struct conformance<variants::libp2p_noise::variant> : stream_layout_traits<variants::libp2p_noise::variant> {
+    static constexpr std::uint64_t app_code = 0;
+    static constexpr std::size_t max_message = 65519;
+};
+
 /// Over a byte stream (TCP): length-prefixed packets whose ids follow each other.
 template <>
 struct conformance<variants::x25519_xchacha::variant> : stream_layout_traits<variants::x25519_xchacha::variant> {

@@ -21,6 +21,8 @@
 
 #include "crypto/chacha20_poly1305.hpp"
 #include "rlpx/config.hpp"
+#include "variants/libp2p_noise/error.hpp"
+#include "variants/libp2p_noise/variant.hpp"
 #include "variants/noise_xk/config.hpp"
 #include "variants/sha256_per_side/config.hpp"
 #include "variants/x25519_xchacha/config.hpp"
@@ -136,7 +138,7 @@ struct hostile_traits<variants::noise_xk::variant> : stream_traits {
     session::options make(const k1::private_key& self, std::optional<k1::private_key> expected) const {
         session::options o;
         o.handshake.static_key = self;
-        if (expected) o.handshake.remote_static_key = k1::derive_compressed_public_key(*expected).value();
+        if (expected) o.handshake.remote_static = k1::derive_compressed_public_key(*expected).value();
         return o;
     }
     session::options initiator() const { return make(a, b); }
@@ -327,5 +329,53 @@ struct hostile_traits<variants::x25519_xchacha::udp_variant>
     static std::error_code too_old() { return variants::x25519_xchacha::errc::packet_too_old; }
 };
 using x25519_xchacha_udp_traits = hostile_traits<variants::x25519_xchacha::udp_variant>;
+
+// ---- libp2p-noise (Noise XX with libp2p's payload) -------------------------
+// Messages, each behind a be16 length: 0 e (32 B), 1 e | enc s (48) |
+// enc payload, 2 enc s (48) | enc payload. Transport: be16 length | AEAD.
+template <>
+struct hostile_traits<variants::libp2p_noise::variant> : stream_traits, test::peers<variants::libp2p_noise::variant> {
+    static constexpr std::string_view name = "libp2p-noise";
+    static constexpr std::uint64_t app_code = 0;
+    static constexpr std::size_t handshake_messages = 3;
+    session::options initiator() const { return make(a, b); }
+    session::options recipient() const { return make(b, std::nullopt); }
+
+    static std::error_code too_long() { return variants::libp2p_noise::errc::handshake_message_too_large; }
+    static expectation handshake_flip(std::size_t, std::size_t pos, byte_view) {
+        const std::error_code truncated = noise::errc::message_truncated, decrypt = noise::errc::decrypt_failed;
+        // The length: the high byte makes it too long; the low byte longer
+        // (the reader waits) or shorter (what is read fails to decrypt).
+        if (pos == 0) return {{too_long()}};
+        if (pos == 1) return {{truncated, decrypt}, true};
+        // Message 1 is in clear: another e is another DH (or a low-order
+        // point); the peer's next ciphertext fails. Any other byte is under a tag.
+        return {{decrypt, crypto::errc::invalid_point}};
+    }
+    static expectation message_flip(std::size_t pos, byte_view) {
+        if (pos < 2) return {{crypto::aead_errc::tag_mismatch, noise::errc::short_frame}, true};
+        return {{crypto::aead_errc::tag_mismatch}};
+    }
+    static std::vector<length_field> handshake_lengths(std::size_t, byte_view) {
+        return {{"be16 length", 0, 2, false,
+                 {{"zero", 0, {{noise::errc::message_truncated}}},
+                  {"the maximum read (8192)", variants::libp2p_noise::max_handshake_message, {{}, true}},
+                  {"one beyond it", variants::libp2p_noise::max_handshake_message + 1, {{too_long()}}},
+                  {"0xffff", 0xffff, {{too_long()}}}}}};
+    }
+    static std::vector<length_field> message_lengths(byte_view) {
+        return {{"be16 length", 0, 2, false,
+                 {{"zero", 0, {{noise::errc::short_frame}}},
+                  {"below the tag", 15, {{noise::errc::short_frame}}},
+                  {"0xffff", 0xffff, {{}, true}}}}};
+    }
+    static std::error_code garbage_before() { return too_long(); }  // 0xabab as a length
+    /// 0xabab as the next frame's length: a frame of 43,947 bytes may come.
+    static expectation garbage_after() { return {{}, true}; }
+    static std::error_code replayed() { return crypto::aead_errc::tag_mismatch; }
+    static std::error_code reordered() { return crypto::aead_errc::tag_mismatch; }
+    static constexpr std::size_t max_message = 65519;
+};
+using libp2p_noise_traits = hostile_traits<variants::libp2p_noise::variant>;
 
 }  // namespace polywire::hostile

@@ -39,7 +39,7 @@ variants="$(sed -n 's/.*expected one of //p' "$tmp/variants.txt" | tr -d ',')"
 [[ -n "$variants" ]] || { fail "could not read the variant list: $(cat "$tmp/variants.txt")"; exit 1; }
 echo "variants: $variants"
 # Every configuration the docs name, x25519-xchacha over UDP included.
-for want in rlpx noise-xk sha256-per-side x25519-xchacha x25519-xchacha-udp; do
+for want in rlpx noise-xk sha256-per-side x25519-xchacha x25519-xchacha-udp libp2p-noise; do
     if grep -qx -- "$want" <<<"$(tr ' ' '\n' <<<"$variants")"; then pass "variant $want is tested"; else fail "variant $want is not listed"; fi
 done
 # The most verbose logging the tool offers, if it has such an option.

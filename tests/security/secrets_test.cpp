@@ -38,6 +38,8 @@
 #include "tests/support/asio_harness.hpp"
 #include "tests/support/variants.hpp"
 #include "tests/support/replay_random.hpp"
+#include "variants/libp2p_noise/error.hpp"
+#include "variants/libp2p_noise/variant.hpp"
 #include "variants/noise_xk/config.hpp"
 #include "variants/noise_xk/error.hpp"
 #include "variants/sha256_per_side/config.hpp"
@@ -142,7 +144,7 @@ struct secrets_traits<variants::noise_xk::variant> {
     session::options make(const k1::private_key& self, std::optional<k1::private_key> remote) {
         session::options o;
         o.handshake.static_key = self;
-        if (remote) o.handshake.remote_static_key = k1::derive_compressed_public_key(*remote).value();
+        if (remote) o.handshake.remote_static = k1::derive_compressed_public_key(*remote).value();
         return o;
     }
 };
@@ -204,6 +206,27 @@ struct secrets_traits<variants::x25519_xchacha::udp_variant> : x25519_xchacha_co
     }
 };
 using x25519_xchacha_udp_config = secrets_traits<variants::x25519_xchacha::udp_variant>;
+
+// libp2p's Noise (XX): the generic Noise handshake's labels; the static
+// key is fresh per session (drawn from the random source).
+template <>
+struct secrets_traits<variants::libp2p_noise::variant> {
+    static constexpr std::string_view label_prefix = "NOISE_";
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 2> shared_keys{{{"NOISE_INITIATOR_KEY", "NOISE_INITIATOR_KEY"}, {"NOISE_RESPONDER_KEY", "NOISE_RESPONDER_KEY"}}};
+    using session = variants::libp2p_noise::session;
+    using key = variants::libp2p_noise::private_key;
+    static constexpr std::uint64_t app_code = 0;
+    static constexpr bool keys_inline = true;  // libsodium's ChaCha20-Poly1305 keeps its key inline
+    static constexpr std::array<std::string_view, 0> retained{};
+    key a = key::generate().value(), b = key::generate(variants::libp2p_noise::key_type::secp256k1).value();
+    session::options make(const key& self, std::optional<key> remote) {
+        session::options o;
+        o.handshake.identity = self;
+        if (remote) o.handshake.expected_peer = variants::libp2p_noise::peer_id::from_public_key(remote->public_key()).value();
+        return o;
+    }
+};
+using libp2p_noise_config = secrets_traits<variants::libp2p_noise::variant>;
 
 template <class Config>
 constexpr bool over_datagrams() {
@@ -585,7 +608,7 @@ TEST(SecretsInMessagesTest, NoErrorMessageOfAnyCategoryCarriesASecret) {
         &transport::error_category(),         &rlpx::error_category(),
         &variants::noise_xk::error_category(), &variants::sha256_per_side::error_category(),
         &variants::x25519_xchacha::error_category(), &k1::error_category(),
-        &crypto::error_category(),
+        &crypto::error_category(),                  &variants::libp2p_noise::error_category(),
     };
     std::size_t messages = 0;
     for (const auto* c : categories) {

@@ -5,7 +5,8 @@
 # x25519-xchacha over TCP and UDP with OpenSSH key files, ping, close
 # reasons and UDP's message size limit),
 # listen --serve with concurrent dialers (dial --connections), its peer limit
-# and graceful shutdown on SIGTERM/SIGINT (RLPx, x25519-xchacha, noise-xk), the human-readable ping,
+# and graceful shutdown on SIGTERM/SIGINT (RLPx, x25519-xchacha, noise-xk), libp2p-noise with
+# multiaddrs and base58btc peer ids (both key types, --serve), the human-readable ping,
 # bench for every variant (in memory, over TCP/UDP, handshakes), usage
 # errors and the whole-run timeout.
 #
@@ -442,7 +443,87 @@ fi
 
 pw keygen --variant nope >"$tmp/nope.out" 2>&1
 check "an unknown --variant exits 2 naming the variants" \
-    bash -c '[[ $1 -eq 2 ]] && grep -q "rlpx, noise-xk, sha256-per-side, x25519-xchacha, x25519-xchacha-udp" "$2"' _ $? "$tmp/nope.out"
+    bash -c '[[ $1 -eq 2 ]] && grep -q "rlpx, noise-xk, sha256-per-side, x25519-xchacha, x25519-xchacha-udp, libp2p-noise" "$2"' _ $? "$tmp/nope.out"
+
+# ---- --variant libp2p-noise: multiaddrs, peer ids, both key types, --serve ------
+
+# start_libp2p_listener NAME ARGS...: like start_listener, for a multiaddr.
+start_libp2p_listener() {
+    local name="$1"
+    shift
+    local out="$tmp/$name.out"
+    : >"$out"
+    timeout 15 "$polywire" listen --variant libp2p-noise "$@" >"$out" 2>"$tmp/$name.err" &
+    listener_pid=$!
+    pids+=("$listener_pid")
+    local line=""
+    for _ in $(seq 1 100); do
+        line="$(head -n 1 "$out")"
+        [[ "$line" == LISTENING* ]] && break
+        kill -0 "$listener_pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    if [[ ! "$line" =~ ^LISTENING\ (/ip4/127\.0\.0\.1/tcp/([0-9]+)/p2p/([1-9A-HJ-NP-Za-km-z]+))$ ]]; then
+        fail "$name: listener did not print its multiaddr (got '$line'; stderr: $(cat "$tmp/$name.err"))"
+        listener_enode="" listener_id="" listener_port=""
+        return 1
+    fi
+    listener_enode="${BASH_REMATCH[1]}"
+    listener_port="${BASH_REMATCH[2]}"
+    listener_id="${BASH_REMATCH[3]}"
+}
+
+lp="libp2p-noise"
+kv="$(pw keygen --variant $lp)"
+check "$lp: keygen prints a PrivateKey protobuf (Ed25519) and a 12D3KooW peer id" \
+    grep -Eqx '\{"private_key":"08011240[0-9a-f]{128}","node_id":"12D3KooW[1-9A-HJ-NP-Za-km-z]{44}"\}' <<<"$kv"
+key_l="$(json_field private_key <<<"$kv")"
+id_l="$(json_field node_id <<<"$kv")"
+keyfile_l="$tmp/$lp.key"
+check "$lp: keygen --out writes the key file and prints the peer id" \
+    grep -Eqx '\{"node_id":"12D3KooW[1-9A-HJ-NP-Za-km-z]{44}"\}' <<<"$(pw keygen --variant $lp --out "$keyfile_l")"
+# A secp256k1 key (secp256k1:<scalar>): its peer id starts 16Uiu2.
+key_k1="secp256k1:$(printf '%064x' 12345)"
+id_k1="$(POLYWIRE_KEY="$key_k1" pw listen --variant $lp --port 0 --timeout 0.01 2>/dev/null | head -n 1 | sed -n 's|^LISTENING /ip4/.*/p2p/||p')"
+check "$lp: a secp256k1 key's peer id starts 16Uiu2 ($id_k1)" grep -Eqx '16Uiu2[1-9A-HJ-NP-Za-km-z]{47}' <<<"$id_k1"
+if start_libp2p_listener "$lp" --key "$key_l" --port 0 --echo --connections 2 --timeout 10; then
+    check "$lp: LISTENING prints /ip4/127.0.0.1/tcp/<port>/p2p/<keygen's peer id>" test "$listener_id" = "$id_l"
+    pw dial --variant $lp --key "$key_k1" --remote "$listener_enode" --send 3 --size 65518 --expect-echo \
+        >"$tmp/$lp.dial.out" 2>"$tmp/$lp.dial.err"
+    check "$lp: a secp256k1 dialer sends 3 messages of 65,518 B (the largest) and gets their echoes" \
+        bash -c '[[ $1 -eq 0 && $(grep -c "\"event\":\"msg\",\"code\":16,\"size\":65518," "$2") -eq 3 ]]' _ $? "$tmp/$lp.dial.out"
+    check "$lp: the dialer's hello names the listener's peer id and its stream muxers" \
+        grep -qx "{\"event\":\"hello\",\"remote_id\":\"$id_l\",\"stream_muxers\":\[\]}" "$tmp/$lp.dial.out"
+    check "$lp: the listener's hello names the dialer's secp256k1 peer id" \
+        grep -qx "{\"event\":\"hello\",\"remote_id\":\"$id_k1\",\"stream_muxers\":\[\]}" "$tmp/$lp.out"
+    other="$(pw keygen --variant $lp | json_field node_id)"
+    pw dial --variant $lp --key-file "$keyfile_l" --remote "/ip4/127.0.0.1/tcp/$listener_port/p2p/$other" \
+        --handshake-timeout 1000 >"$tmp/$lp.wrong.out" 2>&1
+    rc=$?
+    wait_listener
+    check "$lp: dialling another peer id fails, saying so" \
+        bash -c '[[ $1 -eq 1 ]] && grep -q "^{\"event\":\"error\",\"message\":\".*the peer.s id is not the one expected" "$2"' \
+        _ "$rc" "$tmp/$lp.wrong.out"
+    check "$lp: no key material in any output" bash -c '! grep -qi -e "$1" -e "$(cat "$2")" "$3" "$4" "$5"' _ \
+        "$key_l" "$keyfile_l" "$tmp/$lp.out" "$tmp/$lp.err" "$tmp/$lp.dial.out"
+fi
+pw dial --variant $lp --key "$key_l" --remote "noise-xk://02$(printf '%064x' 1)@127.0.0.1:1" >"$tmp/$lp.url.out" 2>&1
+check "$lp: dial --remote that is not a multiaddr is a usage error naming the form" \
+    bash -c '[[ $1 -eq 2 ]] && grep -q "invalid --remote" "$2"' _ $? "$tmp/$lp.url.out"
+pw dial --variant $lp --key "$key_l" >"$tmp/$lp.noremote.out" 2>&1
+check "$lp: dial without --remote shows the multiaddr form" \
+    bash -c '[[ $1 -eq 2 ]] && grep -qF "/ip4/<host>/tcp/<port>/p2p/<peer id>" "$2"' _ $? "$tmp/$lp.noremote.out"
+if start_libp2p_listener "serve-$lp" --key "$key_l" --port 0 --serve --echo; then
+    pw dial --variant $lp --key "$(pw keygen --variant $lp | json_field private_key)" --remote "$listener_enode" \
+        --connections 3 --send 3 --size 2000 --expect-echo >"$tmp/serve-$lp.dial.out" 2>&1
+    check "$lp --serve: dial --connections 3 with echoes exits 0" test $? -eq 0
+    check "$lp --serve: 9 echoes come back" test "$(grep -c '"event":"msg","code":16,"size":2000,' "$tmp/serve-$lp.dial.out")" -eq 9
+    kill -TERM "$listener_pid"
+    wait_listener
+    check "$lp --serve: sums up at shutdown" \
+        grep -qx '{"event":"shutdown","peers_served":3,"rejected":0,"handshakes_failed":0,"messages_in":9,"messages_out":9}' \
+        "$tmp/serve-$lp.out"
+fi
 
 # ---- ping (for a person) -----------------------------------------------------
 
@@ -536,7 +617,7 @@ bench_line_ok() {
             'BEGIN { d = m * s / 1e6 - b; if (d < 0) d = -d; exit !(m > 0 && d <= 1e-6 * (b + 1)) }'
 }
 export -f json_field num_field bench_line_ok
-for v in rlpx noise-xk sha256-per-side x25519-xchacha x25519-xchacha-udp; do
+for v in rlpx noise-xk sha256-per-side x25519-xchacha x25519-xchacha-udp libp2p-noise; do
     net=tcp
     [[ $v == x25519-xchacha-udp ]] && net=udp
     out="$(pw bench --variant "$v" --size 100 --count 300)"

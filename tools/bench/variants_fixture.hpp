@@ -25,8 +25,7 @@ using rlpx_config = transport::with_policy<rlpx::config, role::cipher, policies:
 template <class Backend>
 using rlpx_nosnappy_config = transport::with_policy<rlpx_config<Backend>, role::compressor, policies::no_compression>;
 template <class Backend>
-using noise_xk_config = transport::with_policy<variants::noise_xk::config, role::cipher,
-                                               policies::chacha20_poly1305<variants::noise_xk::rekey_interval, Backend>>;
+using noise_xk_config = transport::with_policy<variants::noise_xk::config, role::cipher, variants::noise_xk::cipher_on<Backend>>;
 template <class Backend>
 using sha256_per_side_config =
     transport::with_policy<variants::sha256_per_side::config, role::cipher, policies::aes_ctr<16, Backend>>;

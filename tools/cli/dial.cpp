@@ -146,7 +146,7 @@ int dial_with(const args& a, bool watchdog) {
     if (!key) throw usage_error("a private key is required: --key HEX, --key-file PATH or the POLYWIRE_KEY environment variable");
     cfg.key = *key;
     cfg.caps = parse_caps(a, V::has_capabilities);
-    const std::string url_form = std::string(V::scheme) + "://<node id>@<host>:<port>";
+    const std::string url_form = transport::url_form<V>();
     const auto remote_text = a.value("remote");
     if (!remote_text) throw usage_error("dial needs --remote " + url_form);
     std::string why;

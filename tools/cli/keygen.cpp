@@ -69,12 +69,12 @@ int keygen_with(const args& a) {
             print_line("polywire: " + err, true);
             return exit_failure;
         }
-        j["node_id"] = to_hex(id.value());
+        j["node_id"] = transport::id_text<V>(id.value());
         emit(j);
         return exit_ok;
     }
     j["private_key"] = hex;
-    j["node_id"] = to_hex(id.value());
+    j["node_id"] = transport::id_text<V>(id.value());
     ::explicit_bzero(hex.data(), hex.size());
     emit(j);
     return exit_ok;

@@ -18,9 +18,13 @@ std::string describe_handshake_failure(const std::string& where, std::error_code
     if (ec == transport::errc::handshake_timeout)
         return "handshake with " + where + " timed out: no complete reply within " +
                std::to_string(handshake_timeout.count()) + " ms";
-    if (ec == transport::errc::peer_closed || ec == variants::noise_xk::errc::handshake_truncated)
-        return "the remote " + where + " closed the connection during the handshake";
     if (ec == std::errc::connection_reset) return "the remote " + where + " reset the connection during the handshake";
+    // The peer's end of stream, whatever the variant calls it
+    // (transport::errc::peer_closed, noise-xk's handshake_truncated...):
+    // each compares equal to condition::peer_disconnected. A goodbye
+    // (errc::peer_disconnected) is left to its own message.
+    if (ec == transport::condition::peer_disconnected && ec != transport::errc::peer_disconnected)
+        return "the remote " + where + " closed the connection during the handshake";
     return "handshake with " + where + " failed: " + ec.message();
 }
 
@@ -62,8 +66,8 @@ std::string variant_help() {
             auto one = [&](auto d) {
                 using V = decltype(d);
                 const std::string head = std::string(V::name) + (first ? " (default)" : "") + ": ";
-                std::string text = head + std::string(V::summary) + ". URL " + std::string(V::scheme) +
-                                   "://<id>@host:port (id: " + std::string(V::id_help) + "). KEY " +
+                std::string text = head + std::string(V::summary) + ". URL " + transport::url_form<V>() +
+                                   " (id: " + std::string(V::id_help) + "). KEY " +
                                    std::string(V::key_help) + ". " + std::string(V::messages_help);
                 if (V::has_goodbye)
                     text += " --disconnect takes " + std::string(V::reason_help) + ".";

@@ -284,6 +284,21 @@ struct cli_variant<rlpx::variant> : cli_defaults<rlpx::variant, cli_variant<rlpx
                                                    std::string& why);
 };
 
+/// libp2p-noise: the peer id in base58btc and the stream muxers the peer offered.
+template <>
+struct cli_variant<variants::libp2p_noise::variant>
+    : cli_defaults<variants::libp2p_noise::variant, cli_variant<variants::libp2p_noise::variant>> {
+    template <class Conn>
+    static json hello_event(Conn& conn) {
+        const auto& peer = conn.session().remote_id();
+        json j;
+        j["event"] = "hello";
+        j["remote_id"] = peer.id.to_string();
+        j["stream_muxers"] = peer.stream_muxers;
+        return j;
+    }
+};
+
 /// listen's source of connections over UDP: xx::udp_listener (one socket
 /// loop drives every pending handshake; accept() returns the first to end).
 template <class V>

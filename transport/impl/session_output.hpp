@@ -27,6 +27,9 @@ std::error_code session<Config>::check_send(std::uint64_t code, std::size_t size
     if (state_ == session_state::closed || state_ == session_state::closing) return errc::session_closed;
     if (state_ != session_state::established) return errc::not_established;
     if (base_.is_control(code) || code > policies::max_code_of<frame_layout>()) return errc::invalid_argument;
+    if constexpr (requires(const codec& c) { { c.sealable() } noexcept -> std::same_as<std::error_code>; }) {
+        if (auto ec = egress_->sealable()) return ec;  // e.g. a one-way pattern's responder
+    }
     if (size > frame_limit()) return errc::message_too_large;
     if (compressing() && size > compressor::max_decompressed_size) return errc::message_too_large;
     if (out_.size() - out_pos_ > opts_.limits.max_output_buffer) return errc::buffer_limit_exceeded;

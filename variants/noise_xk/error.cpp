@@ -47,9 +47,13 @@ public:
         }
         return {ev, *this};
     }
-    // A failed act tag is a handshake failure and an authentication failure.
+    // A failed act tag is a handshake failure and an authentication failure;
+    // an end of stream inside an act is a handshake failure and the peer
+    // disconnecting.
     bool equivalent(int ev, const std::error_condition& cond) const noexcept override {
         if (cond == transport::condition::authentication_failed && is_tag_failure(static_cast<errc>(ev))) return true;
+        if (cond == transport::condition::peer_disconnected && static_cast<errc>(ev) == errc::handshake_truncated)
+            return true;
         return default_error_condition(ev) == cond;
     }
 };

@@ -2,7 +2,8 @@
 // the failures of BOLT 8's Appendix A (ACT1_BAD_VERSION, ...). Each maps to
 // a transport::condition: every handshake failure is `handshake_failed`, and
 // a bad act tag or act-three ciphertext also compares equal to
-// `authentication_failed`. Tampered transport messages fail in the cipher
+// `authentication_failed`, and an end of stream inside an act
+// (handshake_truncated) to `peer_disconnected`. Tampered transport messages fail in the cipher
 // model with crypto::aead_errc::tag_mismatch (`authentication_failed`).
 #pragma once
 

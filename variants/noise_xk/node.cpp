@@ -8,7 +8,7 @@ session::options make_options(const node_config& cfg, std::optional<k1::compress
     session::options o;
     o.handshake.static_key = cfg.key;
     if (auto id = k1::derive_compressed_public_key(cfg.key)) o.handshake.static_public_key = id.value();
-    o.handshake.remote_static_key = remote;
+    o.handshake.remote_static = remote;
     o.timeouts = cfg.timeouts;
     o.limits = cfg.limits;
     o.random = cfg.random;

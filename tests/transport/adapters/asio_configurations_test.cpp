@@ -1,5 +1,5 @@
 // asio_session over loopback TCP with every stream configuration (RLPx,
-// noise-xk, sha256-per-side, x25519-xchacha): the same typed tests for each —
+// noise-xk, sha256-per-side, x25519-xchacha, libp2p-noise): the same typed tests for each —
 // handshake, messages of several sizes both ways at once with their payloads
 // checked, the session's deadlines (a silent peer times the handshake out, an
 // idle peer the read), cancel() and close() closing cleanly on both sides,
@@ -17,6 +17,7 @@
 #include "rlpx/config.hpp"
 #include "tests/support/asio_harness.hpp"
 #include "tests/support/variants.hpp"
+#include "variants/libp2p_noise/variant.hpp"
 #include "variants/noise_xk/config.hpp"
 #include "variants/sha256_per_side/config.hpp"
 #include "variants/x25519_xchacha/config.hpp"
@@ -71,7 +72,7 @@ struct asio_traits<variants::noise_xk::variant> {
     session::options initiator() {
         session::options o;
         o.handshake.static_key = a;
-        o.handshake.remote_static_key = k1::derive_compressed_public_key(b).value();
+        o.handshake.remote_static = k1::derive_compressed_public_key(b).value();
         return o;
     }
     session::options recipient() {
@@ -126,6 +127,15 @@ struct asio_traits<variants::x25519_xchacha::variant> {
     }
 };
 using x25519_xchacha_traits = asio_traits<variants::x25519_xchacha::variant>;
+
+template <>
+struct asio_traits<variants::libp2p_noise::variant> : test::peers<variants::libp2p_noise::variant> {
+    static constexpr std::uint64_t app_code = 0;
+    static constexpr std::size_t max_message = 65519;
+    static constexpr std::uint8_t close_reason = 0;
+    static constexpr bool goodbye = false;
+};
+using libp2p_noise_traits = asio_traits<variants::libp2p_noise::variant>;
 
 /// Datagrams go through asio_datagram, whose suite is its own.
 template <>

@@ -5,6 +5,7 @@
 // shorter than their tag; the protocol name built at compile time.
 #include "variants/noise/config.hpp"
 
+#include <tuple>
 #include <type_traits>
 
 #include <gtest/gtest.h>
@@ -111,6 +112,49 @@ TEST(NoiseConfigTest, TamperedHandshakeMessageFailsAuthentication) {
     EXPECT_TRUE(p.got_i.empty());  // no payload of a refused message
 }
 
+// check_payload sees each received payload with the static key received so
+// far, before the message is taken; its error refuses the message and
+// fails the handshake. The peer's last payload stays in remote_id().payload.
+TEST(NoiseConfigTest, CheckPayloadSeesTheStaticKeyAndMayRefuseTheMessage) {
+    xx_peers p;
+    const auto i_static = dh25519::public_key_of(*p.i.handshake.static_key).value();
+    const auto r_static = dh25519::public_key_of(*p.r.handshake.static_key).value();
+    std::vector<std::tuple<char, std::size_t, bytes, bytes>> asked;
+    p.i.handshake.check_payload = [&](std::size_t m, byte_view payload, byte_view rs) -> std::error_code {
+        asked.emplace_back('i', m, bytes(payload.begin(), payload.end()), bytes(rs.begin(), rs.end()));
+        return {};
+    };
+    p.r.handshake.check_payload = [&](std::size_t m, byte_view payload, byte_view rs) -> std::error_code {
+        asked.emplace_back('r', m, bytes(payload.begin(), payload.end()), bytes(rs.begin(), rs.end()));
+        return {};
+    };
+    {
+        test::session_pair<xx> pair(p.i, p.r);
+        pair.start();
+        ASSERT_EQ(pair.a.state(), session_state::established);
+        ASSERT_EQ(pair.b.state(), session_state::established);
+        EXPECT_EQ(pair.a.remote_id().payload, (bytes{'r', '2'}));
+        EXPECT_EQ(pair.b.remote_id().payload, (bytes{'i', '3'}));
+    }
+    ASSERT_EQ(asked.size(), 3u);
+    EXPECT_EQ(asked[0], std::make_tuple('r', std::size_t{0}, bytes{}, bytes{}));  // no static key yet
+    EXPECT_EQ(asked[1], std::make_tuple('i', std::size_t{1}, bytes{'r', '2'}, bytes(r_static.begin(), r_static.end())));
+    EXPECT_EQ(asked[2], std::make_tuple('r', std::size_t{2}, bytes{'i', '3'}, bytes(i_static.begin(), i_static.end())));
+
+    // The initiator refuses message 2: it fails with the hook's error, and
+    // on_payload is not told the refused payload.
+    p.i.handshake.check_payload = [](std::size_t m, byte_view, byte_view) -> std::error_code {
+        return m == 1 ? std::make_error_code(std::errc::permission_denied) : std::error_code{};
+    };
+    p.got_i.clear();
+    test::session_pair<xx> pair(p.i, p.r);
+    pair.start();
+    EXPECT_EQ(pair.a.state(), session_state::closed);
+    EXPECT_EQ(pair.a.error(), std::errc::permission_denied);
+    EXPECT_NE(pair.b.state(), session_state::established);
+    EXPECT_TRUE(p.got_i.empty());
+}
+
 TEST(NoiseConfigTest, TamperedTransportMessageIsRefusedWithoutPlaintext) {
     xx_peers p;
     test::session_pair<xx> pair(p.i, p.r);
@@ -170,9 +214,30 @@ TEST(NoiseConfigTest, OneWayPatternOnlyTheInitiatorSends) {
     ASSERT_FALSE(pair.a.send(0, fill(10, 1), pair.now));
     pair.pump();
     EXPECT_EQ(pair.b_events.back().payload, fill(10, 1));
-    // The responder has no key to send with: what it sends anyway is refused.
-    ASSERT_FALSE(pair.b.send(0, fill(10, 2), pair.now));
+    // The responder has no key to send with: its send() is refused at once,
+    // nothing is written, and it can still receive.
+    EXPECT_EQ(pair.b.send(0, fill(10, 2), pair.now), errc::receive_only);
+    EXPECT_EQ(pair.b.send(0, fill(10, 2), pair.now), transport::condition::misuse);
+    EXPECT_TRUE(pair.b.pending_output().empty());
+    EXPECT_EQ(pair.b.state(), session_state::established);
+    ASSERT_FALSE(pair.a.send(0, fill(11, 3), pair.now));
     pair.pump();
+    EXPECT_EQ(pair.b_events.back().payload, fill(11, 3));
+    EXPECT_EQ(pair.a.state(), session_state::established);
+}
+
+// What a one-way responder's peer does with a frame that reaches it anyway
+// (a responder that is not polywire): the initiator has no key to open it.
+TEST(NoiseConfigTest, OneWayPatternTheInitiatorRefusesAnyFrame) {
+    n_session::options i{}, r{};
+    r.handshake.static_key = fresh_key<n_session>();
+    i.handshake.remote_static = dh25519::public_key_of(*r.handshake.static_key).value();
+    test::session_pair<n_session> pair(i, r);
+    pair.start();
+    ASSERT_EQ(pair.a.state(), session_state::established);
+    bytes frame{0, 16 + 3};
+    frame.resize(2 + 16 + 3);
+    EXPECT_TRUE(pair.a.receive(frame, pair.now));
     EXPECT_EQ(pair.a.state(), session_state::closed);
     EXPECT_EQ(pair.a.error(), errc::one_way_pattern);
 }

@@ -25,7 +25,7 @@ const k1::private_key responder_s(h("2121212121212121212121212121212121212121212
 session::options initiator_options(std::optional<k1::compressed_public_key> remote = std::nullopt) {
     session::options o;
     o.handshake.static_key = initiator_s;
-    o.handshake.remote_static_key = remote ? *remote : k1::derive_compressed_public_key(responder_s).value();
+    o.handshake.remote_static = remote ? *remote : k1::derive_compressed_public_key(responder_s).value();
     o.random = test::replay(h("1212121212121212121212121212121212121212121212121212121212121212"));
     return o;
 }
@@ -50,8 +50,14 @@ std::vector<bytes> messages(const std::vector<test::recorded_event>& evs) {
 }
 
 TEST(NoiseXkConfigTest, NamesItsPoliciesOnOneScreen) {
-    static_assert(std::is_same_v<session::key_agreement, handshake>);
-    static_assert(std::is_same_v<session::cipher, polywire::policies::chacha20_poly1305<1000>>);
+    // The generic Noise handshake and transport cipher with BOLT 8's parts.
+    static_assert(std::is_same_v<session::key_agreement,
+                                 noise::handshake<noise::pattern::XK, noise::suite<secp256k1_dh, noise::chachapoly, noise::sha256>,
+                                                  act_framing, profile>>);
+    static_assert(std::is_same_v<session::cipher,
+                                 noise::transport_cipher<noise::chachapoly_on<crypto::default_chacha20_poly1305_backend>,
+                                                         noise::hkdf_rotation<noise::sha256, 1000>>>);
+    static_assert(std::is_same_v<session::remote_id_type, k1::compressed_public_key>);
     static_assert(std::is_same_v<session::mac_state, polywire::policies::no_mac>);
     static_assert(std::is_same_v<session::frame_layout, frame_layout>);
     static_assert(std::is_same_v<session::compressor, polywire::policies::no_compression>);
@@ -196,7 +202,7 @@ TEST(NoiseXkConfigTest, AWrongExpectedResponderKeyFailsTheHandshake) {
 
 TEST(NoiseXkConfigTest, AnImpostorInitiatorIsRejectedByAResponderThatExpectsSomeoneElse) {
     auto ro = responder_options();
-    ro.handshake.remote_static_key = k1::derive_compressed_public_key(k1::private_key(h(std::string(64, '4')))).value();
+    ro.handshake.remote_static = k1::derive_compressed_public_key(k1::private_key(h(std::string(64, '4')))).value();
     pair p(initiator_options(), std::move(ro));
     p.start();
     EXPECT_EQ(p.b.error(), errc::wrong_remote_identity);

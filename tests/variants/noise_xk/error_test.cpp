@@ -27,5 +27,12 @@ TEST(NoiseXkErrorTest, TagFailuresAreAlsoAuthenticationFailures) {
     EXPECT_EQ(make_error_code(errc::act1_bad_tag).default_error_condition(), condition::handshake_failed);
 }
 
+TEST(NoiseXkErrorTest, AnEndOfStreamInsideAnActIsAlsoThePeerDisconnecting) {
+    EXPECT_EQ(make_error_code(errc::handshake_truncated), condition::peer_disconnected);
+    EXPECT_EQ(make_error_code(errc::handshake_truncated), condition::handshake_failed);
+    for (int e = static_cast<int>(errc::act1_bad_version); e < static_cast<int>(errc::handshake_truncated); ++e)
+        EXPECT_NE(make_error_code(static_cast<errc>(e)), condition::peer_disconnected) << e;
+}
+
 }  // namespace
 }  // namespace polywire::variants::noise_xk

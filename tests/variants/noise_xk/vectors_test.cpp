@@ -41,7 +41,7 @@ session make_session(policies::handshake_role role, const json& params, transpor
     o.key_log = std::move(key_log);
     o.handshake.static_key = priv(params["ls.priv"]);
     o.random = test::replay(h(params["e.priv"].get<std::string>()));
-    if (params.contains("rs.pub")) o.handshake.remote_static_key = pub(params["rs.pub"]);
+    if (params.contains("rs.pub")) o.handshake.remote_static = pub(params["rs.pub"]);
     return session(role, std::move(o));
 }
 
@@ -143,7 +143,10 @@ TEST(Bolt8VectorsTest, TheKeyLogIsToldAppendixAKeys) {
         const json& keys = tc["steps"].back()["final_keys"];
         EXPECT_EQ(hx(log.last("NOISE_XK_SK").value_or(bytes{})), keys["sk"].get<std::string>());
         EXPECT_EQ(hx(log.last("NOISE_XK_RK").value_or(bytes{})), keys["rk"].get<std::string>());
-        EXPECT_TRUE(log.last("NOISE_XK_CK"));
+        // The final chaining key both rotations start from (the message test's ck).
+        EXPECT_EQ(hx(log.last("NOISE_XK_CK").value_or(bytes{})), vectors()["message_encryption"]["ck"].get<std::string>());
+        EXPECT_TRUE(log.last("NOISE_XK_HANDSHAKE_CK"));
+        EXPECT_TRUE(log.last("NOISE_XK_HANDSHAKE_K"));
         EXPECT_EQ(hx(log.last("NOISE_XK_EPHEMERAL_PRIVATE_KEY").value_or(bytes{})), tc["params"]["e.priv"].get<std::string>());
         EXPECT_EQ(hx(log.last("NOISE_XK_STATIC_PRIVATE_KEY").value_or(bytes{})), tc["params"]["ls.priv"].get<std::string>());
         for (const auto& e : log.entries()) EXPECT_TRUE(e.label.starts_with("NOISE_XK_")) << e.label;
@@ -243,11 +246,12 @@ using preset_session = transport::session<preset_config>;
 
 preset_session preset(policies::handshake_role role) {
     const json& m = vectors()["message_encryption"];
+    // The initiator's sk is the initiator->responder key, its rk the other.
     secrets s;
-    const bool initiator = role == policies::handshake_role::initiator;
-    s.sk.assign(hj(initiator ? m["sk"] : m["rk"]));
-    s.rk.assign(hj(initiator ? m["rk"] : m["sk"]));
-    s.ck.assign(hj(m["ck"]));
+    s.role = role;
+    s.initiator_key.assign(hj(m["sk"]));
+    s.responder_key.assign(hj(m["rk"]));
+    s.final_chaining_key.assign(hj(m["ck"]));
     preset_session::options o;
     o.handshake.secrets_for_testing_only = s;
     preset_session p(role, std::move(o));

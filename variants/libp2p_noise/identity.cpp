@@ -99,19 +99,23 @@ result<private_key> private_key::generate(key_type type, const transport::random
 result<private_key> private_key::parse(byte_view serialized) noexcept {
     auto m = pb::decode_key(serialized);
     if (!m) return err(errc::bad_private_key);
-    const bytes& d = m.value().data;
-    result<private_key> k = err(errc::bad_private_key);
-    if (m.value().type == key_type::ed25519 && (d.size() == 32 || d.size() == 64)) {
-        k = from_ed25519_seed(byte_view(d).first(32));
-        // seed || public key: the public half must be the seed's.
-        if (k && d.size() == 64 && !std::equal(d.begin() + 32, d.end(), k.value().ed_.public_key().begin()))
-            k = err(errc::bad_private_key);
-    } else if (m.value().type == key_type::secp256k1 && d.size() == 32) {
-        k = from_secp256k1(d);
-    } else if (m.value().type != key_type::ed25519 && m.value().type != key_type::secp256k1) {
-        k = err(errc::unsupported_key_type);
-    }
-    std::fill(m.value().data.begin(), m.value().data.end(), std::uint8_t{0});
+    bytes& d = m.value().data;
+    // Each outcome returned where it is made (no assignment between results).
+    auto decoded = [&]() -> result<private_key> {
+        if (m.value().type == key_type::ed25519 && (d.size() == 32 || d.size() == 64)) {
+            auto k = from_ed25519_seed(byte_view(d).first(32));
+            // seed || public key: the public half must be the seed's.
+            if (k && d.size() == 64 && !std::equal(d.begin() + 32, d.end(), k.value().ed_.public_key().begin()))
+                return err(errc::bad_private_key);
+            return k;
+        }
+        if (m.value().type == key_type::secp256k1 && d.size() == 32) return from_secp256k1(d);
+        if (m.value().type != key_type::ed25519 && m.value().type != key_type::secp256k1)
+            return err(errc::unsupported_key_type);
+        return err(errc::bad_private_key);
+    };
+    auto k = decoded();
+    std::fill(d.begin(), d.end(), std::uint8_t{0});
     return k;
 }
 

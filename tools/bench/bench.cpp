@@ -926,6 +926,11 @@ private:
             // 2 X25519 ephemerals and DH, 2 Ed25519 signatures and verifications.
             {"x25519_xchacha", 2 * x_keygen + 2 * x_dh + 2 * t("primitive/ed25519_sign") + 2 * t("primitive/ed25519_verify")},
             {"x25519_xchacha_udp", 2 * x_keygen + 2 * x_dh + 2 * t("primitive/ed25519_sign") + 2 * t("primitive/ed25519_verify")},
+            // libp2p-noise (XX, Ed25519 identities): on each side a fresh
+            // static key and an ephemeral one (2 X25519 key generations),
+            // 3 DH (ee, es, se), one Ed25519 signature over the static key
+            // and one verification of the peer's.
+            {"libp2p_noise", 4 * x_keygen + 6 * x_dh + 2 * t("primitive/ed25519_sign") + 2 * t("primitive/ed25519_verify")},
         };
         std::printf("\nComplete handshakes in memory (both sides, one thread) vs their public-key operations\n");
         std::printf("%-34s %12s %12s %8s\n", "configuration", "pairs/s", "limit/s", "ratio");

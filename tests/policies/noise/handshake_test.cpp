@@ -78,7 +78,7 @@ using toy_suite = suite<checked25519, chachapoly, sha256>;
 using toy_handshake = handshake<pattern::XX, toy_suite, versioned, toy_profile>;
 
 struct toy_config {
-    static constexpr std::string_view name = "toy";
+    [[maybe_unused]] static constexpr std::string_view name = "toy";
     static constexpr auto policies = hana::make_map(
         hana::make_pair(hana::type_c<transport::role::key_agreement>, hana::type_c<toy_handshake>),
         hana::make_pair(hana::type_c<transport::role::cipher>,

@@ -6,7 +6,7 @@
 # reasons and UDP's message size limit),
 # listen --serve with concurrent dialers (dial --connections), its peer limit
 # and graceful shutdown on SIGTERM/SIGINT (RLPx, x25519-xchacha, noise-xk), libp2p-noise with
-# multiaddrs and base58btc peer ids (both key types, --serve), the human-readable ping,
+# multiaddrs and base58btc peer ids (both key types, keygen --identity, --serve), the human-readable ping,
 # bench for every variant (in memory, over TCP/UDP, handshakes), usage
 # errors and the whole-run timeout.
 #
@@ -482,6 +482,19 @@ id_l="$(json_field node_id <<<"$kv")"
 keyfile_l="$tmp/$lp.key"
 check "$lp: keygen --out writes the key file and prints the peer id" \
     grep -Eqx '\{"node_id":"12D3KooW[1-9A-HJ-NP-Za-km-z]{44}"\}' <<<"$(pw keygen --variant $lp --out "$keyfile_l")"
+check "$lp: keygen --identity ed25519 prints a 12D3KooW peer id" \
+    grep -Eq '"node_id":"12D3KooW' <<<"$(pw keygen --variant $lp --identity ed25519)"
+check "$lp: keygen --identity secp256k1 prints a secp256k1 PrivateKey protobuf and a 16Uiu2 peer id" \
+    grep -Eqx '\{"private_key":"08021220[0-9a-f]{64}","node_id":"16Uiu2[1-9A-HJ-NP-Za-km-z]{47}"\}' \
+    <<<"$(pw keygen --variant $lp --identity secp256k1)"
+keyfile_k1="$tmp/$lp.k1.key"  # listened with by --serve below
+id_k1_file="$(pw keygen --variant $lp --identity secp256k1 --out "$keyfile_k1" | json_field node_id)"
+pw keygen --variant $lp --identity rsa >"$tmp/$lp.rsa.out" 2>&1
+check "$lp: keygen --identity of an unknown type is a usage error" \
+    bash -c '[[ $1 -eq 2 ]] && grep -q "unknown --identity .rsa." "$2"' _ $? "$tmp/$lp.rsa.out"
+pw keygen --variant noise-xk --identity secp256k1 >"$tmp/$lp.idxk.out" 2>&1
+check "keygen --identity with another variant is a usage error" \
+    bash -c '[[ $1 -eq 2 ]] && grep -q "identity is for --variant libp2p-noise only" "$2"' _ $? "$tmp/$lp.idxk.out"
 # A secp256k1 key (secp256k1:<scalar>): its peer id starts 16Uiu2.
 key_k1="secp256k1:$(printf '%064x' 12345)"
 id_k1="$(POLYWIRE_KEY="$key_k1" pw listen --variant $lp --port 0 --timeout 0.01 2>/dev/null | head -n 1 | sed -n 's|^LISTENING /ip4/.*/p2p/||p')"
@@ -513,11 +526,16 @@ check "$lp: dial --remote that is not a multiaddr is a usage error naming the fo
 pw dial --variant $lp --key "$key_l" >"$tmp/$lp.noremote.out" 2>&1
 check "$lp: dial without --remote shows the multiaddr form" \
     bash -c '[[ $1 -eq 2 ]] && grep -qF "/ip4/<host>/tcp/<port>/p2p/<peer id>" "$2"' _ $? "$tmp/$lp.noremote.out"
-if start_libp2p_listener "serve-$lp" --key "$key_l" --port 0 --serve --echo; then
+# --serve listens with keygen's secp256k1 key file.
+if start_libp2p_listener "serve-$lp" --key-file "$keyfile_k1" --port 0 --serve --echo; then
+    check "$lp --serve: LISTENING names the secp256k1 key file's 16Uiu2 peer id" \
+        bash -c '[[ $1 == 16Uiu2* && $1 == "$2" ]]' _ "$listener_id" "$id_k1_file"
     pw dial --variant $lp --key "$(pw keygen --variant $lp | json_field private_key)" --remote "$listener_enode" \
         --connections 3 --send 3 --size 2000 --expect-echo >"$tmp/serve-$lp.dial.out" 2>&1
     check "$lp --serve: dial --connections 3 with echoes exits 0" test $? -eq 0
     check "$lp --serve: 9 echoes come back" test "$(grep -c '"event":"msg","code":16,"size":2000,' "$tmp/serve-$lp.dial.out")" -eq 9
+    check "$lp --serve: each dialer's hello names the secp256k1 listener" \
+        test "$(grep -c "\"event\":\"hello\",\"remote_id\":\"$id_k1_file\"" "$tmp/serve-$lp.dial.out")" -eq 3
     kill -TERM "$listener_pid"
     wait_listener
     check "$lp --serve: sums up at shutdown" \

@@ -1,5 +1,7 @@
-// polywire keygen [--variant V] [--out PATH]: the only command that ever
-// prints a secret (a secp256k1 key, or an Ed25519 seed), as 64 hex digits.
+// polywire keygen [--variant V] [--out PATH] [--identity ed25519|secp256k1]:
+// the only command that ever prints a secret (a secp256k1 key, or an Ed25519
+// seed, as 64 hex digits; libp2p-noise: its PrivateKey protobuf in hex, of
+// the --identity type).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@ namespace {
 constexpr option_spec keygen_options[] = {
     {"out", true},
     {"variant", true},
+    {"identity", true},
     {"help", false},
 };
 
@@ -50,7 +53,7 @@ int keygen_with(const args& a) {
     const auto out = a.value("out");
     if (out && out->empty()) throw usage_error("--out needs a file name");
 
-    auto key = V::generate_key();
+    auto key = V::keygen_key(a);
     if (!key) {
         print_line("polywire: key generation failed: " + key.error().message(), true);
         return exit_failure;

@@ -1,7 +1,7 @@
 // polywire: a command-line RLPx (devp2p) node for scripts and people, and
 // the same commands for every other variant (--variant, tools/cli/variant.hpp).
 //
-//   polywire keygen [--variant V] [--out PATH]
+//   polywire keygen [--variant V] [--out PATH] [--identity ed25519|secp256k1]
 //   polywire listen [--variant V] --key HEX --port P --cap eth/68:17 [--echo] [--serve] ...
 //   polywire dial [--variant V] --key HEX --remote URL --cap eth/68:17 [--send N --size B] ...
 //   polywire ping ENODE
@@ -25,7 +25,7 @@ std::string usage() {
     return R"(polywire )" + std::string(version) + R"( - RLPx (devp2p) and other secure transports from the command line
 
 Usage:
-  polywire keygen [--variant V] [--out PATH]
+  polywire keygen [--variant V] [--out PATH] [--identity ed25519|secp256k1]
   polywire listen [--variant V] KEY --port P [--host 127.0.0.1] --cap NAME/VERSION:LENGTH...
                   [--serve] [--echo] [--count N] [--connections K] [--timeout S] [--handshake-timeout MS]
   polywire dial [--variant V] KEY --remote URL --cap NAME/VERSION:LENGTH...
@@ -47,6 +47,8 @@ keygen prints it.
 keygen          prints {"private_key":"<64 hex>","node_id":"<hex>"} (the node id
                 as the variant's URL writes it); with --out writes
                 the key to a new file (mode 0600) and prints only {"node_id":...}.
+                --identity ed25519|secp256k1 (libp2p-noise only): the identity
+                key's type (default ed25519; peer ids 12D3KooW... and 16Uiu2...).
 listen          prints "LISTENING <URL>", e.g. enode://<node id>@<host>:<port> (the chosen
                 port with --port 0), then one JSON event per line. --echo sends
                 every application message back; --connections K serves K

@@ -11,6 +11,8 @@
 //                                port(), accept() -> connect_outcome<V>
 //   load_key(args)               --key/--key-file/POLYWIRE_KEY through D::load_key
 //                                (nullopt if none given; a usage error if malformed)
+//   keygen_key(args)             keygen's key: D::generate_key(), or libp2p-noise's
+//                                of the --identity type
 //   url(id, host, port), parse_url(text, why)   D's format_url and parse_url
 //   dial(settings, address) -> connect_outcome<V>
 //   accept(fd, settings) -> connect_outcome<V>
@@ -228,6 +230,14 @@ struct cli_defaults : D {
         if (!k) throw usage_error("invalid private key from " + in->source + ": " + why);
         return k;
     }
+    /// keygen's fresh key: the descriptor's; --identity is a usage error
+    /// (only libp2p-noise has a choice of identity key type).
+    static result<typename D::private_key> keygen_key(const args& a) {
+        if (a.has("identity"))
+            throw usage_error("--identity is for --variant libp2p-noise only (" + std::string(D::name) +
+                              " has one key type)");
+        return D::generate_key();
+    }
     static std::string url(const typename D::remote_id& id, const std::string& host, std::uint16_t port) {
         return D::format_url(id, host, port);
     }
@@ -288,6 +298,14 @@ struct cli_variant<rlpx::variant> : cli_defaults<rlpx::variant, cli_variant<rlpx
 template <>
 struct cli_variant<variants::libp2p_noise::variant>
     : cli_defaults<variants::libp2p_noise::variant, cli_variant<variants::libp2p_noise::variant>> {
+    /// keygen --identity ed25519 (the default) or secp256k1.
+    static result<private_key> keygen_key(const args& a) {
+        using variants::libp2p_noise::key_type;
+        const std::string t = a.value("identity").value_or("ed25519");
+        if (t == "ed25519") return private_key::generate(key_type::ed25519);
+        if (t == "secp256k1") return private_key::generate(key_type::secp256k1);
+        throw usage_error("unknown --identity '" + t + "': expected ed25519 or secp256k1");
+    }
     template <class Conn>
     static json hello_event(Conn& conn) {
         const auto& peer = conn.session().remote_id();

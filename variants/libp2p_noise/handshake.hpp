@@ -13,7 +13,8 @@
 // its own). The peer's payload is checked by options.check_payload before
 // its message is taken: protobuf, signature against the static key of that
 // same message, and the peer id against options.expected_peer. The
-// secrets name the peer by its peer id (remote_peer, identity.hpp).
+// secrets name the peer by its peer id (remote_peer, identity.hpp), read
+// from that payload again by read_payload: the signature is verified once.
 #pragma once
 
 #include <optional>
@@ -100,8 +101,9 @@ public:
     secrets take_secrets() noexcept {
         secrets s;
         s.keys = noise_handshake::take_secrets();
-        // The payload was checked when its message arrived: this reads it again.
-        auto peer = check_payload(s.keys.remote_id.payload, s.keys.remote_id.remote_static, std::nullopt);
+        // The payload was checked (signature included) when its message
+        // arrived: this only reads its identity fields again.
+        auto peer = read_payload(s.keys.remote_id.payload);
         if (peer) s.remote_id = std::move(peer.value());
         s.remote_id.remote_static = s.keys.remote_id.remote_static;
         s.remote_id.handshake_hash = s.keys.remote_id.handshake_hash;

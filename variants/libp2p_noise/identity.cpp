@@ -277,29 +277,54 @@ std::optional<bytes> base58btc_decode(std::string_view text, std::size_t max_len
 
 // ---- the handshake payload ---------------------------------------------------
 
+namespace {
+// A payload read: the peer's identity fields and the signature it carries.
+struct read_result {
+    remote_peer peer;
+    bytes sig;
+};
+
+result<read_result> read(byte_view payload) {
+    auto p = pb::decode_payload(payload);
+    if (!p) return p.error();
+    if (!p.value().identity_key || !p.value().identity_sig) return err(errc::missing_identity);
+    auto id = peer_id::from_public_key(*p.value().identity_key);
+    if (!id) return id.error();
+    read_result r;
+    r.peer.id = std::move(id.value());
+    r.peer.identity_key = std::move(*p.value().identity_key);
+    auto m = pb::decode_key(r.peer.identity_key);
+    if (m) r.peer.identity_type = m.value().type;
+    if (p.value().extensions) {
+        r.peer.stream_muxers = std::move(p.value().extensions->stream_muxers);
+        r.peer.webtransport_certhashes = std::move(p.value().extensions->webtransport_certhashes);
+    }
+    r.sig = std::move(*p.value().identity_sig);
+    return r;
+}
+}  // namespace
+
+result<remote_peer> read_payload(byte_view payload) noexcept {
+    try {
+        auto r = read(payload);
+        if (!r) return r.error();
+        return std::move(r.value().peer);
+    } catch (const std::bad_alloc&) {
+        return err(errc::bad_payload);
+    }
+}
+
 result<remote_peer> check_payload(byte_view payload, byte_view remote_static,
                                   const std::optional<peer_id>& expected) noexcept {
     try {
-        auto p = pb::decode_payload(payload);
-        if (!p) return p.error();
-        if (!p.value().identity_key || !p.value().identity_sig) return err(errc::missing_identity);
+        auto r = read(payload);
+        if (!r) return r.error();
         if (remote_static.size() != 32) return err(errc::bad_signature);
         bytes message(signature_prefix.begin(), signature_prefix.end());
         message.insert(message.end(), remote_static.begin(), remote_static.end());
-        if (auto ec = verify(*p.value().identity_key, message, *p.value().identity_sig)) return ec;
-        auto id = peer_id::from_public_key(*p.value().identity_key);
-        if (!id) return id.error();
-        if (expected && *expected != id.value()) return err(errc::peer_id_mismatch);
-        remote_peer r;
-        r.id = std::move(id.value());
-        r.identity_key = std::move(*p.value().identity_key);
-        auto m = pb::decode_key(r.identity_key);
-        if (m) r.identity_type = m.value().type;
-        if (p.value().extensions) {
-            r.stream_muxers = std::move(p.value().extensions->stream_muxers);
-            r.webtransport_certhashes = std::move(p.value().extensions->webtransport_certhashes);
-        }
-        return r;
+        if (auto ec = verify(r.value().peer.identity_key, message, r.value().sig)) return ec;
+        if (expected && *expected != r.value().peer.id) return err(errc::peer_id_mismatch);
+        return std::move(r.value().peer);
     } catch (const std::bad_alloc&) {
         return err(errc::bad_payload);
     }

@@ -116,6 +116,12 @@ struct remote_peer {
 result<remote_peer> check_payload(byte_view payload, byte_view remote_static,
                                   const std::optional<peer_id>& expected) noexcept;
 
+/// Reads a handshake payload without checking its signature: the identity
+/// fields check_payload fills (errc::bad_payload, missing_identity, or the
+/// identity key's decoding error). For a payload check_payload already
+/// accepted (the handshake's secrets), so its signature is verified once.
+result<remote_peer> read_payload(byte_view payload) noexcept;
+
 /// The payload `key` sends with the Noise static public key `static_key`.
 result<bytes> make_payload(const private_key& key, byte_view static_key,
                            const std::vector<std::string>& stream_muxers) noexcept;

@@ -66,7 +66,7 @@ struct variant : code_in_first_byte, no_goodbye {
     static constexpr std::string_view name = "libp2p-noise";
     static constexpr std::string_view summary = "libp2p's Noise secure channel (/noise, Noise_XX_25519_ChaChaPoly_SHA256)";
     static constexpr std::string_view key_help =
-        "a libp2p private key: the hex of its PrivateKey protobuf (what keygen prints, Ed25519), "
+        "a libp2p private key: the hex of its PrivateKey protobuf (what keygen prints), "
         "ed25519:<64 hex seed> or secp256k1:<64 hex scalar>";
     static constexpr std::string_view id_help = "the base58btc peer id, 12D3KooW... for Ed25519, 16Uiu2... for secp256k1";
     static constexpr std::string_view messages_help = first_byte_no_goodbye_help;

@@ -6,6 +6,7 @@
 #include "variants/libp2p_noise/config.hpp"
 
 #include <functional>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -85,6 +86,19 @@ void handshake_and_exchange(key_type initiator, key_type responder) {
     EXPECT_EQ(p.b.remote_id().stream_muxers, (std::vector<std::string>{"/yamux/1.0.0"}));
     EXPECT_EQ(p.a.remote_id().handshake_hash, p.b.remote_id().handshake_hash);
     EXPECT_EQ(p.a.remote_id().remote_static.size(), 32u);
+    // The secrets' identity fields are those the check of the peer's payload
+    // gave (the secrets only read the payload again, not verifying it twice).
+    for (auto [s, k, muxers] : {std::tuple{&p.a, &kr, std::vector<std::string>{"/mplex/6.7.0", "/yamux/1.0.0"}},
+                                std::tuple{&p.b, &ki, std::vector<std::string>{"/yamux/1.0.0"}}}) {
+        const auto& got = s->remote_id();
+        auto checked = check_payload(make_payload(*k, got.remote_static, muxers).value(), got.remote_static, got.id);
+        ASSERT_TRUE(checked) << checked.error().message();
+        EXPECT_EQ(got.id, checked.value().id);
+        EXPECT_EQ(got.identity_type, checked.value().identity_type);
+        EXPECT_EQ(got.identity_key, checked.value().identity_key);
+        EXPECT_EQ(got.stream_muxers, checked.value().stream_muxers);
+        EXPECT_EQ(got.webtransport_certhashes, checked.value().webtransport_certhashes);
+    }
     exchange_every_size(p);
 }
 

@@ -2,7 +2,7 @@
 // secp256k1 key 1, derived from first principles: the PublicKey protobuf,
 // an identity multihash, base58btc), base58btc both ways, private keys in
 // libp2p's PrivateKey protobuf, signatures of both key types, and the
-// payload check's refusals; multiaddrs.
+// payload check's refusals, the payload read without its check; multiaddrs.
 #include "variants/libp2p_noise/identity.hpp"
 
 #include <gtest/gtest.h>
@@ -153,6 +153,32 @@ TEST(Libp2pNoiseIdentityTest, CheckPayloadAcceptsTheSignedStaticKeyAndRefusesThe
               errc::peer_id_mismatch);
     EXPECT_EQ(check_payload({}, s, std::nullopt).error(), errc::missing_identity);
     EXPECT_EQ(check_payload(h("0a01"), s, std::nullopt).error(), errc::bad_payload);
+}
+
+TEST(Libp2pNoiseIdentityTest, ReadPayloadGivesWhatCheckPayloadGivesWithoutVerifying) {
+    for (key_type t : {key_type::ed25519, key_type::secp256k1}) {
+        const auto k = private_key::generate(t).value();
+        const bytes s(32, 0x5a);
+        const bytes p = make_payload(k, s, {"/mplex/6.7.0", "/yamux/1.0.0"}).value();
+        auto checked = check_payload(p, s, std::nullopt);
+        auto read = read_payload(p);
+        ASSERT_TRUE(checked) << checked.error().message();
+        ASSERT_TRUE(read) << read.error().message();
+        EXPECT_EQ(read.value().id, checked.value().id);
+        EXPECT_EQ(read.value().id, peer_id::from_public_key(k.public_key()).value());
+        EXPECT_EQ(read.value().identity_type, t);
+        EXPECT_EQ(read.value().identity_key, bytes(k.public_key().begin(), k.public_key().end()));
+        EXPECT_EQ(read.value().stream_muxers, checked.value().stream_muxers);
+        // Only reads: a payload signed over another static key (which
+        // check_payload refuses) reads the same, its signature not verified.
+        const bytes other = make_payload(k, bytes(32, 0x5b), {"/mplex/6.7.0", "/yamux/1.0.0"}).value();
+        EXPECT_EQ(check_payload(other, s, std::nullopt).error(), errc::bad_signature);
+        auto unverified = read_payload(other);
+        ASSERT_TRUE(unverified) << unverified.error().message();
+        EXPECT_EQ(unverified.value().id, checked.value().id);
+    }
+    EXPECT_EQ(read_payload({}).error(), errc::missing_identity);
+    EXPECT_EQ(read_payload(h("0a01")).error(), errc::bad_payload);
 }
 
 TEST(Libp2pNoiseIdentityTest, MultiaddrsBothWays) {

@@ -270,6 +270,17 @@ void register_primitives() {
         auto p = k1::derive_public_key(k1::generate_private_key().value()).value();
         for (auto _ : st) benchmark::DoNotOptimize(k1::ecdh_x(k, p));
     });
+    // BOLT 8's DH (SHA-256 of the compressed shared point) and the parse
+    // (a square root) of a compressed key received on the wire.
+    add("primitive/secp256k1_ecdh_sha256", [](benchmark::State& st) {
+        auto k = k1::generate_private_key().value();
+        auto p = k1::derive_public_key(k1::generate_private_key().value()).value();
+        for (auto _ : st) benchmark::DoNotOptimize(k1::ecdh_sha256(k, p));
+    });
+    add("primitive/secp256k1_parse_compressed", [](benchmark::State& st) {
+        const auto c = k1::derive_compressed_public_key(k1::generate_private_key().value()).value();
+        for (auto _ : st) benchmark::DoNotOptimize(k1::parse_public_key(c));
+    });
     add("primitive/secp256k1_sign_recoverable", [](benchmark::State& st) {
         auto k = k1::generate_private_key().value();
         auto d = crypto::keccak256::hash(as_bytes("digest"));
@@ -919,8 +930,12 @@ private:
             // recovered), 8 ECDH, one recoverable signature and one recovery.
             {"rlpx", 4 * t("primitive/secp256k1_private_key") + 3 * t("primitive/secp256k1_derive_public") +
                          8 * ecdh + t("primitive/secp256k1_sign_recoverable") + t("primitive/secp256k1_recover")},
-            // Noise XK: 2 ephemeral keys, 6 ECDH (es, ee, se on each side).
-            {"noise_xk", 2 * keygen + 6 * ecdh},
+            // Noise XK (BOLT 8): 2 ephemeral keys, 6 ECDH of BOLT 8's kind
+            // (es, ee, se on each side), and 4 compressed keys parsed: the
+            // responder's static key (the initiator's option), each
+            // ephemeral key and the initiator's static key as they arrive.
+            {"noise_xk", 2 * keygen + 6 * t("primitive/secp256k1_ecdh_sha256") +
+                             4 * t("primitive/secp256k1_parse_compressed")},
             // 2 session keys, 2 ECDH, 2 ECDSA signatures and 2 verifications.
             {"sha256_per_side", 2 * keygen + 2 * ecdh + 2 * t("primitive/secp256k1_sign") + 2 * t("primitive/secp256k1_verify")},
             // 2 X25519 ephemerals and DH, 2 Ed25519 signatures and verifications.

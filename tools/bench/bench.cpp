@@ -871,6 +871,8 @@ private:
             return cost("primitive/chacha20_poly1305" + backend, n);
         if (config.rfind("Noise_", 0) == 0 && config.find("_AESGCM_") != std::string::npos)
             return cost("primitive/aes256_gcm" + backend, n);
+        // libp2p-noise: Noise_XX_25519_ChaChaPoly_SHA256, whose ChaChaPoly is libsodium's.
+        if (config == "libp2p_noise") return cost("primitive/chacha20_poly1305@sodium", n);
         return NAN;
     }
 
@@ -903,8 +905,11 @@ private:
             if (at == std::string::npos) continue;
             const double secs = t(name);
             const std::string cfg_backend = name.substr(0, at);
+            // "<config>@<backend>", or "<config>" where the configuration
+            // names no backend of its own (libp2p_noise: its suite's AEAD).
             const auto sep = cfg_backend.find('@');
-            const std::string config = cfg_backend.substr(0, sep), backend = cfg_backend.substr(sep);
+            const std::string config = cfg_backend.substr(0, sep);
+            const std::string backend = sep == std::string::npos ? std::string() : cfg_backend.substr(sep);
             const double n = std::stod(name.substr(at + 11));
             const double lim = limit(config, backend, n);
             std::printf("%-34s %10.0f %12.1f %12.1f %7.0f%% %12.2f\n", cfg_backend.c_str(), n, n / secs / 1e6,

@@ -138,6 +138,7 @@ private:
             error = pub.error();
             return n;
         }
+        n.static_public_key = pub.value();  // derived once here, not again by the handshake
         auto payload = make_payload(o.identity, pub.value(), o.stream_muxers);
         if (!payload) {
             error = payload.error();

@@ -22,6 +22,11 @@
 // (`check_public_key(key) -> bool`): a received e or s, or a pre-message
 // key in the options, that is not a valid key fails the handshake
 // (errc::invalid_public_key; transport::errc::bad_key for the options).
+// A DH whose keys cost work to decode (a compressed secp256k1 point needs a
+// square root) may instead declare `prepared_key` and
+// `prepare(key) -> std::optional<prepared_key>` (empty: not a valid key)
+// with `dh(private_key, prepared_key)`: each received key is then decoded
+// once, where it is checked, and every DH with it uses the decoded form.
 //
 // Handshake messages travel over a stream as the `Framing` policy says:
 // by default each behind a 2-byte big-endian length (length_prefixed,
@@ -66,6 +71,7 @@
 #include <string_view>
 #include <system_error>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "crypto/random.hpp"
@@ -80,6 +86,20 @@
 #include "transport/result.hpp"
 
 namespace polywire::noise {
+
+namespace detail {
+template <class DH>
+struct prepared_key_of {
+    using type = typename DH::public_key;
+};
+template <class DH>
+    requires requires { typename DH::prepared_key; }
+struct prepared_key_of<DH> {
+    using type = typename DH::prepared_key;
+};
+template <class DH>
+using prepared_key_t = typename prepared_key_of<DH>::type;
+}  // namespace detail
 
 /// The default handshake message framing: a 2-byte big-endian length.
 struct length_prefixed {
@@ -211,6 +231,12 @@ class handshake {
     static constexpr bool checks_keys = requires(const typename dh::public_key& k) {
         { dh::check_public_key(k) } noexcept -> std::same_as<bool>;
     };
+    static constexpr bool prepares_keys = requires(const typename dh::public_key& k) {
+        typename dh::prepared_key;
+        { dh::prepare(k) } noexcept -> std::same_as<std::optional<typename dh::prepared_key>>;
+    };
+    static_assert(!(prepares_keys && checks_keys),
+                  "noise DH: declares both prepare() and check_public_key(); prepare() is the check, keep one");
     static constexpr bool draws_keys = requires(const transport::random_source& r) {
         { dh::generate_private_key(r) } noexcept -> std::same_as<result<typename dh::private_key>>;
     };
@@ -229,6 +255,9 @@ public:
     using profile = Profile;
     using private_key = typename dh::private_key;
     using public_key = typename dh::public_key;
+    /// A received key as the DH uses it: decoded once (prepares_keys), else
+    /// the key itself.
+    using peer_key = std::conditional_t<prepares_keys, detail::prepared_key_t<dh>, public_key>;
     static constexpr bool one_way = desc.one_way();
     static constexpr std::size_t message_count = desc.count;
 
@@ -346,9 +375,12 @@ private:
         else return ec;
     }
 
-    static bool valid_key(const public_key& k) noexcept {
-        if constexpr (checks_keys) return dh::check_public_key(k);
-        else return true;
+    /// A received key checked and made ready for the DH; empty if the DH
+    /// refuses it.
+    static std::optional<peer_key> prepare(const public_key& k) noexcept {
+        if constexpr (prepares_keys) return dh::prepare(k);
+        else if constexpr (checks_keys) return dh::check_public_key(k) ? std::optional<peer_key>(k) : std::nullopt;
+        else return k;
     }
 
     /// Message i's size with an empty payload.
@@ -409,8 +441,10 @@ private:
                 if (m.tokens[i] == token::s) {
                     if (!mine) {
                         if (!opts_.remote_static) return errc::missing_remote_static;
-                        if (!valid_key(*opts_.remote_static)) return transport::errc::bad_key;
+                        auto k = prepare(*opts_.remote_static);
+                        if (!k) return transport::errc::bad_key;
                         rs_ = *opts_.remote_static;
+                        rs_key_ = *k;
                         has_rs_ = true;
                     }
                     if (auto ec = sym_.mix_hash(mine ? byte_view(s_pub_) : byte_view(rs_))) return ec;
@@ -444,7 +478,7 @@ private:
 
     // The DH of a token from this side's point of view.
     template <class Sym>
-    std::error_code mix_dh(Sym& sym, token t, const public_key& re, const public_key& rs) const {
+    std::error_code mix_dh(Sym& sym, token t, const peer_key& re, const peer_key& rs) const {
         const bool i = initiator();
         const bool local_e = t == token::ee || (t == token::es && i) || (t == token::se && !i);
         const bool remote_e = t == token::ee || (t == token::es && !i) || (t == token::se && i);
@@ -482,7 +516,7 @@ private:
                     if (auto ec = sym_.mix_key_and_hash(opts_.psks[psk_next_++].view())) return ec;
                     break;
                 default:
-                    if (auto ec = mix_dh(sym_, m.tokens[i], re_, rs_)) return ec;
+                    if (auto ec = mix_dh(sym_, m.tokens[i], re_key_, rs_key_)) return ec;
                     break;
             }
         }
@@ -499,6 +533,7 @@ private:
         // Work on copies: nothing changes unless the whole message checks out.
         symmetric_state<Suite> sym = sym_;
         public_key re = re_, rs = rs_;
+        peer_key re_key = re_key_, rs_key = rs_key_;
         bool has_rs = has_rs_, got_s = false;
         std::size_t psk_next = psk_next_;
         std::size_t at = 0;
@@ -508,7 +543,8 @@ private:
                     if (msg.size() - at < pub_len) return errc::message_truncated;
                     std::copy_n(msg.begin() + static_cast<std::ptrdiff_t>(at), pub_len, re.begin());
                     at += pub_len;
-                    if (!valid_key(re)) return named(failure_site::ephemeral_key, errc::invalid_public_key);
+                    if (auto k = prepare(re)) re_key = *k;
+                    else return named(failure_site::ephemeral_key, errc::invalid_public_key);
                     if (auto ec = sym.mix_hash(re)) return ec;
                     if constexpr (desc.has_psk()) {
                         if (auto ec = sym.mix_key(re)) return ec;
@@ -520,7 +556,8 @@ private:
                     if (auto ec = sym.decrypt_and_hash(msg.subspan(at, n), scratch_))
                         return ec == errc::decrypt_failed ? named(failure_site::static_key_ciphertext, ec) : ec;
                     std::copy_n(scratch_.begin(), pub_len, rs.begin());
-                    if (!valid_key(rs)) return named(failure_site::static_key, errc::invalid_public_key);
+                    if (auto k = prepare(rs)) rs_key = *k;
+                    else return named(failure_site::static_key, errc::invalid_public_key);
                     has_rs = got_s = true;
                     at += n;
                     break;
@@ -529,7 +566,7 @@ private:
                     if (auto ec = sym.mix_key_and_hash(opts_.psks[psk_next++].view())) return ec;
                     break;
                 default:
-                    if (auto ec = mix_dh(sym, m.tokens[i], re, rs)) return ec;
+                    if (auto ec = mix_dh(sym, m.tokens[i], re_key, rs_key)) return ec;
                     break;
             }
         }
@@ -544,6 +581,8 @@ private:
         sym_ = sym;
         re_ = re;
         rs_ = rs;
+        re_key_ = re_key;
+        rs_key_ = rs_key;
         has_rs_ = has_rs;
         psk_next_ = psk_next;
         if (opts_.on_payload) opts_.on_payload(next_, scratch_);
@@ -581,6 +620,7 @@ private:
     symmetric_state<Suite> sym_;
     private_key s_, e_;
     public_key s_pub_{}, e_pub_{}, re_{}, rs_{};
+    peer_key re_key_{}, rs_key_{};  // re_ and rs_ as the DH uses them
     bool has_rs_ = false;
     secure_bytes scratch_;
     bytes peer_payload_;  // the payload of the peer's last message

@@ -6,6 +6,7 @@
 // the final chaining key in the secrets, and no partial message on a failure.
 #include "policies/noise/handshake.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <gtest/gtest.h>
@@ -232,6 +233,60 @@ TEST(NoiseHandshakeHooksTest, APreMessageKeyThatIsNotAKeyIsRefused) {
     out.clear();
     EXPECT_EQ(nk(handshake_role::initiator, o).start(out), transport::errc::bad_key);
     EXPECT_TRUE(out.empty());
+}
+
+/// X25519 whose received keys are decoded once ("prepared"): the DH takes
+/// only the decoded form, and the decodings are counted.
+struct prepared25519 : dh25519 {
+    struct prepared_key {
+        public_key key;
+    };
+    static inline int prepared = 0;
+    static std::optional<prepared_key> prepare(const public_key& k) noexcept {
+        ++prepared;
+        if (k[31] & 0x80) return std::nullopt;
+        return prepared_key{k};
+    }
+    static result<secret<dh_len>> dh(const private_key& k, const prepared_key& p) noexcept {
+        return dh25519::dh(k, p.key);
+    }
+};
+
+TEST(NoiseHandshakeHooksTest, ADhThatPreparesKeysDecodesEachReceivedKeyOnce) {
+    // XK: the initiator's pre-message key (the responder's s), then e in
+    // message 2; the responder: e in message 1, s in message 3. Four keys,
+    // each decoded once, though each side uses them in three DHs.
+    using xk = handshake<pattern::XK, suite<prepared25519, chachapoly, sha256>>;
+    xk::options oi, orr;
+    const auto si = fresh(), sr = fresh();
+    oi.static_key = si;
+    orr.static_key = sr;
+    oi.remote_static = pub(sr);
+    prepared25519::prepared = 0;
+    xk i(handshake_role::initiator, oi), r(handshake_role::recipient, orr);
+    bytes m1, m2, m3, none;
+    ASSERT_FALSE(i.start(m1));
+    ASSERT_FALSE(r.start(m2));
+    ASSERT_TRUE(r.consume(m1, m2));
+    ASSERT_TRUE(i.consume(m2, m3).value().done);
+    ASSERT_TRUE(r.consume(m3, none).value().done);
+    EXPECT_EQ(prepared25519::prepared, 4);
+    const auto a = i.take_secrets(), b = r.take_secrets();
+    EXPECT_TRUE(std::ranges::equal(a.initiator_key.view(), b.initiator_key.view()));
+    const auto pi = pub(si), pr = pub(sr);
+    EXPECT_EQ(a.remote_id.remote_static, bytes(pr.begin(), pr.end()));
+    EXPECT_EQ(b.remote_id.remote_static, bytes(pi.begin(), pi.end()));
+    // A key prepare refuses: in a pre-message, and on the wire.
+    xk::options bad = oi;
+    (*bad.remote_static)[31] |= 0x80;
+    bytes out;
+    EXPECT_EQ(xk(handshake_role::initiator, bad).start(out), transport::errc::bad_key);
+    xk r2(handshake_role::recipient, orr);
+    bytes m1b, m2b;
+    ASSERT_FALSE(xk(handshake_role::initiator, oi).start(m1b));
+    ASSERT_FALSE(r2.start(m2b));
+    m1b[2 + 31] |= 0x80;  // after the 2-byte length: e's last byte
+    EXPECT_EQ(r2.consume(m1b, m2b).error(), errc::invalid_public_key);
 }
 
 TEST(NoiseHandshakeHooksTest, ThePeersStaticKeyMustBeTheExpectedOneWhenItArrives) {

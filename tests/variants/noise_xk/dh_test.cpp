@@ -35,11 +35,20 @@ TEST(NoiseXkDhTest, KeysAreCompressedPointsAndTheDhIsAppendixAs) {
 
 TEST(NoiseXkDhTest, RefusesKeysThatAreNotPoints) {
     auto rs = secp256k1_dh::public_key_of(responder_s).value();
-    EXPECT_TRUE(secp256k1_dh::check_public_key(rs));
+    const auto decoded = secp256k1_dh::prepare(rs);
+    ASSERT_TRUE(decoded);
+    EXPECT_EQ(k1::compress(*decoded), rs);
+    EXPECT_EQ(hx(secp256k1_dh::dh(initiator_e, *decoded).value().view()),
+              hx(secp256k1_dh::dh(initiator_e, rs).value().view()));
     rs[0] = 0x04;  // not a compressed prefix
-    EXPECT_FALSE(secp256k1_dh::check_public_key(rs));
+    EXPECT_FALSE(secp256k1_dh::prepare(rs));
     EXPECT_EQ(secp256k1_dh::dh(initiator_e, rs).error(), transport::errc::bad_key);
-    EXPECT_FALSE(secp256k1_dh::check_public_key(k1::compressed_public_key{}));
+    EXPECT_FALSE(secp256k1_dh::prepare(k1::compressed_public_key{}));
+    rs[0] = 0x02;
+    rs[1] ^= 0x01;  // most x have no point: about half of these are refused
+    int refused = 0;
+    for (int i = 0; i < 64; ++i, rs[5] = static_cast<std::uint8_t>(i)) refused += !secp256k1_dh::prepare(rs);
+    EXPECT_GT(refused, 0);
     EXPECT_EQ(secp256k1_dh::public_key_of(k1::private_key{}).error(), transport::errc::bad_key);  // zero
 }
 

@@ -11,6 +11,8 @@
 //                       (crypto/openssl_aes_gcm.hpp)
 //   hash     sha256, sha512, blake2s, blake2b: OpenSSL 3 EVP digests, HMAC
 //            over each (crypto/openssl_digest.hpp)                  HASHLEN 32, 64, 32, 64
+//            sha256_on_stack: SHA256 from libsodium, no allocation
+//            (crypto/sodium_hash.hpp)
 //
 // `suite<DH, Cipher, Hash>` groups them; its name is "25519_ChaChaPoly_SHA256".
 #pragma once
@@ -25,6 +27,7 @@
 #include "crypto/openssl_aes_gcm.hpp"
 #include "crypto/openssl_digest.hpp"
 #include "crypto/sodium_aead.hpp"
+#include "crypto/sodium_hash.hpp"
 #include "crypto/x25519.hpp"
 #include "crypto/x448.hpp"
 #include "transport/bytes.hpp"
@@ -75,6 +78,7 @@ struct chachapoly {
 /// message size.
 template <class Backend>
 struct chachapoly_on : chachapoly {
+    using backend = Backend;
     using aead = typename crypto::backend_traits<Backend>::chacha20_poly1305;
 };
 
@@ -116,6 +120,24 @@ struct blake2s : openssl_hash<crypto::digest_algorithm::blake2s256, 64> {
 };
 struct blake2b : openssl_hash<crypto::digest_algorithm::blake2b512, 128> {
     static constexpr std::string_view name = "BLAKE2b";
+};
+
+/// SHA256 again, from libsodium with its state on the stack: never
+/// allocates (OpenSSL 3's HMAC does at every new key), three to four times
+/// slower than OpenSSL's on a CPU with SHA extensions
+/// (crypto/sodium_hash.hpp). For a key rotation that must not allocate
+/// (BOLT 8's, hkdf_rotation), not for handshakes.
+struct sha256_on_stack {
+    static constexpr std::string_view name = "SHA256";
+    static constexpr std::size_t hash_len = crypto::sodium_hash::sha256_size;
+    static constexpr std::size_t block_len = 64;
+    using digest = std::array<std::uint8_t, hash_len>;
+    static std::error_code hash(std::initializer_list<byte_view> parts, mutable_byte_view out) noexcept {
+        return crypto::sodium_hash::sha256(parts, out);
+    }
+    static std::error_code hmac(byte_view key, std::initializer_list<byte_view> parts, mutable_byte_view out) noexcept {
+        return crypto::sodium_hash::hmac_sha256(key, parts, out);
+    }
 };
 
 // ---- suites ------------------------------------------------------------

@@ -91,6 +91,7 @@ class transport_cipher {
 public:
     static constexpr std::string_view name = Cipher::name;
     static constexpr std::size_t tag_size = tag_len;
+    using suite_cipher = Cipher;
     using rotation = Rotation;
     /// The session asks sealable() before it seals (policies/cipher.hpp).
     static constexpr bool checks_sealing = true;

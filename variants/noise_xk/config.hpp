@@ -12,7 +12,8 @@
 //                  33-byte static key, NOISE_XK_* key log labels      variants/noise_xk/acts.hpp
 //   cipher         ChaCha20-Poly1305, nonce 0^32 || LE64(n); each
 //                  direction rotates when n reaches 1000:
-//                  ck', k' = HKDF(ck, k), from the final ck           policies/noise/transport.hpp
+//                  ck', k' = HKDF(ck, k), from the final ck, HMAC
+//                  from libsodium (no allocation)                    policies/noise/transport.hpp
 //   MAC state      none (the AEAD tags authenticate)                 policies/mac_state.hpp
 //   frame layout   enc(be16 len) | enc(payload), len <= 65535        variants/noise_xk/framing.hpp
 //   compressor     none                                              policies/compressor.hpp
@@ -46,8 +47,12 @@ using secrets = handshake::secrets;
 /// BOLT 8: each key rotates when its nonce reaches 1000.
 inline constexpr std::uint64_t rekey_interval = 1000;
 /// The transport cipher with the AEAD of `Backend` (crypto/backend.hpp).
+/// Its rotation's HKDF is SHA256's from libsodium (sha256_on_stack), which
+/// never allocates; OpenSSL's, which the handshake uses, would at every
+/// rotation.
 template <class Backend>
-using cipher_on = noise::transport_cipher<noise::chachapoly_on<Backend>, noise::hkdf_rotation<noise::sha256, rekey_interval>>;
+using cipher_on = noise::transport_cipher<noise::chachapoly_on<Backend>,
+                                          noise::hkdf_rotation<noise::sha256_on_stack, rekey_interval>>;
 
 struct config {
     static constexpr std::string_view name = "noise-xk (BOLT 8): Noise_XK_secp256k1_ChaChaPoly_SHA256";

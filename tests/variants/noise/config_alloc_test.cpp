@@ -1,9 +1,13 @@
 // A steady-state Noise transport message costs no heap allocation, on
 // either side, with either cipher (ChaChaPoly on libsodium, AESGCM on
-// OpenSSL). Allocations are counted at the C level (malloc, calloc, realloc,
+// OpenSSL), and BOLT 8's (noise-xk) neither, across its key rotations. Allocations are counted at the C level (malloc, calloc, realloc,
 // aligned allocations: OpenSSL and Botan bypass operator new), which this
 // binary interposes — except under AddressSanitizer, which owns malloc.
 #include "variants/noise/config.hpp"
+
+#include <initializer_list>
+#include <optional>
+#include <vector>
 
 #include <atomic>
 #include <cerrno>
@@ -12,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "crypto/random.hpp"
+#include "variants/noise_xk/config.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define POLYWIRE_OWNS_MALLOC 0
@@ -67,8 +72,16 @@ namespace polywire::noise {
 namespace {
 using policies::handshake_role;
 
-template <class Session>
-void expect_steady_state_messages_do_not_allocate() {
+// 0 B, the sizes of the benchmarks, and the largest payload.
+constexpr std::initializer_list<std::size_t> all_sizes = {64, 0, 1024, 16384, 65519};
+constexpr auto no_remote_static = [](const auto&) { return std::nullopt; };
+
+/// `rounds` rounds of every message size both ways, after a handshake and
+/// three rounds of warm-up, allocate nothing. `remote_static(kr)`: the
+/// responder's public key for the initiator (XK), or nothing (XX).
+template <class Session, class RemoteStatic>
+void expect_steady_state_messages_do_not_allocate(std::initializer_list<std::size_t> sizes, int rounds,
+                                                  RemoteStatic remote_static) {
     const auto now = transport::time_point{};
     typename Session::options io{}, ro{};
     typename Session::key_agreement::private_key ki, kr;
@@ -76,6 +89,7 @@ void expect_steady_state_messages_do_not_allocate() {
     ASSERT_FALSE(crypto::random_bytes(kr.mutable_view()));
     io.handshake.static_key = ki;
     ro.handshake.static_key = kr;
+    io.handshake.remote_static = remote_static(kr);
     Session a(handshake_role::initiator, io);
     Session b(handshake_role::recipient, ro);
     ASSERT_FALSE(a.start(now));
@@ -96,8 +110,8 @@ void expect_steady_state_messages_do_not_allocate() {
     ASSERT_EQ(a.state(), transport::session_state::established);
     ASSERT_EQ(b.state(), transport::session_state::established);
 
-    // 0 B, the sizes of the benchmarks, and the largest payload.
-    const bytes messages[] = {bytes(64, 1), bytes(0), bytes(1024, 2), bytes(16384, 3), bytes(65519, 4)};
+    std::vector<bytes> messages;
+    for (std::size_t n : sizes) messages.emplace_back(n, static_cast<std::uint8_t>(messages.size() + 1));
     auto round = [&] {
         std::size_t got = 0;
         for (const bytes& m : messages) {
@@ -111,20 +125,33 @@ void expect_steady_state_messages_do_not_allocate() {
     allocations = 0;
     counting = true;
     std::size_t got = 0;
-    for (int i = 0; i < 50; ++i) got += round();
+    for (int i = 0; i < rounds; ++i) got += round();
     counting = false;
-    EXPECT_EQ(got, 50u * 2 * std::size(messages));
+    EXPECT_EQ(got, static_cast<std::size_t>(rounds) * 2 * messages.size());
     EXPECT_EQ(allocations.load(), 0u);
 }
 
 TEST(NoiseConfigAllocTest, SteadyStateMessagesDoNotAllocateChaChaPoly) {
     if (!POLYWIRE_OWNS_MALLOC) GTEST_SKIP() << "AddressSanitizer owns malloc";
-    expect_steady_state_messages_do_not_allocate<session<pattern::XX, suite<dh25519, chachapoly, sha256>>>();
+    expect_steady_state_messages_do_not_allocate<session<pattern::XX, suite<dh25519, chachapoly, sha256>>>(
+        all_sizes, 50, no_remote_static);
 }
 
 TEST(NoiseConfigAllocTest, SteadyStateMessagesDoNotAllocateAesGcm) {
     if (!POLYWIRE_OWNS_MALLOC) GTEST_SKIP() << "AddressSanitizer owns malloc";
-    expect_steady_state_messages_do_not_allocate<session<pattern::XX, suite<dh25519, aesgcm, sha256>>>();
+    expect_steady_state_messages_do_not_allocate<session<pattern::XX, suite<dh25519, aesgcm, sha256>>>(
+        all_sizes, 50, no_remote_static);
+}
+
+TEST(NoiseConfigAllocTest, BoltEightsKeyRotationDoesNotAllocate) {
+    if (!POLYWIRE_OWNS_MALLOC) GTEST_SKIP() << "AddressSanitizer owns malloc";
+    // 600 rounds of 4 messages each way: 2,400 a direction, past two key
+    // rotations (every 1,000 nonces; the handshake used none of them).
+    static_assert(variants::noise_xk::rekey_interval == 1000);
+    expect_steady_state_messages_do_not_allocate<variants::noise_xk::session>(
+        {0, 64, 1024, 16384}, 600, [](const auto& k) {
+            return std::optional(variants::noise_xk::secp256k1_dh::public_key_of(k).value());
+        });
 }
 
 TEST(NoiseConfigAllocTest, TheCounterCounts) {

@@ -56,7 +56,7 @@ TEST(NoiseXkConfigTest, NamesItsPoliciesOnOneScreen) {
                                                   act_framing, profile>>);
     static_assert(std::is_same_v<session::cipher,
                                  noise::transport_cipher<noise::chachapoly_on<crypto::default_chacha20_poly1305_backend>,
-                                                         noise::hkdf_rotation<noise::sha256, 1000>>>);
+                                                         noise::hkdf_rotation<noise::sha256_on_stack, 1000>>>);
     static_assert(std::is_same_v<session::remote_id_type, k1::compressed_public_key>);
     static_assert(std::is_same_v<session::mac_state, polywire::policies::no_mac>);
     static_assert(std::is_same_v<session::frame_layout, frame_layout>);

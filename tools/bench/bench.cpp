@@ -431,7 +431,11 @@ std::string session_name(std::string_view name) {
     std::string n(name);
     for (char& c : n)
         if (c == '-') c = '_';
-    if constexpr (requires { Session::cipher::backend::name; }) n += at<typename Session::cipher::backend>();
+    if constexpr (requires { Session::cipher::backend::name; }) {
+        n += at<typename Session::cipher::backend>();
+    } else if constexpr (requires { Session::cipher::suite_cipher::backend::name; }) {
+        n += at<typename Session::cipher::suite_cipher::backend>();  // a Noise suite's chachapoly_on<Backend>
+    }
     return n;
 }
 

@@ -17,7 +17,7 @@ import math
 import sys
 
 PRIMITIVE_SIZES = [16, 64, 1024, 16 * 1024, 64 * 1024, 1024 * 1024]
-COLOURS = {"rlpx": "#1f77b4", "rlpx_nosnappy": "#9467bd", "noise_xk": "#2ca02c",
+COLOURS = {"rlpx": "#1f77b4", "rlpx_nosnappy": "#9467bd", "noise_xk": "#2ca02c", "libp2p_noise": "#17becf",
            "sha256_per_side": "#ff7f0e", "x25519_xchacha": "#d62728", "x25519_xchacha_udp": "#8c564b"}
 
 
@@ -83,6 +83,8 @@ def make_limit(t):
             return 2 * (cost("primitive/aes128_ctr" + backend, padded) + cost("primitive/hmac_sha256@botan", 8 + padded))
         if config in ("x25519_xchacha", "x25519_xchacha_udp"):
             return cost("primitive/xchacha20_poly1305" + backend, 8 + n)
+        if config == "libp2p_noise":  # its suite's ChaChaPoly is libsodium's
+            return cost("primitive/chacha20_poly1305@sodium", n)
         return math.nan
     return limit
 
@@ -95,14 +97,16 @@ def series(order, t):
         if "/seal_open/" not in name:
             continue
         head, size = name.split("/seal_open/")
-        config, backend = head.split("@")
+        config, _, backend = head.partition("@")
+        if config not in COLOURS:
+            continue  # the Noise family's other configurations: in the tables, not drawn
         runs.setdefault(config, {}).setdefault("@" + backend, {})[int(size)] = t[name]
     out = []
     for config, backends in runs.items():
         colour = COLOURS.get(config, "#444444")
         default = next(iter(backends))
         pts = backends[default]
-        out.append((f"{config} ({default[1:]})", colour, {n: n / s / 1e6 for n, s in pts.items()}, None))
+        out.append((f"{config} ({default[1:] or 'its suite'})", colour, {n: n / s / 1e6 for n, s in pts.items()}, None))
         out.append((f"{config} limit", colour, {n: n / limit(config, default, n) / 1e6 for n in pts}, "6,4"))
         if "@botan" in backends and default != "@botan":
             out.append((f"{config} (botan)", colour,

@@ -63,7 +63,7 @@ rate() {
 if [[ ${CLI_FIGURES_ONLY:-} != rlpx-tcp ]]; then
 echo "| variant | transport | 64 B | 1 KiB | 16 KiB (datagrams: 1,392 B) |"
 echo "| --- | --- | --- | --- | --- |"
-for v in rlpx noise-xk sha256-per-side x25519-xchacha x25519-xchacha-udp; do
+for v in rlpx noise-xk sha256-per-side x25519-xchacha x25519-xchacha-udp libp2p-noise; do
     net=tcp
     big=16384
     if [[ $v == x25519-xchacha-udp ]]; then
@@ -81,7 +81,7 @@ done
 echo
 echo "| variant | handshakes/s in memory | handshakes/s over the network |"
 echo "| --- | --- | --- |"
-for v in rlpx noise-xk sha256-per-side x25519-xchacha x25519-xchacha-udp; do
+for v in rlpx noise-xk sha256-per-side x25519-xchacha x25519-xchacha-udp libp2p-noise; do
     net=tcp
     [[ $v == x25519-xchacha-udp ]] && net=udp
     echo "| $v | $(rate --variant "$v" --handshakes 2000) | $(rate --variant "$v" --handshakes 2000 --transport "$net") ($net) |"

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/ed25519.hpp"
 #include "crypto/hash.hpp"
 #include "tests/support/hex.hpp"
 #include "variants/libp2p_noise/error.hpp"
@@ -120,6 +121,30 @@ TEST(Libp2pNoiseIdentityTest, SignaturesVerifyForBothKeyTypesAndNothingElse) {
         EXPECT_EQ(verify(private_key::generate(t).value().public_key(), message, sig), errc::bad_signature);
         EXPECT_EQ(verify(k.public_key(), message, {}), errc::bad_signature);
     }
+}
+
+TEST(Libp2pNoiseIdentityTest, Ed25519KeysThatAreNoPointOrOfSmallOrderAreRefused) {
+    const bytes message = h("6e6f697365");
+    // The identity point (order 1) and a point of order 8, with the
+    // signature (R, S) = (identity, 0) that satisfies [S]B = R + [k]A for
+    // any message when A has small order: refused all the same.
+    for (const char* a : {"0100000000000000000000000000000000000000000000000000000000000000",
+                          "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"}) {
+        const bytes sig = h(std::string("01") + std::string(126, '0'));
+        EXPECT_EQ(verify(h(std::string("08011220") + a), message, sig), errc::bad_signature) << a;
+    }
+    // y = 2 is no curve point's: (y^2 - 1) / (d y^2 + 1) has no square root.
+    const auto k = private_key::generate(key_type::ed25519).value();
+    bytes sig;
+    ASSERT_FALSE(k.sign(message, sig));
+    bytes off_curve = h(std::string("08011220") + "02" + std::string(62, '0'));
+    EXPECT_FALSE(crypto::ed25519::valid_public_key(*reinterpret_cast<const crypto::ed25519::public_key*>(off_curve.data() + 4)));
+    EXPECT_EQ(verify(off_curve, message, sig), errc::bad_signature);
+    // A non-canonical encoding of a valid key (y + p for y = 1: the
+    // identity's y with the field order added) is refused too.
+    EXPECT_EQ(verify(h(std::string("08011220") + "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+                     message, h(std::string("01") + std::string(126, '0'))),
+              errc::bad_signature);
 }
 
 TEST(Libp2pNoiseIdentityTest, Secp256k1SignaturesAreEcdsaOverSha256InStrictDer) {

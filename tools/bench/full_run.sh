@@ -11,7 +11,7 @@
 #
 # OUT_DIR gets, in this order:
 #   machine.txt    date, kernel, CPU, load average, library versions
-#   bench.txt      the benchmark suite, --benchmark_min_time=0.5, with its
+#   bench.txt      the benchmark suite, three repetitions each (medians), with its
 #   bench.json     five tables (limits, seal+open, heap, handshakes, TCP)
 #   performance.svg  the chart (tools/bench/chart.py bench.json)
 #   cli.md         `polywire bench` for every variant, and RLPx over TCP
@@ -58,7 +58,10 @@ step() {  # step NAME: logs the time and load average
 : >"$out/load.txt"
 
 step "benchmark suite"
-"$bench" --benchmark_min_time=0.5 --benchmark_out="$out/bench.json" --benchmark_out_format=json \
+# Three repetitions of each benchmark, randomly interleaved; the tables and
+# the chart take each one's median.
+"$bench" --benchmark_min_time=0.3 --benchmark_repetitions=3 --benchmark_enable_random_interleaving=true \
+    --benchmark_report_aggregates_only=true --benchmark_out="$out/bench.json" --benchmark_out_format=json \
     --benchmark_color=false >"$out/bench.txt"
 python3 "$here/chart.py" "$out/bench.json" "$out/performance.svg"
 

@@ -422,7 +422,9 @@ std::string at() {
 template <class Session>
 constexpr std::size_t largest_message() {
     using layout = typename Session::frame_layout;
-    if constexpr (requires { layout::max_payload; })
+    if constexpr (requires { layout::base_payload; })
+        return layout::base_payload;  // datagrams: the floor, all an in-memory pair has (it sends no probes)
+    else if constexpr (requires { layout::max_payload; })
         return layout::max_payload;
     else
         return layout::max_frame_size;

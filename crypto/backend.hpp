@@ -78,6 +78,16 @@ public:
     std::error_code seal(byte_view nonce, byte_view ad, mutable_byte_view inout, mutable_byte_view tag) noexcept {
         return inout.size() < Threshold ? small_.seal(nonce, ad, inout, tag) : large_.seal(nonce, ad, inout, tag);
     }
+    /// Out of place (`in` into `out`), where both implementations can.
+    std::error_code seal(byte_view nonce, byte_view ad, byte_view in, mutable_byte_view out,
+                         mutable_byte_view tag) noexcept
+        requires requires(Small& s, Large& l, byte_view b, mutable_byte_view m) {
+            s.seal(b, b, b, m, m);
+            l.seal(b, b, b, m, m);
+        }
+    {
+        return in.size() < Threshold ? small_.seal(nonce, ad, in, out, tag) : large_.seal(nonce, ad, in, out, tag);
+    }
     std::error_code open(byte_view nonce, byte_view ad, mutable_byte_view inout, byte_view tag) noexcept {
         return inout.size() < Threshold ? small_.open(nonce, ad, inout, tag) : large_.open(nonce, ad, inout, tag);
     }

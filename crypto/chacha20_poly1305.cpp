@@ -24,6 +24,7 @@ public:
             case aead_errc::no_key: return "the AEAD was used before a key was set";
             case aead_errc::library_failure: return "the AEAD implementation failed unexpectedly";
             case aead_errc::nonce_exhausted: return "the AEAD's 64-bit message counter is used up (it never wraps)";
+            case aead_errc::bad_buffers: return "an AEAD's output is not as long as its input, or partly overlaps it";
         }
         return "unknown polywire.aead error";
     }
@@ -33,7 +34,8 @@ public:
             case aead_errc::bad_key_size:
             case aead_errc::bad_nonce_size:
             case aead_errc::bad_tag_size:
-            case aead_errc::no_key: return transport::condition::misuse;
+            case aead_errc::no_key:
+            case aead_errc::bad_buffers: return transport::condition::misuse;
             case aead_errc::library_failure: return transport::condition::system_failure;
             case aead_errc::nonce_exhausted: return transport::condition::limit_exceeded;
         }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <system_error>
 
@@ -31,9 +32,11 @@ enum class aead_errc {
     no_key,            ///< seal/open before set_key
     library_failure,   ///< Botan failed unexpectedly (or memory ran out)
     nonce_exhausted,   ///< a message counter reached 2^64 - 1: the key is used up (never wraps)
+    bad_buffers,       ///< sealing out of place: the output is not as long as the input, or partly overlaps it
 };
 const std::error_category& aead_category() noexcept;
 inline std::error_code make_error_code(aead_errc e) noexcept { return {static_cast<int>(e), aead_category()}; }
+
 
 /// The IETF ChaCha20-Poly1305 AEAD with a NonceSize-byte nonce: 12 for RFC
 /// 8439's ChaCha20-Poly1305, 24 for XChaCha20-Poly1305 (Botan's
@@ -84,3 +87,18 @@ using chacha20_poly1305 = botan_chacha20_poly1305<12>;
 
 template <>
 struct std::is_error_code_enum<polywire::crypto::aead_errc> : std::true_type {};
+
+namespace polywire::crypto {
+
+/// For an AEAD sealing `in` into `out`: {} if they are as long and either
+/// the same bytes (in place) or apart; else aead_errc::bad_buffers.
+inline std::error_code check_out_of_place(byte_view in, mutable_byte_view out) noexcept {
+    if (in.size() != out.size()) return aead_errc::bad_buffers;
+    if (in.empty() || in.data() == out.data()) return {};
+    const auto a = reinterpret_cast<std::uintptr_t>(in.data());
+    const auto b = reinterpret_cast<std::uintptr_t>(out.data());
+    if (a < b + out.size() && b < a + in.size()) return aead_errc::bad_buffers;
+    return {};
+}
+
+}  // namespace polywire::crypto

@@ -51,8 +51,9 @@ public:
         return update(nullptr, ad.data(), ad.size());
     }
 
-    // Runs `inout` through in place.
-    bool process(mutable_byte_view inout) noexcept { return update(inout.data(), inout.data(), inout.size()); }
+    // Runs `in` through into `out` (the same size; the same bytes or apart).
+    bool process(byte_view in, mutable_byte_view out) noexcept { return update(out.data(), in.data(), in.size()); }
+    bool process(mutable_byte_view inout) noexcept { return process(inout, inout); }
 
     // The tag goes through the provider's parameters directly
     // (EVP_CIPHER_CTX_ctrl would translate to the same, at a cost per call).
@@ -101,10 +102,10 @@ std::error_code check(bool keyed, byte_view nonce, std::size_t nonce_size, std::
 }
 
 // Seal: on any failure nothing readable leaves.
-std::error_code seal_with(evp_direction& d, const std::uint8_t* nonce12, byte_view ad, mutable_byte_view inout,
-                          mutable_byte_view tag) noexcept {
-    if (d.start(nonce12, ad) && d.process(inout) && d.finish_seal(tag)) return {};
-    zero(inout);
+std::error_code seal_with(evp_direction& d, const std::uint8_t* nonce12, byte_view ad, byte_view in,
+                          mutable_byte_view out, mutable_byte_view tag) noexcept {
+    if (d.start(nonce12, ad) && d.process(in, out) && d.finish_seal(tag)) return {};
+    zero(out);
     zero(tag);
     return aead_errc::library_failure;
 }
@@ -231,12 +232,19 @@ std::error_code openssl_chacha20_poly1305_aead<N>::set_key(byte_view key) noexce
 template <std::size_t N>
 std::error_code openssl_chacha20_poly1305_aead<N>::seal(byte_view nonce, byte_view ad, mutable_byte_view inout,
                                                         mutable_byte_view tag) noexcept {
-    if (auto ec = impl::ready(p_.get(), &impl::enc, nonce, tag.size())) {
-        zero(inout);
+    return seal(nonce, ad, inout, inout, tag);
+}
+
+template <std::size_t N>
+std::error_code openssl_chacha20_poly1305_aead<N>::seal(byte_view nonce, byte_view ad, byte_view in,
+                                                        mutable_byte_view out, mutable_byte_view tag) noexcept {
+    if (auto ec = impl::ready(p_.get(), &impl::enc, nonce, tag.size());
+        ec || (ec = check_out_of_place(in, out))) {
+        zero(out);
         zero(tag);
         return ec;
     }
-    return seal_with(p_->enc.evp, impl::inner_nonce(nonce).data(), ad, inout, tag);
+    return seal_with(p_->enc.evp, impl::inner_nonce(nonce).data(), ad, in, out, tag);
 }
 
 template <std::size_t N>

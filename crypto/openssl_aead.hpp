@@ -50,6 +50,11 @@ public:
     /// Encrypts `inout` in place under `nonce` (nonce_size bytes) and `ad`,
     /// writes the 16-byte tag; on an error both are zeroed.
     std::error_code seal(byte_view nonce, byte_view ad, mutable_byte_view inout, mutable_byte_view tag) noexcept;
+    /// Encrypts `in` into `out` (as long; the same bytes or apart, else
+    /// aead_errc::bad_buffers), writes the tag; on an error `out`
+    /// and the tag are zeroed.
+    std::error_code seal(byte_view nonce, byte_view ad, byte_view in, mutable_byte_view out,
+                         mutable_byte_view tag) noexcept;
     /// Checks `tag` and decrypts `inout` in place; on a mismatch returns
     /// aead_errc::tag_mismatch with `inout` zeroed.
     std::error_code open(byte_view nonce, byte_view ad, mutable_byte_view inout, byte_view tag) noexcept;

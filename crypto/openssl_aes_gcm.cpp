@@ -60,19 +60,24 @@ std::error_code openssl_aes256_gcm::set_key(byte_view key) noexcept {
 
 std::error_code openssl_aes256_gcm::seal(byte_view nonce, byte_view ad, mutable_byte_view inout,
                                          mutable_byte_view tag) noexcept {
-    std::error_code ec = check(ctx_, nonce, tag.size(), std::max(ad.size(), inout.size()));
+    return seal(nonce, ad, inout, inout, tag);
+}
+
+std::error_code openssl_aes256_gcm::seal(byte_view nonce, byte_view ad, byte_view in, mutable_byte_view out,
+                                         mutable_byte_view tag) noexcept {
+    std::error_code ec = check(ctx_, nonce, tag.size(), std::max(ad.size(), in.size()));
+    if (!ec) ec = check_out_of_place(in, out);
     EVP_CIPHER_CTX* c = cast(ctx_);
     int n = 0;
     std::uint8_t last[16];  // GCM writes nothing at the end
     if (!ec && (EVP_CipherInit_ex(c, nullptr, nullptr, nullptr, nonce.data(), 1) != 1 ||
                 (!ad.empty() && EVP_CipherUpdate(c, nullptr, &n, ad.data(), static_cast<int>(ad.size())) != 1) ||
-                (!inout.empty() &&
-                 EVP_CipherUpdate(c, inout.data(), &n, inout.data(), static_cast<int>(inout.size())) != 1) ||
+                (!in.empty() && EVP_CipherUpdate(c, out.data(), &n, in.data(), static_cast<int>(in.size())) != 1) ||
                 EVP_CipherFinal_ex(c, last, &n) != 1 ||
                 EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, static_cast<int>(tag_size), tag.data()) != 1))
         ec = aead_errc::library_failure;
     if (ec) {
-        zero(inout);
+        zero(out);
         zero(tag);
     }
     return ec;

@@ -22,13 +22,14 @@ using open_fn = int (*)(unsigned char*, unsigned char*, const unsigned char*, un
                         const unsigned char*, unsigned long long, const unsigned char*, const unsigned char*);
 
 std::error_code seal_with(seal_fn f, std::error_code ec, const secret<32>& key, byte_view nonce, byte_view ad,
-                          mutable_byte_view inout, mutable_byte_view tag) noexcept {
+                          byte_view in, mutable_byte_view out, mutable_byte_view tag) noexcept {
     // libsodium allows the ciphertext to overwrite the plaintext exactly.
-    if (!ec && f(inout.data(), tag.data(), nullptr, inout.data(), inout.size(), ad.data(), ad.size(), nullptr,
-                 nonce.data(), key.data()) != 0)
+    if (!ec) ec = check_out_of_place(in, out);
+    if (!ec && f(out.data(), tag.data(), nullptr, in.data(), in.size(), ad.data(), ad.size(), nullptr, nonce.data(),
+                 key.data()) != 0)
         ec = aead_errc::library_failure;
     if (ec) {
-        zero(inout);
+        zero(out);
         zero(tag);
     }
     return ec;
@@ -68,8 +69,13 @@ std::error_code sodium_aead_base::check(byte_view nonce, std::size_t nonce_size,
 
 std::error_code sodium_chacha20_poly1305::seal(byte_view nonce, byte_view ad, mutable_byte_view inout,
                                                mutable_byte_view tag) noexcept {
+    return seal(nonce, ad, inout, inout, tag);
+}
+
+std::error_code sodium_chacha20_poly1305::seal(byte_view nonce, byte_view ad, byte_view in, mutable_byte_view out,
+                                               mutable_byte_view tag) noexcept {
     return seal_with(crypto_aead_chacha20poly1305_ietf_encrypt_detached, check(nonce, nonce_size, tag.size()), key_,
-                     nonce, ad, inout, tag);
+                     nonce, ad, in, out, tag);
 }
 
 std::error_code sodium_chacha20_poly1305::open(byte_view nonce, byte_view ad, mutable_byte_view inout,
@@ -80,8 +86,13 @@ std::error_code sodium_chacha20_poly1305::open(byte_view nonce, byte_view ad, mu
 
 std::error_code sodium_xchacha20_poly1305::seal(byte_view nonce, byte_view ad, mutable_byte_view inout,
                                                 mutable_byte_view tag) noexcept {
+    return seal(nonce, ad, inout, inout, tag);
+}
+
+std::error_code sodium_xchacha20_poly1305::seal(byte_view nonce, byte_view ad, byte_view in, mutable_byte_view out,
+                                                mutable_byte_view tag) noexcept {
     return seal_with(crypto_aead_xchacha20poly1305_ietf_encrypt_detached, check(nonce, nonce_size, tag.size()), key_,
-                     nonce, ad, inout, tag);
+                     nonce, ad, in, out, tag);
 }
 
 std::error_code sodium_xchacha20_poly1305::open(byte_view nonce, byte_view ad, mutable_byte_view inout,

@@ -42,6 +42,11 @@ public:
     /// Encrypts `inout` in place under `nonce` and `ad`, writes the 16-byte
     /// tag; on an error both are zeroed.
     std::error_code seal(byte_view nonce, byte_view ad, mutable_byte_view inout, mutable_byte_view tag) noexcept;
+    /// Encrypts `in` into `out` (as long; the same bytes or apart, else
+    /// aead_errc::bad_buffers), writes the tag; on an error `out` and the
+    /// tag are zeroed.
+    std::error_code seal(byte_view nonce, byte_view ad, byte_view in, mutable_byte_view out,
+                         mutable_byte_view tag) noexcept;
     /// Checks `tag`, then decrypts `inout` in place; on a mismatch returns
     /// aead_errc::tag_mismatch with `inout` zeroed.
     std::error_code open(byte_view nonce, byte_view ad, mutable_byte_view inout, byte_view tag) noexcept;
@@ -52,6 +57,8 @@ public:
     static constexpr std::size_t nonce_size = 24;
     /// As sodium_chacha20_poly1305::seal with a 24-byte nonce.
     std::error_code seal(byte_view nonce, byte_view ad, mutable_byte_view inout, mutable_byte_view tag) noexcept;
+    std::error_code seal(byte_view nonce, byte_view ad, byte_view in, mutable_byte_view out,
+                         mutable_byte_view tag) noexcept;
     /// As sodium_chacha20_poly1305::open with a 24-byte nonce.
     std::error_code open(byte_view nonce, byte_view ad, mutable_byte_view inout, byte_view tag) noexcept;
 };

@@ -20,6 +20,12 @@
 // is written (the session stays open). As with the base protocol's hooks,
 // transport::check_config checks the declared hook's signature and refuses
 // a sealable() defined without the declaration.
+//
+// Optional overload. `seal(in, out, tag_out) noexcept` encrypts `in` into
+// `out` (as long, apart), the same as copying `in` to `out` and sealing
+// there, but reading the plaintext once: the session seals a message
+// straight from the caller's payload into its output when the Cipher has
+// it (seals_out_of_place below; transport/frame_codec.hpp).
 #pragma once
 
 #include <concepts>
@@ -57,6 +63,12 @@ constexpr bool defines_sealing_check = requires { &C::sealable; };
 /// Whether the session asks C before sealing (declared and well-formed).
 template <class C>
 constexpr bool has_sealing_check = declares_sealing_check<C>() && sealing_check_ok<C>;
+
+/// Whether C also seals out of place (see the top).
+template <class C>
+concept seals_out_of_place = requires(C c, byte_view in, mutable_byte_view out, mutable_byte_view tag_out) {
+    { c.seal(in, out, tag_out) } noexcept;
+};
 
 /// A Cipher must also be constructible from its configuration's secrets.
 template <class C, class Secrets>

@@ -64,20 +64,27 @@ public:
         else return {};
     }
 
+    /// Seals the frame `frame` (wire_size(n) bytes) whose body, n bytes at
+    /// body_offset, is in place (and its padding zeroed).
     std::error_code seal(mutable_byte_view frame, std::size_t n) noexcept {
-        const std::size_t padded = Layout::padded_size(n);
-        mutable_byte_view h = frame.subspan(header_at, Layout::header_size);
-        layout_.encode_header(n, h);
-        if constexpr (shape.header_encrypted) cipher_.seal(h, frame.subspan(header_at + h.size(), ctag));
-        if constexpr (!leading) mac_.header_tag(h, frame.subspan(header_at + h.size() + hctag, mtag));
-        mutable_byte_view body = frame.subspan(body_offset, padded);
-        cipher_.seal(body, frame.subspan(body_offset + padded, ctag));
-        if constexpr (leading) {
-            mac_.frame_tag(frame.subspan(header_at, wire_size(n) - header_at), frame.first(mtag));
-        } else {
-            mac_.body_tag(body, frame.subspan(body_offset + padded + ctag, mtag));
+        return seal_frame(frame, n, [&](mutable_byte_view body, mutable_byte_view tag) { cipher_.seal(body, tag); });
+    }
+
+    /// seal() of a body read from `body` (apart from the frame), written
+    /// into the frame in one pass by the Cipher's out-of-place seal
+    /// (policies::seals_out_of_place). `frame` is wire_size(body.size())
+    /// bytes whose content does not matter: every byte is written.
+    std::error_code seal_from(mutable_byte_view frame, byte_view body) noexcept
+        requires policies::seals_out_of_place<Cipher>
+    {
+        const std::size_t n = body.size(), padded = Layout::padded_size(n);
+        std::fill_n(frame.begin(), body_offset, std::uint8_t{0});
+        std::fill(frame.begin() + static_cast<std::ptrdiff_t>(body_offset + n), frame.end(), std::uint8_t{0});
+        if (padded != n) {  // padding: sealed in place, after it
+            std::copy(body.begin(), body.end(), frame.begin() + static_cast<std::ptrdiff_t>(body_offset));
+            return seal(frame, n);
         }
-        return {};
+        return seal_frame(frame, n, [&](mutable_byte_view out, mutable_byte_view tag) { cipher_.seal(body, out, tag); });
     }
 
     result<std::size_t> open_prefix(mutable_byte_view prefix) noexcept {
@@ -117,6 +124,24 @@ public:
     const Layout& layout() const noexcept { return layout_; }
 
 private:
+    // Header, its tags, then the body by `seal_body(body, tag)`, its tags.
+    template <class SealBody>
+    std::error_code seal_frame(mutable_byte_view frame, std::size_t n, SealBody seal_body) noexcept {
+        const std::size_t padded = Layout::padded_size(n);
+        mutable_byte_view h = frame.subspan(header_at, Layout::header_size);
+        layout_.encode_header(n, h);
+        if constexpr (shape.header_encrypted) cipher_.seal(h, frame.subspan(header_at + h.size(), ctag));
+        if constexpr (!leading) mac_.header_tag(h, frame.subspan(header_at + h.size() + hctag, mtag));
+        mutable_byte_view body = frame.subspan(body_offset, padded);
+        seal_body(body, frame.subspan(body_offset + padded, ctag));
+        if constexpr (leading) {
+            mac_.frame_tag(frame.subspan(header_at, wire_size(n) - header_at), frame.first(mtag));
+        } else {
+            mac_.body_tag(body, frame.subspan(body_offset + padded + ctag, mtag));
+        }
+        return {};
+    }
+
     template <class Secrets>
     static Layout make_layout(const Secrets& s, policies::direction d) {
         if constexpr (std::is_constructible_v<Layout, const Secrets&, policies::direction>) {

@@ -130,6 +130,7 @@
 #include "transport/impl/event_queue.hpp"
 #include "transport/impl/input_buffer.hpp"
 #include "transport/impl/key_log.hpp"
+#include "transport/impl/output_buffer.hpp"
 #include "transport/impl/timer_set.hpp"
 #include "transport/options.hpp"
 #include "transport/random.hpp"
@@ -304,9 +305,11 @@ private:
     /// "Failure policy") nothing of it is queued.
     std::error_code write_frame(std::uint64_t code, byte_view payload, bool compressible, bool reply = false);
     std::error_code seal_body(byte_view body);
-    /// Appends a frame to the output whose body is `head` then `rest`,
-    /// unsealed, its prefix, padding and tags' room zero; where it starts.
-    std::size_t append_frame(byte_view head, byte_view rest);
+    /// Seals a frame whose body is `head` then `rest` onto the end of the
+    /// output; on an error nothing of it is queued. With no head and a
+    /// codec that can, the body is read once, straight into the output
+    /// (codec::seal_from, out of place); else copied in and sealed there.
+    std::error_code append_frame(byte_view head, byte_view rest);
     std::error_code check_send(std::uint64_t code, std::size_t size) const noexcept;
     void apply_key_updates() noexcept;
     // impl/session_deadlines.hpp
@@ -358,8 +361,9 @@ private:
     detail::timer_set timers_;    // keepalive, timeouts, linger (impl/timer_set.hpp)
     detail::datagram_flight<datagrams> flight_;  // datagram-only state (impl/datagram_flight.hpp)
     detail::datagram_sizer<probes_datagram_size> sizer_;  // datagram size negotiation (impl/datagram_size.hpp)
-    bytes out_;
+    detail::output_buffer out_;  // sealed output not taken yet (impl/output_buffer.hpp)
     std::size_t out_pos_ = 0;
+    bytes handshake_out_;        // what the key agreement's last step wrote
     // Automatic replies (frame_writer::reply) queued in out_: what each said
     // and where its frame ends (0: a free slot, its frame taken). An
     // identical reply is not queued again until that frame is taken. Slots

@@ -115,16 +115,13 @@ public:
     }
 
     void seal(mutable_byte_view inout, mutable_byte_view tag) noexcept {
-        if (!keyed_ || n_ == std::numeric_limits<std::uint64_t>::max() ||
-            aead_.seal(Cipher::nonce(n_), {}, inout, tag)) {
-            // No key in this direction (a one-way responder), a failed
-            // rotation, or the nonces are used up (2^64 - 1 messages):
-            // nothing readable leaves.
-            std::fill(inout.begin(), inout.end(), std::uint8_t{0});
-            std::fill(tag.begin(), tag.end(), std::uint8_t{0});
-            return;
-        }
-        advance();
+        seal_with(inout, tag, [&] { return aead_.seal(Cipher::nonce(n_), {}, inout, tag); });
+    }
+    /// Out of place (policies/cipher.hpp), where the suite's AEAD can.
+    void seal(byte_view in, mutable_byte_view out, mutable_byte_view tag) noexcept
+        requires requires(typename Cipher::aead& a, byte_view b, mutable_byte_view m) { a.seal(b, b, b, m, m); }
+    {
+        seal_with(out, tag, [&] { return aead_.seal(Cipher::nonce(n_), {}, in, out, tag); });
     }
 
     std::error_code open(mutable_byte_view inout, byte_view tag) noexcept {
@@ -140,6 +137,19 @@ public:
     std::uint64_t nonce() const noexcept { return n_; }
 
 private:
+    template <class Seal>
+    void seal_with(mutable_byte_view out, mutable_byte_view tag, Seal seal) noexcept {
+        if (!keyed_ || n_ == std::numeric_limits<std::uint64_t>::max() || seal()) {
+            // No key in this direction (a one-way responder), a failed
+            // rotation, or the nonces are used up (2^64 - 1 messages):
+            // nothing readable leaves.
+            std::fill(out.begin(), out.end(), std::uint8_t{0});
+            std::fill(tag.begin(), tag.end(), std::uint8_t{0});
+            return;
+        }
+        advance();
+    }
+
     void advance() noexcept {
         ++n_;
         if constexpr (rotates) {

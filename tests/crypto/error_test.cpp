@@ -55,6 +55,7 @@ TEST(CryptoErrorTest, CodesFallUnderTransportConditions) {
     // The families' categories do the same.
     EXPECT_EQ(make_error_code(aead_errc::tag_mismatch), condition::authentication_failed);
     EXPECT_EQ(make_error_code(aead_errc::library_failure), condition::system_failure);
+    EXPECT_EQ(make_error_code(aead_errc::bad_buffers), condition::misuse);
     EXPECT_EQ(make_error_code(secp256k1::errc::invalid_public_key), condition::protocol_violation);
     EXPECT_EQ(make_error_code(snappy::errc::size_over_limit), condition::limit_exceeded);
 }

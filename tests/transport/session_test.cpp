@@ -170,6 +170,134 @@ TEST(SessionTest, OutputIsConsumedPiecewise) {
     EXPECT_TRUE(a.pending_output().empty());
 }
 
+// ---- sealing out of place -------------------------------------------------
+// A transparent Cipher (the body stays in clear; a 4-byte tag, the sum of the
+// body's bytes) with, if OutOfPlace, the out-of-place seal of
+// policies/cipher.hpp, counting its uses; and layouts without a code (the
+// body is the payload alone, as in Noise), padded to 4 bytes or not.
+template <bool OutOfPlace>
+struct clear_cipher {
+    static constexpr std::string_view name = "clear";
+    static constexpr std::size_t tag_size = 4;
+    static inline int out_of_place = 0;
+    clear_cipher(const toy_secrets&, policies::direction) noexcept {}
+    static void sum(byte_view body, mutable_byte_view tag) noexcept {
+        std::uint32_t v = 0;
+        for (std::uint8_t b : body) v += b;
+        for (int i = 0; i < 4; ++i) tag[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (8 * i));
+    }
+    void seal(mutable_byte_view inout, mutable_byte_view tag) noexcept { sum(inout, tag); }
+    void seal(byte_view in, mutable_byte_view out, mutable_byte_view tag) noexcept
+        requires OutOfPlace
+    {
+        ++out_of_place;
+        std::copy(in.begin(), in.end(), out.begin());
+        sum(out, tag);
+    }
+    std::error_code open(mutable_byte_view inout, byte_view tag) noexcept {
+        std::uint8_t want[4];
+        sum(inout, want);
+        return std::equal(want, want + 4, tag.begin()) ? std::error_code{} : make_error_code(errc::session_closed);
+    }
+};
+static_assert(polywire::policies::seals_out_of_place<clear_cipher<true>>);
+static_assert(!polywire::policies::seals_out_of_place<clear_cipher<false>>);
+
+template <std::size_t Pad>
+struct codeless_layout : toy_layout {
+    static constexpr std::uint64_t max_code = 0;
+    static std::size_t padded_size(std::size_t n) noexcept { return (n + Pad - 1) / Pad * Pad; }
+    static void encode_code(std::uint64_t, bytes&) {}
+    static result<policies::decoded_code> decode_code(byte_view) noexcept { return policies::decoded_code{0, 0}; }
+};
+struct padded_toy_layout : toy_layout {
+    static std::size_t padded_size(std::size_t n) noexcept { return (n + 3) / 4 * 4; }
+};
+
+template <bool OutOfPlace, class Layout>
+using clear_session =
+    session<with_policy<with_policy<toy_config, role::cipher, clear_cipher<OutOfPlace>>, role::frame_layout, Layout>>;
+
+template <class S>
+S established_clear() {
+    S s(policies::handshake_role::initiator, [] {
+        typename S::options o;
+        o.handshake.secrets_for_testing_only.key = secret<32>(bytes(32, 0x42));
+        return o;
+    }());
+    EXPECT_FALSE(s.start({}));
+    while (s.next_event()) {
+    }
+    return s;
+}
+
+bytes pattern(std::size_t n, std::uint8_t from) {
+    bytes b(n);
+    for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<std::uint8_t>(from + i * 7);
+    return b;
+}
+
+TEST(SessionTest, AFrameSealedStraightFromThePayloadIsTheFrameSealedInPlace) {
+    auto oop = established_clear<clear_session<true, codeless_layout<1>>>();
+    auto inplace = established_clear<clear_session<false, codeless_layout<1>>>();
+    clear_cipher<true>::out_of_place = 0;
+    for (std::size_t n : {std::size_t{1}, std::size_t{999}, std::size_t{0}, std::size_t{37}}) {
+        const bytes m = pattern(n, static_cast<std::uint8_t>(n));
+        ASSERT_FALSE(oop.send(0, m, {}));
+        ASSERT_FALSE(inplace.send(0, m, {}));
+        EXPECT_EQ(bytes(oop.pending_output().begin(), oop.pending_output().end()),
+                  bytes(inplace.pending_output().begin(), inplace.pending_output().end()));
+        if (n == 999) {  // taken: the next frames reuse the room the first ones left
+            oop.consume_output(oop.pending_output().size());
+            inplace.consume_output(inplace.pending_output().size());
+        }
+    }
+    EXPECT_EQ(clear_cipher<true>::out_of_place, 4);  // every frame went the one-pass way
+}
+
+// The room a frame is sealed into held an earlier frame: every byte of the
+// new one is written, the padding zero, whichever way it is sealed.
+template <class S>
+void expect_padding_zero_after_a_large_frame() {
+    auto s = established_clear<S>();
+    ASSERT_FALSE(s.send(0, bytes(900, 0xff), {}));
+    s.consume_output(s.pending_output().size());
+    const bool coded = polywire::policies::max_code_of<typename S::frame_layout>() != 0;
+    ASSERT_FALSE(s.send(0, bytes(coded ? 4 : 5, 0x11), {}));  // a body of 5 bytes, padded to 8
+    const bytes wire(s.pending_output().begin(), s.pending_output().end());
+    constexpr std::size_t body = S::codec::body_offset;  // header, its tag (the "encryption" leaves it clear)
+    ASSERT_EQ(body, 2u + 4u);
+    ASSERT_EQ(wire.size(), body + 8u + 4u);
+    EXPECT_EQ(wire[0], 0);
+    EXPECT_EQ(wire[1], 5);
+    EXPECT_EQ(wire[2], 5);  // the header's tag
+    for (std::size_t i = 3; i < body; ++i) EXPECT_EQ(wire[i], 0) << i;
+    for (std::size_t i = body + 5; i < body + 8; ++i) EXPECT_EQ(wire[i], 0) << i;
+    EXPECT_EQ(wire[body + 8], coded ? 0x44 : 0x55);  // the tag covers the padded body
+    for (std::size_t i = body + 9; i < wire.size(); ++i) EXPECT_EQ(wire[i], 0) << i;
+}
+
+TEST(SessionTest, PaddingIsZeroInRoomAnEarlierFrameFilled) {
+    expect_padding_zero_after_a_large_frame<clear_session<true, codeless_layout<4>>>();
+    expect_padding_zero_after_a_large_frame<clear_session<false, codeless_layout<4>>>();
+    expect_padding_zero_after_a_large_frame<clear_session<true, padded_toy_layout>>();
+}
+
+TEST(SessionTest, SendingBackWhatPendingOutputHoldsIsSafe) {
+    // A hostile caller's payload inside the session's own output, which
+    // grows as the frame is sealed: the payload is taken before it moves.
+    auto s = established_clear<clear_session<true, codeless_layout<1>>>();
+    ASSERT_FALSE(s.send(0, pattern(600, 3), {}));
+    for (int i = 0; i < 3; ++i) {
+        const byte_view mine = s.pending_output().first(600);
+        const bytes want(mine.begin(), mine.end());
+        ASSERT_FALSE(s.send(0, mine, {}));
+        const byte_view all = s.pending_output();
+        const byte_view last = all.subspan(all.size() - (2 + 600 + 4), 2 + 600 + 4);
+        EXPECT_EQ(bytes(last.begin() + 2, last.begin() + 602), want) << i;
+    }
+}
+
 TEST(SessionTest, FrameSizeAboveTheLayoutLimitIsRefused) {
     toy_session a(policies::handshake_role::initiator, opts());
     ASSERT_FALSE(a.start({}));

@@ -27,6 +27,7 @@
 #include "policies/key_agreement.hpp"
 #include "transport/bytes.hpp"
 #include "transport/error.hpp"
+#include "transport/impl/output_buffer.hpp"
 #include "transport/options.hpp"
 
 namespace polywire::transport::detail {
@@ -46,20 +47,20 @@ class datagram_flight<false> {
 public:
     static constexpr std::size_t amplification_limit = 3;
 
-    byte_view next_datagram(const bytes& out, std::size_t pos) const noexcept { return byte_view(out).subspan(pos); }
+    byte_view next_datagram(const output_buffer& out, std::size_t pos) const noexcept { return out.view().subspan(pos); }
     void output_taken(std::size_t) noexcept {}
     void output_cleared() noexcept {}
-    void end_datagram(const bytes&) noexcept {}
-    void started(const bytes&, std::size_t, time_point) noexcept {}
+    void end_datagram(const output_buffer&) noexcept {}
+    void started(const output_buffer&, std::size_t, time_point) noexcept {}
     void begin_datagram(std::size_t, bool) noexcept {}
     bool discard(std::error_code) noexcept { return false; }
     bool discards_handshake_error(std::error_code) const noexcept { return false; }
-    void handshake_step(bytes&, std::size_t, const policies::handshake_step&, bool, time_point) {}
-    void keys_agreed(const bytes&, std::size_t, time_point, const timeouts&) {}
+    void handshake_step(output_buffer&, std::size_t, const policies::handshake_step&, bool, time_point) {}
+    void keys_agreed(const output_buffer&, std::size_t, time_point, const timeouts&) {}
     bool stale() const noexcept { return false; }
-    void after_discard(bytes&, time_point) {}
+    void after_discard(output_buffer&, time_point) {}
     std::optional<time_point> retransmit_deadline(bool, const timeouts&) const noexcept { return std::nullopt; }
-    void tick(bytes&, time_point, bool, const timeouts&) {}
+    void tick(output_buffer&, time_point, bool, const timeouts&) {}
     std::uint64_t discarded() const noexcept { return 0; }
     std::error_code last_discard() const noexcept { return {}; }
 };
@@ -72,10 +73,10 @@ public:
     static constexpr std::size_t amplification_limit = 3;
 
     /// The next datagram of `out` from `pos` on (all of it if unmarked).
-    byte_view next_datagram(const bytes& out, std::size_t pos) const noexcept {
+    byte_view next_datagram(const output_buffer& out, std::size_t pos) const noexcept {
         for (std::size_t i = end_head_; i < ends_.size(); ++i)
             if (ends_[i] > pos) return byte_view(out.data() + pos, ends_[i] - pos);
-        return byte_view(out).subspan(pos);
+        return out.view().subspan(pos);
     }
     /// The output was taken up to `pos`.
     void output_taken(std::size_t pos) noexcept {
@@ -87,13 +88,13 @@ public:
         end_head_ = 0;
     }
     /// What `out` holds beyond the last datagram's end is one datagram.
-    void end_datagram(const bytes& out) {
+    void end_datagram(const output_buffer& out) {
         const std::size_t last = ends_.empty() ? 0 : ends_.back();
         if (out.size() > last) ends_.push_back(out.size());
     }
 
     /// The key agreement's start() wrote `out[from, ...)`: the first flight.
-    void started(const bytes& out, std::size_t from, time_point now) {
+    void started(const output_buffer& out, std::size_t from, time_point now) {
         end_datagram(out);
         if (out.size() > from) remember(out, from, now);
     }
@@ -111,9 +112,9 @@ public:
     }
     bool discards_handshake_error(std::error_code ec) const noexcept { return discardable_handshake_error(ec); }
     /// The key agreement consumed a datagram and wrote `out[before, ...)`.
-    void handshake_step(bytes& out, std::size_t before, const policies::handshake_step& step, bool unverified,
+    void handshake_step(output_buffer& out, std::size_t before, const policies::handshake_step& step, bool unverified,
                         time_point now) {
-        if (!step.done && !within_amplification_limit(out.size() - before, unverified)) out.resize(before);
+        if (!step.done && !within_amplification_limit(out.size() - before, unverified)) out.truncate(before);
         end_datagram(out);
         if (step.stale) {
             stale_ = true;
@@ -124,7 +125,7 @@ public:
     }
     /// The keys exist; `out[before, ...)` is the final flight, resent when
     /// the peer repeats itself within the handshake timeout.
-    void keys_agreed(const bytes& out, std::size_t before, time_point now, const timeouts& t) {
+    void keys_agreed(const output_buffer& out, std::size_t before, time_point now, const timeouts& t) {
         remember(out, before, now);
         flight_until_ = now + t.handshake;
     }
@@ -132,7 +133,7 @@ public:
     bool stale() const noexcept { return stale_; }
     /// After the keys, a discarded datagram may be the peer repeating its
     /// last message: it may not have our final flight.
-    void after_discard(bytes& out, time_point now) {
+    void after_discard(output_buffer& out, time_point now) {
         if (now <= flight_until_) resend(out, now, false);
     }
     /// `waiting`: an initiator before its keys, which resends its flight.
@@ -140,7 +141,7 @@ public:
         if (!waiting || flight_.empty()) return std::nullopt;
         return sent_ + t.retransmit;
     }
-    void tick(bytes& out, time_point now, bool waiting, const timeouts& t) {
+    void tick(output_buffer& out, time_point now, bool waiting, const timeouts& t) {
         if (auto d = retransmit_deadline(waiting, t); d && now >= *d) resend(out, now, false);
     }
     std::uint64_t discarded() const noexcept { return discarded_; }
@@ -154,17 +155,17 @@ public:
         return true;
     }
     /// Appends the last flight to `out` (if the limit allows).
-    void resend(bytes& out, time_point now, bool unverified) {
+    void resend(output_buffer& out, time_point now, bool unverified) {
         if (flight_.empty() || !within_amplification_limit(flight_.size(), unverified)) return;
         const std::size_t start = out.size();
-        out.insert(out.end(), flight_.begin(), flight_.end());
+        out.append(flight_);
         for (std::size_t e : flight_ends_) ends_.push_back(start + e);
         sent_ = now;
     }
 
 private:
-    void remember(const bytes& out, std::size_t from, time_point now) {
-        flight_.assign(out.begin() + static_cast<std::ptrdiff_t>(from), out.end());
+    void remember(const output_buffer& out, std::size_t from, time_point now) {
+        flight_.assign(out.begin() + from, out.end());
         flight_ends_.clear();
         for (std::size_t e : ends_)
             if (e > from) flight_ends_.push_back(e - from);

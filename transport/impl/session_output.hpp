@@ -117,27 +117,44 @@ void session<Config>::apply_key_updates() noexcept {
 }
 
 template <class Config>
-std::size_t session<Config>::append_frame(byte_view head, byte_view rest) {
-    // Each byte written once: the body is copied in, not zero-filled first.
-    const std::size_t start = out_.size();
-    out_.resize(start + codec::body_offset);  // zero-filled: the prefix
-    out_.insert(out_.end(), head.begin(), head.end());
-    out_.insert(out_.end(), rest.begin(), rest.end());
-    out_.resize(start + codec::wire_size(head.size() + rest.size()));  // zero-filled: padding, tags
-    return start;
+std::error_code session<Config>::append_frame(byte_view head, byte_view rest) {
+    // A payload inside the output itself (a caller sending back what
+    // pending_output() gave) would move when the output grows: copied first.
+    if (!rest.empty() && rest.data() >= out_.data() && rest.data() < out_.data() + out_.capacity()) {
+        zbuf_.assign(rest.begin(), rest.end());
+        rest = zbuf_;
+    }
+    const std::size_t start = out_.size(), n = head.size() + rest.size();
+    mutable_byte_view frame = out_.extend(codec::wire_size(n));  // every byte written below
+    std::error_code ec;
+    bool sealed = false;
+    if constexpr (requires(codec& c) { c.seal_from(frame, rest); }) {
+        if (head.empty()) {
+            ec = egress_->seal_from(frame, rest);
+            sealed = true;
+        }
+    }
+    if (!sealed) {
+        // In place: prefix zero, the body copied in, padding and tags zero.
+        const auto body = frame.begin() + static_cast<std::ptrdiff_t>(codec::body_offset);
+        std::fill(frame.begin(), body, std::uint8_t{0});
+        const auto end = std::copy(rest.begin(), rest.end(), std::copy(head.begin(), head.end(), body));
+        std::fill(end, frame.end(), std::uint8_t{0});
+        ec = egress_->seal(frame, n);
+    }
+    if (ec) {
+        out_.truncate(start);  // the frame is not sent
+        return ec;
+    }
+    flight_.end_datagram(out_);
+    return {};
 }
 
 template <class Config>
 std::error_code session<Config>::seal_body(byte_view body) {
     apply_key_updates();
     if (!keys_ready()) return errc::session_closed;
-    const std::size_t start = append_frame(body, {});
-    if (auto ec = egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body.size())), body.size())) {
-        out_.resize(start);  // the frame is not sent
-        return ec;
-    }
-    flight_.end_datagram(out_);
-    return {};
+    return append_frame({}, body);
 }
 
 template <class Config>
@@ -165,12 +182,7 @@ std::error_code session<Config>::write_frame(std::uint64_t code, byte_view paylo
     const std::size_t body_size = code_buf_.size() + body_payload.size();
     if (body_size > frame_limit()) return errc::message_too_large;
     if (!keys_ready()) return errc::session_closed;
-    const std::size_t start = append_frame(code_buf_, body_payload);
-    if (auto ec = egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(body_size)), body_size)) {
-        out_.resize(start);  // the frame is not sent
-        return ec;
-    }
-    flight_.end_datagram(out_);
+    if (auto ec = append_frame(code_buf_, body_payload)) return ec;
     if (reply) {
         auto slot = std::find_if(replies_.begin(), replies_.end(), [](const queued_reply& r) { return r.end == 0; });
         if (slot == replies_.end()) slot = replies_.insert(replies_.end(), queued_reply{});

@@ -51,12 +51,12 @@ std::error_code session<Config>::write_probe(std::uint32_t id, std::size_t frame
         code_buf_.clear();
         frame_layout::encode_code(frame_layout::probe_code, frame - prefix, code_buf_);
         const std::size_t start = out_.size();
-        out_.resize(start + codec::wire_size(frame));  // zero-filled: the probe's filler
-        std::uint8_t* p = out_.data() + start + codec::body_offset;
+        mutable_byte_view sealed = out_.extend_zeroed(codec::wire_size(frame));  // zero: the probe's filler
+        std::uint8_t* p = sealed.data() + codec::body_offset;
         std::memcpy(p, code_buf_.data(), code_buf_.size());
         detail::store_le32(p + code_buf_.size(), id);
-        if (auto ec = egress_->seal(mutable_byte_view(out_.data() + start, codec::wire_size(frame)), frame)) {
-            out_.resize(start);
+        if (auto ec = egress_->seal(sealed, frame)) {
+            out_.truncate(start);
             return ec;
         }
         flight_.end_datagram(out_);

@@ -51,7 +51,10 @@ std::error_code session<Config>::start(time_point now) noexcept {
     state_ = session_state::handshaking;
     timers_.start(now);
     const std::size_t before = out_.size();
-    if (auto ec = ka_.start(out_)) return fail(ec);
+    handshake_out_.clear();
+    const std::error_code started = ka_.start(handshake_out_);
+    out_.append(handshake_out_);
+    if (started) return fail(started);
     log_keys(nullptr);
     flight_.started(out_, before, now);
     return process(now);  // a key agreement may complete without input
@@ -62,7 +65,9 @@ std::error_code session<Config>::process(time_point now) noexcept {
     while (state_ == session_state::handshaking || state_ == session_state::established) {
         if (!keys_ready()) {
             const std::size_t before = out_.size();
-            auto step = ka_.consume(in_.unparsed(), out_);
+            handshake_out_.clear();
+            auto step = ka_.consume(in_.unparsed(), handshake_out_);
+            out_.append(handshake_out_);
             if (!step) {
                 // docs/architecture.md, "Datagrams": a handshake message the
                 // key agreement refuses (forged, foreign, malformed) is

@@ -9,7 +9,10 @@ using namespace std::chrono_literals;
 
 const time_point t0 = time_point{} + 1000s;
 
-void put(bytes& out, std::size_t n, std::uint8_t v) { out.insert(out.end(), n, v); }
+void put(output_buffer& out, std::size_t n, std::uint8_t v) {
+    const bytes b(n, v);
+    out.append(b);
+}
 
 timeouts with_retransmit() {
     timeouts t;
@@ -20,7 +23,7 @@ timeouts with_retransmit() {
 
 TEST(DatagramFlight, YieldsOneDatagramAtATime) {
     datagram_flight<true> f;
-    bytes out;
+    output_buffer out;
     put(out, 3, 1);
     f.end_datagram(out);
     put(out, 5, 2);
@@ -41,7 +44,7 @@ TEST(DatagramFlight, YieldsOneDatagramAtATime) {
 TEST(DatagramFlight, InitiatorResendsItsFlightEveryRetransmit) {
     const timeouts t = with_retransmit();
     datagram_flight<true> f;
-    bytes out;
+    output_buffer out;
     put(out, 10, 7);
     f.started(out, 0, t0);
     EXPECT_EQ(f.retransmit_deadline(true, t), t0 + 1s);
@@ -58,7 +61,7 @@ TEST(DatagramFlight, InitiatorResendsItsFlightEveryRetransmit) {
 
 TEST(DatagramFlight, ResendKeepsTheFlightsDatagramBoundaries) {
     datagram_flight<true> f;
-    bytes out;
+    output_buffer out;
     put(out, 2, 9);  // an earlier datagram, not part of the flight
     f.end_datagram(out);
     const std::size_t before = out.size();
@@ -95,7 +98,7 @@ TEST(DatagramFlight, ResponderStaysWithinTheAmplificationLimit) {
     datagram_flight<true> f;
     const std::size_t k = datagram_flight<true>::amplification_limit;
     f.begin_datagram(100, true);
-    bytes out;
+    output_buffer out;
     put(out, 100 * k + 1, 5);  // one byte over the limit: not sent
     f.handshake_step(out, 0, {.consumed = 100}, true, t0);
     EXPECT_TRUE(out.empty());
@@ -110,7 +113,7 @@ TEST(DatagramFlight, ResponderStaysWithinTheAmplificationLimit) {
 
 TEST(DatagramFlight, AStaleMessageResendsTheLastFlight) {
     datagram_flight<true> f;
-    bytes out;
+    output_buffer out;
     f.begin_datagram(50, false);
     put(out, 20, 4);
     f.handshake_step(out, 0, {.consumed = 50}, false, t0);  // our answer: remembered
@@ -127,7 +130,7 @@ TEST(DatagramFlight, AStaleMessageResendsTheLastFlight) {
 
 TEST(DatagramFlight, TheStreamCounterpartDoesNothing) {
     datagram_flight<false> f;
-    bytes out;
+    output_buffer out;
     put(out, 10, 1);
     f.started(out, 0, t0);
     f.end_datagram(out);

@@ -18,6 +18,7 @@
 #include <gcrypt.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -420,6 +421,75 @@ void seal_open(benchmark::State& st, Pair& p, std::size_t size) {
     st.counters["allocs_per_msg"] = static_cast<double>(after.allocations - before.allocations) / static_cast<double>(n);
 }
 
+// The Noise family's seal+open limit as one callable: the suite's AEAD
+// sealing and opening an n-byte message, as primitive/<aead> times it;
+// noise-xk (BOLT 8) seals and opens the 2-byte length and the body.
+template <class Session>
+constexpr bool noise_transport = requires { typename Session::cipher::suite_cipher::aead; };
+
+template <class Session>
+std::function<void()> aead_limit_op(std::size_t n, int parts) {
+    using aead = typename Session::cipher::suite_cipher::aead;
+    struct state {
+        aead enc, dec;
+        bytes nonce = bytes(aead::nonce_size, 0), data, length = bytes(2, 0);
+        std::array<std::uint8_t, 16> tag{};
+        std::uint64_t counter = 0;
+    };
+    auto s = std::make_shared<state>();
+    const bytes key = random_payload(32);
+    (void)s->enc.set_key(key);
+    (void)s->dec.set_key(key);
+    s->data = random_payload(n);
+    return [s, parts] {
+        for (int part = 0; part < parts; ++part) {
+            mutable_byte_view m = part + 1 < parts ? mutable_byte_view(s->length) : mutable_byte_view(s->data);
+            for (std::size_t i = 0; i < 8; ++i)
+                s->nonce[aead::nonce_size - 8 + i] = static_cast<std::uint8_t>(s->counter >> (8 * i));
+            ++s->counter;
+            (void)s->enc.seal(s->nonce, {}, m, s->tag);
+            if (s->dec.open(s->nonce, {}, m, s->tag)) std::abort();
+        }
+    };
+}
+
+// Seal+open through the session and its limit, alternating (as
+// handshake_paired): a batch of messages through the session, then as many
+// through the limit's primitives, each batch timed on the thread's CPU
+// clock; counter of_limit = the primitives' time over the session's.
+template <class Pair>
+void seal_open_paired(benchmark::State& st, Pair& p, std::size_t size, const std::function<void()>& limit) {
+    const bytes payload = random_payload(size);
+    std::error_code failure;
+    const std::size_t batch = std::max<std::size_t>(2, 65536 / std::max<std::size_t>(size, 64));
+    auto one = [&] {
+        if (auto ec = p.a.send(Pair::peers::code, payload, p.now)) failure = ec;
+        Pair::move(p.a, p.b);
+        bool delivered = false;
+        while (auto e = p.b.next_event()) {
+            delivered = delivered || e->kind == transport::event_kind::message;
+            benchmark::DoNotOptimize(e);
+        }
+        if (!delivered && !failure) failure = make_error_code(transport::errc::session_closed);
+    };
+    for (int i = 0; i < 4; ++i) {  // warm the buffers
+        one();
+        limit();
+    }
+    double session = 0, primitives = 0;
+    for (auto _ : st) {
+        const double t0 = thread_seconds();
+        for (std::size_t i = 0; i < batch; ++i) one();
+        const double t1 = thread_seconds();
+        for (std::size_t i = 0; i < batch; ++i) limit();
+        session += t1 - t0;
+        primitives += thread_seconds() - t1;
+    }
+    if (failure) st.SkipWithError(failure.message().c_str());
+    st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * batch * size));
+    st.counters["of_limit"] = session > 0 ? primitives / session : NAN;
+}
+
 template <class Pair>
 void register_session(const std::string& name, std::size_t max_message, bool handshakes) {
     std::vector<std::size_t> sizes;
@@ -432,6 +502,14 @@ void register_session(const std::string& name, std::size_t max_message, bool han
             Pair p;
             seal_open(st, p, n);
         });
+    if constexpr (noise_transport<typename Pair::session>) {
+        const int parts = name.rfind("noise_xk", 0) == 0 ? 2 : 1;
+        for (std::size_t n : sizes)
+            add(name + "/seal_open_paired/" + std::to_string(n), [n, parts](benchmark::State& st) {
+                Pair p;
+                seal_open_paired(st, p, n, aead_limit_op<typename Pair::session>(n, parts));
+            });
+    }
     add(name + "/idle_session_memory", [](benchmark::State& st) {
         std::int64_t bytes_per_session = 0;
         for (auto _ : st) {
@@ -983,8 +1061,9 @@ private:
 
     void seal_open_table() const {
         std::printf("\nSeal+open through the session vs the raw primitives it uses (same run; both sides, one thread)\n");
-        std::printf("%-34s %10s %12s %12s %8s %12s\n", "configuration@backend", "size", "MB/s", "limit MB/s", "ratio",
-                    "allocs/msg");
+        std::printf("(paired, the Noise family: a batch through the session, then as many through its AEAD, alternating)\n");
+        std::printf("%-34s %10s %12s %12s %8s %12s %8s\n", "configuration@backend", "size", "MB/s", "limit MB/s", "ratio",
+                    "allocs/msg", "paired");
         for (const auto& name : order_) {
             const auto at = name.find("/seal_open/");
             if (at == std::string::npos) continue;
@@ -997,8 +1076,11 @@ private:
             const std::string backend = sep == std::string::npos ? std::string() : cfg_backend.substr(sep);
             const double n = std::stod(name.substr(at + 11));
             const double lim = limit(config, backend, n);
-            std::printf("%-34s %10.0f %12.1f %12.1f %7.0f%% %12.2f\n", cfg_backend.c_str(), n, n / secs / 1e6,
+            const double paired = counter(cfg_backend + "/seal_open_paired/" + name.substr(at + 11) + ":of_limit");
+            std::printf("%-34s %10.0f %12.1f %12.1f %7.0f%% %12.2f", cfg_backend.c_str(), n, n / secs / 1e6,
                         n / lim / 1e6, 100 * lim / secs, counter(name + ":allocs_per_msg"));
+            if (std::isnan(paired)) std::printf("\n");
+            else std::printf(" %7.0f%%\n", 100 * paired);
         }
         std::printf("\nHeap held by an idle established session\n");
         for (const auto& name : order_) {

@@ -114,7 +114,6 @@ void session<Config>::release_large_buffers(time_point now) noexcept {
     compact();  // every received byte is delivered: the input empties
     in_.release(r);
     out_.release(r);
-    release(handshake_out_);
     release(scratch_);
     release(zbuf_);
     release(batch_);

@@ -83,6 +83,7 @@ std::error_code session<Config>::process(time_point now) noexcept {
             if (step.value().consumed > 0 && !step.value().done) log_keys(nullptr);
             flight_.handshake_step(out_, before, step.value(), unverified(), now);
             if (step.value().done) {
+                bytes().swap(handshake_out_);  // the key agreement writes no more: an idle session holds none of it
                 if (auto ec = on_keys(now)) return ec;
                 flight_.keys_agreed(out_, before, now, opts_.timeouts);
                 continue;

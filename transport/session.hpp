@@ -40,6 +40,9 @@
 //                              releasing buffers a large message left behind
 //                              (limits::retained_buffer).
 //   send(code, payload, now)   an application message (established only).
+//                              The payload is read once, sealed straight into
+//                              the output where the cipher can; it may be any
+//                              memory, even a view of pending_output().
 //   send_batch(messages, now)  several; a layout that packs messages puts as
 //                              many in each frame as fit.
 //   ping(now), close(reason, now)

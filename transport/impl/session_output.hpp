@@ -120,7 +120,8 @@ template <class Config>
 std::error_code session<Config>::append_frame(byte_view head, byte_view rest) {
     // A payload inside the output itself (a caller sending back what
     // pending_output() gave) would move when the output grows: copied first.
-    if (!rest.empty() && rest.data() >= out_.data() && rest.data() < out_.data() + out_.capacity()) {
+    const std::less<const std::uint8_t*> below;  // a total order, whatever memory `rest` is in
+    if (!rest.empty() && !below(rest.data(), out_.data()) && below(rest.data(), out_.data() + out_.capacity())) {
         zbuf_.assign(rest.begin(), rest.end());
         rest = zbuf_;
     }
